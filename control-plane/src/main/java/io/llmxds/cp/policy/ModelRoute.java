@@ -1,0 +1,47 @@
+package io.llmxds.cp.policy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where requests for some model names go.
+ *
+ * @param models the model names clients ask for (matched exactly against the {@code x-llm-model} header)
+ * @param backends weighted providers: one is chosen per request, in proportion to its weight (A/B splits)
+ * @param fallbacks providers tried, in order, when a retry of the chosen backend is needed
+ * @param timeout the whole request, all retries included; long enough for slow generations
+ * @param contextPolicy the ContextPolicy for requests matched to this route by a client-sent model header
+ */
+public record ModelRoute(
+    String name,
+    List<String> models,
+    List<Backend> backends,
+    List<String> fallbacks,
+    Retry retry,
+    Duration timeout,
+    Optional<String> contextPolicy) {
+
+  public ModelRoute {
+    models = List.copyOf(models);
+    backends = List.copyOf(backends);
+    fallbacks = List.copyOf(fallbacks);
+  }
+
+  /**
+   * @param model the model name sent upstream instead of the client's, if set
+   */
+  public record Backend(String provider, Optional<String> model, int weight) {}
+
+  /**
+   * @param attempts retries after the first try (0 = none)
+   * @param retryOn Envoy retry conditions, e.g. {@code 5xx}, {@code reset}, {@code connect-failure},
+   *     {@code retriable-status-codes}
+   * @param perTryTimeout the limit of one try; zero = only the route timeout applies
+   */
+  public record Retry(int attempts, List<String> retryOn, Duration perTryTimeout) {
+    public Retry {
+      retryOn = List.copyOf(retryOn);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.llmxds.cp.policy;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One complete, validated set of policies: what a policy directory says at one moment. Immutable; every list is
+ * sorted by name so that equal content gives equal bundles (and equal config versions).
+ */
+public record PolicyBundle(
+    Gateway gateway,
+    List<Provider> providers,
+    List<ModelRoute> modelRoutes,
+    List<RateLimit> rateLimits,
+    List<ContextPolicy> contextPolicies) {
+
+  public PolicyBundle {
+    providers = List.copyOf(providers);
+    modelRoutes = List.copyOf(modelRoutes);
+    rateLimits = List.copyOf(rateLimits);
+    contextPolicies = List.copyOf(contextPolicies);
+  }
+
+  public Optional<Provider> provider(String name) {
+    return providers.stream().filter(p -> p.name().equals(name)).findFirst();
+  }
+
+  public Optional<ModelRoute> modelRoute(String name) {
+    return modelRoutes.stream().filter(r -> r.name().equals(name)).findFirst();
+  }
+
+  public Optional<ContextPolicy> contextPolicy(String name) {
+    return contextPolicies.stream().filter(c -> c.name().equals(name)).findFirst();
+  }
+
+  /** Rate limits that apply to the given model route, in name order. */
+  public List<RateLimit> rateLimitsFor(String modelRouteName) {
+    return rateLimits.stream().filter(l -> l.modelRoutes().contains(modelRouteName)).toList();
+  }
+}
