@@ -1,0 +1,85 @@
+package io.llmxds.cp;
+
+import io.llmxds.cp.admin.AdminServer;
+import io.llmxds.cp.admin.AdminToken;
+import io.llmxds.cp.publish.XdsServer;
+import io.llmxds.cp.reload.PolicyReloader;
+import io.llmxds.cp.reload.ReloadTrigger;
+import io.llmxds.cp.source.PolicyDirectoryWatcher;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The running control plane: the xDS server, the reload handle over a policy directory, the directory watcher
+ * and the admin API, started in that order and closed in reverse.
+ */
+public final class ControlPlane implements AutoCloseable {
+
+  /** Where to listen and what to serve. Port 0 lets the OS choose (tests). */
+  public record Settings(
+      Path policies,
+      String xdsAddress,
+      int xdsPort,
+      String adminAddress,
+      int adminPort,
+      AdminToken adminToken,
+      Duration debounceQuiet,
+      Duration debounceMaxDelay) {}
+
+  private final XdsServer xds;
+  private final PolicyReloader reloader;
+  private final PolicyDirectoryWatcher watcher;
+  private final AdminServer admin;
+
+  private ControlPlane(XdsServer xds, PolicyReloader reloader, PolicyDirectoryWatcher watcher, AdminServer admin) {
+    this.xds = xds;
+    this.reloader = reloader;
+    this.watcher = watcher;
+    this.admin = admin;
+  }
+
+  /**
+   * Starts everything and runs the startup reload. A policy directory that is invalid at startup does not stop
+   * the process: it serves nothing (and {@code /ready} says so) until a valid change arrives.
+   */
+  public static ControlPlane start(Settings s) throws IOException {
+    XdsServer xds = XdsServer.start(s.xdsAddress(), s.xdsPort());
+    try {
+      // Watch before the first load, so that no save between the load and the watch is missed.
+      PolicyDirectoryWatcher watcher =
+          PolicyDirectoryWatcher.watch(s.policies(), s.debounceQuiet(), s.debounceMaxDelay());
+      PolicyReloader reloader = new PolicyReloader(s.policies(), xds::publish, watcher::watchFilesOf);
+      watcher.start(() -> reloader.reload(ReloadTrigger.FILE_WATCH));
+      reloader.reload(ReloadTrigger.STARTUP);
+      AdminServer admin = AdminServer.start(s.adminAddress(), s.adminPort(), reloader, xds, s.adminToken());
+      return new ControlPlane(xds, reloader, watcher, admin);
+    } catch (IOException | RuntimeException e) {
+      xds.close();
+      throw e;
+    }
+  }
+
+  public int xdsPort() {
+    return xds.port();
+  }
+
+  public int adminPort() {
+    return admin.port();
+  }
+
+  public XdsServer xds() {
+    return xds;
+  }
+
+  public PolicyReloader reloader() {
+    return reloader;
+  }
+
+  @Override
+  public void close() {
+    admin.close();
+    watcher.close();
+    xds.close();
+  }
+}

@@ -1,0 +1,60 @@
+package io.llmxds.cp.cli;
+
+import com.google.protobuf.Message;
+import io.llmxds.cp.reload.PolicyCompiler;
+import io.llmxds.cp.translate.EnvoyResources;
+import io.llmxds.cp.translate.ResourceYaml;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code llm-xds render DIR}: prints the Envoy resources a policy directory becomes, secrets redacted. */
+@Command(name = "render", description = "Print the Envoy resources (YAML) that a policy directory translates to. "
+    + "Secret values are redacted. Exit 1 if the directory is invalid.")
+final class RenderCommand implements Callable<Integer> {
+  enum Type { listeners, routes, clusters, endpoints, secrets, all }
+
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "DIR", description = "Policy directory.")
+  Path dir;
+
+  @Option(names = "--type", defaultValue = "all",
+      description = "Which resources: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+  Type type;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PolicyCompiler.Result result = PolicyCompiler.compile(dir);
+    if (result instanceof PolicyCompiler.Failed failed) {
+      PrintWriter err = spec.commandLine().getErr();
+      failed.errors().forEach(e -> err.println(dir + "/" + e));
+      err.flush();
+      return 1;
+    }
+    PolicyCompiler.Compiled ok = (PolicyCompiler.Compiled) result;
+    out.println("# config version " + ok.configVersion());
+    EnvoyResources r = ok.resources();
+    section(out, Type.listeners, r.listeners());
+    section(out, Type.routes, r.routes());
+    section(out, Type.clusters, r.clusters());
+    section(out, Type.endpoints, r.endpoints());
+    section(out, Type.secrets, r.secrets());
+    out.flush();
+    return 0;
+  }
+
+  private void section(PrintWriter out, Type section, List<? extends Message> resources) {
+    if (type == Type.all || type == section) {
+      out.println("# " + section);
+      out.print(ResourceYaml.render(resources));
+    }
+  }
+}

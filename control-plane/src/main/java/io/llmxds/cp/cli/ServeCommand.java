@@ -1,0 +1,81 @@
+package io.llmxds.cp.cli;
+
+import io.llmxds.cp.ControlPlane;
+import io.llmxds.cp.admin.AdminToken;
+import io.llmxds.cp.source.PolicyDirectoryWatcher;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code llm-xds serve}: the control plane itself. */
+@Command(name = "serve", description = "Serve a policy directory to Envoy over ADS, reloading it on change.")
+final class ServeCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+  private static final long SHUTDOWN_GRACE_SECONDS = 10;
+
+  @Option(names = "--policies", defaultValue = "examples/policies",
+      description = "Policy directory (default: ${DEFAULT-VALUE}).")
+  Path policies;
+
+  @Option(names = "--xds-address", defaultValue = "0.0.0.0",
+      description = "xDS bind address (default: ${DEFAULT-VALUE}).")
+  String xdsAddress;
+
+  @Option(names = "--xds-port", defaultValue = "18000",
+      description = "xDS (ADS) gRPC port (default: ${DEFAULT-VALUE}).")
+  int xdsPort;
+
+  @Option(names = "--admin-address", defaultValue = "127.0.0.1",
+      description = "Admin HTTP bind address (default: ${DEFAULT-VALUE}).")
+  String adminAddress;
+
+  @Option(names = "--admin-port", defaultValue = "19000",
+      description = "Admin HTTP port (default: ${DEFAULT-VALUE}).")
+  int adminPort;
+
+  @Option(names = "--admin-token-file", defaultValue = ".llm-xds/admin-token",
+      description = "Bearer token for POST /reload; created with a random token if missing "
+          + "(default: ${DEFAULT-VALUE}).")
+  Path adminTokenFile;
+
+  private final CountDownLatch stopping = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  @Override
+  public Integer call() throws Exception {
+    AdminToken token = AdminToken.loadOrCreate(adminTokenFile);
+    ControlPlane.Settings settings = new ControlPlane.Settings(policies, xdsAddress, xdsPort, adminAddress,
+        adminPort, token, PolicyDirectoryWatcher.DEFAULT_QUIET, PolicyDirectoryWatcher.DEFAULT_MAX_DELAY);
+    try (ControlPlane cp = ControlPlane.start(settings)) {
+      log.info("llm-xds serving {}: xDS on {}:{}, admin on http://{}:{} (token in {})",
+          policies.toAbsolutePath().normalize(), xdsAddress, cp.xdsPort(), adminAddress, cp.adminPort(),
+          adminTokenFile);
+      awaitShutdownSignal();
+      log.info("shutting down");
+    } finally {
+      stopped.countDown();
+    }
+    return 0;
+  }
+
+  /**
+   * Blocks until Ctrl-C / SIGTERM. The JVM only waits for shutdown hooks, not for this thread, so the hook waits
+   * (bounded) for {@link #call()} to finish closing the servers.
+   */
+  private void awaitShutdownSignal() throws InterruptedException {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stopping.countDown();
+      try {
+        stopped.await(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "shutdown"));
+    stopping.await();
+  }
+}

@@ -1,0 +1,9 @@
+package io.llmxds.cp.reload;
+
+import io.llmxds.cp.translate.EnvoyResources;
+
+/** Where a validated config goes: the xDS server in production. */
+@FunctionalInterface
+public interface ConfigPublisher {
+  void publish(String configVersion, EnvoyResources resources);
+}

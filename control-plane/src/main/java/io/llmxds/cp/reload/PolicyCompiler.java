@@ -1,0 +1,50 @@
+package io.llmxds.cp.reload;
+
+import io.llmxds.cp.policy.ConfigVersion;
+import io.llmxds.cp.policy.LoadResult;
+import io.llmxds.cp.policy.PolicyBundle;
+import io.llmxds.cp.policy.PolicyError;
+import io.llmxds.cp.policy.PolicyLoader;
+import io.llmxds.cp.translate.EnvoyResources;
+import io.llmxds.cp.translate.Translator;
+import io.llmxds.cp.verify.ReferenceCheck;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Runs the pipeline up to (not including) publishing: load and validate the policy directory, version it,
+ * translate it, and verify the Envoy resources. Shared by the reloader and the {@code validate}/{@code render}
+ * commands so that all three judge a directory the same way.
+ */
+public final class PolicyCompiler {
+  private PolicyCompiler() {}
+
+  /** The outcome of compiling one policy directory. */
+  public sealed interface Result {}
+
+  /** A directory that is ready to publish. {@code inputs}: every file read, for the watcher. */
+  public record Compiled(String configVersion, PolicyBundle bundle, EnvoyResources resources, Set<Path> inputs)
+      implements Result {}
+
+  /** A directory that must not be published; {@code errors} are formatted like compiler errors. */
+  public record Failed(List<String> errors) implements Result {
+    public Failed {
+      errors = List.copyOf(errors);
+    }
+  }
+
+  public static Result compile(Path dir) {
+    LoadResult loaded = PolicyLoader.load(dir);
+    if (loaded instanceof LoadResult.Rejected rejected) {
+      return new Failed(rejected.errors().stream().map(PolicyError::format).toList());
+    }
+    LoadResult.Loaded ok = (LoadResult.Loaded) loaded;
+    EnvoyResources resources = Translator.translate(ok.bundle());
+    List<String> problems = ReferenceCheck.check(resources);
+    if (!problems.isEmpty()) {
+      return new Failed(problems.stream().map(p -> "verify: " + p).toList());
+    }
+    return new Compiled(ConfigVersion.of(ok.bundle()), ok.bundle(), resources, ok.inputs());
+  }
+}
