@@ -42,6 +42,7 @@ final class BundleChecks {
     checks.references();
     checks.claims();
     checks.fallbackCredentials();
+    checks.sharedPathPrefix();
   }
 
   private void uniqueNames() {
@@ -131,6 +132,41 @@ final class BundleChecks {
           d.scope().error("spec.backends[" + i + "].provider", "fallback chain mixes credentials: " + mix
               + "; Envoy sends one credential to the whole chain, so its providers must share it");
         }
+      }
+    }
+  }
+
+  /**
+   * Envoy rewrites the path per route, before the weighted cluster and any fallback are chosen, so every provider
+   * a route can send a request to must expect the same base path.
+   */
+  private void sharedPathPrefix() {
+    for (Declared d : declared) {
+      if (d.value().orElse(null) instanceof ModelRoute route) {
+        sharedPathPrefix(d, route);
+      }
+    }
+  }
+
+  private void sharedPathPrefix(Declared d, ModelRoute route) {
+    List<String> targets = new ArrayList<>();
+    List<String> paths = new ArrayList<>();
+    for (int i = 0; i < route.backends().size(); i++) {
+      targets.add(route.backends().get(i).provider());
+      paths.add("spec.backends[" + i + "].provider");
+    }
+    for (int i = 0; i < route.fallbacks().size(); i++) {
+      targets.add(route.fallbacks().get(i));
+      paths.add("spec.fallbacks[" + i + "]");
+    }
+    Optional<Provider> first = provider(targets.get(0));
+    for (int i = 1; i < targets.size() && first.isPresent(); i++) {
+      Optional<Provider> other = provider(targets.get(i));
+      if (other.isPresent() && !other.get().pathPrefix().equals(first.get().pathPrefix())) {
+        d.scope().error(paths.get(i), "provider \"" + targets.get(i) + "\" has base path \""
+            + other.get().pathPrefix() + "\" but \"" + targets.get(0) + "\" has \"" + first.get().pathPrefix()
+            + "\"; Envoy rewrites the path once per route, so all providers of a route must share it");
+        return;
       }
     }
   }

@@ -64,7 +64,7 @@ class ExamplePoliciesTest {
 
     Provider mock = bundle.provider("mock-a").orElseThrow();
     assertThat(List.of(mock.host(), mock.port(), mock.tls(), mock.sni(), mock.pathPrefix()))
-        .containsExactly("127.0.0.1", 18081, false, "", "");
+        .containsExactly("127.0.0.1", 18081, false, "", "/v1");
     assertThat(mock.credentials()).isEmpty();
   }
 

@@ -1,0 +1,121 @@
+package io.llmxds.cp.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmxds.cp.publish.XdsServer;
+import io.llmxds.cp.reload.PolicyReloader;
+import io.llmxds.cp.reload.ReloadTrigger;
+import io.llmxds.cp.testing.PolicyDirs;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AdminServerTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path tmp;
+  private Path policies;
+  private XdsServer xds;
+  private AdminServer admin;
+  private String token;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void start() throws IOException {
+    policies = PolicyDirs.copyExamples(Files.createDirectory(tmp.resolve("policies")));
+    Path tokenFile = tmp.resolve("state/admin-token");
+    AdminToken adminToken = AdminToken.loadOrCreate(tokenFile);
+    token = Files.readString(tokenFile).strip();
+    xds = XdsServer.start("127.0.0.1", 0);
+    PolicyReloader reloader = new PolicyReloader(policies, xds::publish, inputs -> { });
+    reloader.reload(ReloadTrigger.STARTUP);
+    admin = AdminServer.start("127.0.0.1", 0, reloader, xds, adminToken);
+  }
+
+  @AfterEach
+  void stop() {
+    admin.close();
+    xds.close();
+  }
+
+  @Test
+  void tokenFileIsOwnerOnlyAndReusedOnRestart() throws IOException {
+    Path tokenFile = tmp.resolve("state/admin-token");
+    assertThat(Files.getPosixFilePermissions(tokenFile).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+    assertThat(AdminToken.loadOrCreate(tokenFile).accepts("Bearer " + token)).isTrue();
+    assertThat(AdminToken.loadOrCreate(tokenFile).toString()).doesNotContain(token);
+  }
+
+  @Test
+  void reloadWithoutOrWithAWrongTokenIsUnauthorized() throws Exception {
+    assertThat(post("/reload", null).statusCode()).isEqualTo(401);
+    assertThat(post("/reload", "Bearer nope").statusCode()).isEqualTo(401);
+    assertThat(post("/reload", "Basic " + token).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void reloadWithTheTokenReportsUnchangedThenAppliesAnEdit() throws Exception {
+    HttpResponse<String> same = post("/reload", "Bearer " + token);
+    assertThat(same.statusCode()).isEqualTo(200);
+    JsonNode sameBody = JSON.readTree(same.body());
+    assertThat(sameBody.get("status").asText()).isEqualTo("unchanged");
+    assertThat(sameBody.get("trigger").asText()).isEqualTo("admin-api");
+
+    PolicyDirs.edit(policies.resolve("routes.yaml"), "weight: 90", "weight: 50");
+    JsonNode changed = JSON.readTree(post("/reload", "Bearer " + token).body());
+    assertThat(changed.get("status").asText()).isEqualTo("success");
+    assertThat(changed.get("previousVersion").asText()).isEqualTo(sameBody.get("configVersion").asText());
+    assertThat(changed.get("configVersion").asText()).isNotEqualTo(sameBody.get("configVersion").asText());
+  }
+
+  @Test
+  void aBadEditIsRejectedAndTheLastGoodVersionKeepsServing() throws Exception {
+    String good = JSON.readTree(get("/status").body()).get("configVersion").asText();
+    PolicyDirs.edit(policies.resolve("routes.yaml"), "provider: mock-b", "provider: nowhere");
+
+    HttpResponse<String> reply = post("/reload", "Bearer " + token);
+    assertThat(reply.statusCode()).isEqualTo(422);
+    JsonNode body = JSON.readTree(reply.body());
+    assertThat(body.get("status").asText()).isEqualTo("failure");
+    assertThat(body.get("configVersion").asText()).isEqualTo(good);
+    assertThat(body.get("errors").get(0).asText()).startsWith("routes.yaml:").contains("nowhere");
+
+    JsonNode status = JSON.readTree(get("/status").body());
+    assertThat(status.get("configVersion").asText()).isEqualTo(good);
+    assertThat(status.get("lastReload").get("status").asText()).isEqualTo("failure");
+    assertThat(xds.current().orElseThrow().configVersion()).isEqualTo(good);
+  }
+
+  @Test
+  void readinessAndHealth() throws Exception {
+    assertThat(get("/ready").statusCode()).isEqualTo(200);
+    assertThat(get("/healthz").statusCode()).isEqualTo(200);
+    assertThat(get("/status").body()).doesNotContain("sk-example-replace-me");
+    assertThat(post("/status", "Bearer " + token).statusCode()).isEqualTo(405);
+  }
+
+  private HttpResponse<String> get(String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> post(String path, String authorization) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.noBody());
+    if (authorization != null) {
+      b.header("Authorization", authorization);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + admin.port() + path);
+  }
+}
