@@ -2,6 +2,7 @@ package io.llmxds.cp.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmxds.cp.testing.PolicyDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ class ConfigVersionTest {
   @Test
   void ignoresFileNamesCommentsDocumentOrderAndKeyOrder() throws IOException {
     Path reshaped = Files.createDirectories(dir.resolve("reshaped"));
-    TestPolicies.copy(TestPolicies.EXAMPLES.resolve("secrets"), reshaped.resolve("secrets"));
+    PolicyDirs.copy(TestPolicies.EXAMPLES.resolve("secrets"), reshaped.resolve("secrets"));
     List<String> documents = new ArrayList<>();
     try (var files = Files.list(TestPolicies.EXAMPLES)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
@@ -44,7 +45,7 @@ class ConfigVersionTest {
     Collections.reverse(documents);
     Files.writeString(reshaped.resolve("all-in-one.yml"), String.join("\n---\n", documents));
     // keys of one mapping written in another order
-    TestPolicies.replace(reshaped.resolve("all-in-one.yml"),
+    PolicyDirs.edit(reshaped.resolve("all-in-one.yml"),
         "    address: 127.0.0.1\n    port: 50051\n", "    port: 50051\n    address: 127.0.0.1\n");
 
     assertThat(versionOf(reshaped)).isEqualTo(versionOf(TestPolicies.EXAMPLES));
@@ -54,20 +55,20 @@ class ConfigVersionTest {
   void changesWithEverySemanticChange() {
     String original = versionOf(TestPolicies.EXAMPLES);
     List<String> versions = new ArrayList<>(List.of(original));
-    versions.add(versionAfter("routes.yaml", f -> TestPolicies.replace(f, "weight: 90", "weight: 91")));
-    versions.add(versionAfter("ratelimits.yaml", f -> TestPolicies.replace(f, "premium: unlimited",
+    versions.add(versionAfter("routes.yaml", f -> PolicyDirs.edit(f, "weight: 90", "weight: 91")));
+    versions.add(versionAfter("ratelimits.yaml", f -> PolicyDirs.edit(f, "premium: unlimited",
         "premium:\n        requests: 5000\n        per: 1m")));
-    versions.add(versionAfter("secrets/openai-api-key", f -> TestPolicies.replace(f, "replace-me", "rotated")));
-    versions.add(versionAfter("gateway.yaml", f -> TestPolicies.replace(f, "failOpen: true", "failOpen: false")));
+    versions.add(versionAfter("secrets/openai-api-key", f -> PolicyDirs.edit(f, "replace-me", "rotated")));
+    versions.add(versionAfter("gateway.yaml", f -> PolicyDirs.edit(f, "failOpen: true", "failOpen: false")));
     // a default written out is no change at all
-    versions.add(versionAfter("context.yaml", f -> TestPolicies.replace(f, "  store: memory\n", "")));
+    versions.add(versionAfter("context.yaml", f -> PolicyDirs.edit(f, "  store: memory\n", "")));
 
     assertThat(versions.subList(0, 5)).doesNotHaveDuplicates();
     assertThat(versions.get(5)).isEqualTo(original);
   }
 
   private String versionAfter(String file, Consumer<Path> change) {
-    Path copy = TestPolicies.copy(TestPolicies.EXAMPLES, dir.resolve("copy-" + dir.toFile().list().length));
+    Path copy = PolicyDirs.copy(TestPolicies.EXAMPLES, dir.resolve("copy-" + dir.toFile().list().length));
     change.accept(copy.resolve(file));
     return versionOf(copy);
   }

@@ -2,6 +2,7 @@ package io.llmxds.cp.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmxds.cp.testing.PolicyDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ class PolicyDirectoryTest {
 
   @Test
   void hiddenFilesEditorLeftoversAndSubdirectoriesAreIgnored() throws IOException {
-    TestPolicies.copy(TestPolicies.EXAMPLES, dir);
+    PolicyDirs.copy(TestPolicies.EXAMPLES, dir);
     for (String ignored : List.of(
         ".hidden.yaml", ".#routes.yaml", ".routes.yaml.swp", ".routes.yaml.swx", "routes.yaml~", "#routes.yaml#",
         "routes.yaml.bak", "routes.yaml.tmp", "notes.txt", "..data")) {
@@ -40,7 +41,7 @@ class PolicyDirectoryTest {
   @Test
   void configMapMountLoadsThroughItsSymlinks() throws IOException {
     Path timestamped = dir.resolve("..2026_11_27_10_00_00.123456789");
-    TestPolicies.copy(TestPolicies.EXAMPLES, timestamped);
+    PolicyDirs.copy(TestPolicies.EXAMPLES, timestamped);
     Files.createSymbolicLink(dir.resolve("..data"), dir.relativize(timestamped));
     try (var entries = Files.list(timestamped)) {
       for (Path entry : entries.toList()) {
@@ -58,7 +59,7 @@ class PolicyDirectoryTest {
 
   @Test
   void ymlFilesAndEmptyDocumentsAreFine() throws IOException {
-    TestPolicies.copy(TestPolicies.EXAMPLES, dir);
+    PolicyDirs.copy(TestPolicies.EXAMPLES, dir);
     Files.move(dir.resolve("routes.yaml"), dir.resolve("routes.yml"));
     Files.writeString(dir.resolve("empty.yaml"), "---\n# nothing here\n---\n");
     assertThat(TestPolicies.loaded(dir).inputs()).contains(dir.resolve("routes.yml"), dir.resolve("empty.yaml"));
@@ -73,7 +74,7 @@ class PolicyDirectoryTest {
 
   @Test
   void aDanglingSymlinkIsAnError() throws IOException {
-    TestPolicies.copy(TestPolicies.EXAMPLES, dir);
+    PolicyDirs.copy(TestPolicies.EXAMPLES, dir);
     Files.createSymbolicLink(dir.resolve("gone.yaml"), Path.of("..data/gone.yaml"));
     assertThat(TestPolicies.rejected(dir)).containsExactly("gone.yaml:0:0: (file): cannot read: no such file");
   }

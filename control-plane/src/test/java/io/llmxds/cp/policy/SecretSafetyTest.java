@@ -2,6 +2,7 @@ package io.llmxds.cp.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmxds.cp.testing.PolicyDirs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ class SecretSafetyTest {
 
   @Test
   void aLoadedBundleNeverShowsTheSecret() throws IOException {
-    TestPolicies.copy(TestPolicies.EXAMPLES, dir);
+    PolicyDirs.copy(TestPolicies.EXAMPLES, dir);
     Files.writeString(dir.resolve("secrets/openai-api-key"), SECRET + "\n");
 
     LoadResult.Loaded loaded = TestPolicies.loaded(dir);
@@ -32,10 +33,10 @@ class SecretSafetyTest {
 
   @Test
   void rejectedPoliciesNeverShowTheSecret() throws IOException {
-    TestPolicies.copy(TestPolicies.EXAMPLES, dir);
+    PolicyDirs.copy(TestPolicies.EXAMPLES, dir);
     // a secret file a header cannot carry, and the same secret pasted inline
     Files.writeString(dir.resolve("secrets/openai-api-key"), SECRET + "\nsecond line\n");
-    TestPolicies.replace(dir.resolve("providers.yaml"), "    secretFile: secrets/openai-api-key\n",
+    PolicyDirs.edit(dir.resolve("providers.yaml"), "    secretFile: secrets/openai-api-key\n",
         "    secretFile: secrets/openai-api-key\n    apiKey: " + SECRET + "\n    token: \"" + SECRET + "\"\n");
 
     LoadResult result = PolicyLoader.load(dir);

@@ -1,12 +1,14 @@
 package io.llmxds.cp.testing;
 
+import static org.assertj.core.api.Assertions.fail;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-/** Test policy directories: copies of the repository's example policies that a test may edit. */
+/** Policy directories for tests: copies of the repository's examples that a test may edit like a user would. */
 public final class PolicyDirs {
   /** The repository's example policies (Maven runs tests with the module directory as working directory). */
   public static final Path EXAMPLES = Path.of("..", "examples", "policies").toAbsolutePath().normalize();
@@ -15,30 +17,34 @@ public final class PolicyDirs {
 
   /** Copies the example policies (with their secrets/ folder) into {@code target}. */
   public static Path copyExamples(Path target) {
-    try (Stream<Path> files = Files.walk(EXAMPLES)) {
-      for (Path source : files.toList()) {
-        Path dest = target.resolve(EXAMPLES.relativize(source).toString());
+    return copy(EXAMPLES, target);
+  }
+
+  /** Copies a directory tree (regular files and directories only). */
+  public static Path copy(Path from, Path to) {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path source : paths.toList()) {
+        Path target = to.resolve(from.relativize(source).toString());
         if (Files.isDirectory(source)) {
-          Files.createDirectories(dest);
+          Files.createDirectories(target);
         } else {
-          Files.copy(source, dest);
+          Files.copy(source, target);
         }
       }
-      return target;
+      return to;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** Replaces the first occurrence of {@code from} in a policy file, the way an editor would save it. */
+  /** Replaces every occurrence of {@code from} in a file, the way an editor would save it. */
   public static void edit(Path file, String from, String to) {
     try {
       String text = Files.readString(file);
       if (!text.contains(from)) {
-        throw new IllegalArgumentException(file + " does not contain " + from);
+        fail("%s does not contain %s", file, from);
       }
-      Files.writeString(file, text.replaceFirst(java.util.regex.Pattern.quote(from),
-          java.util.regex.Matcher.quoteReplacement(to)));
+      Files.writeString(file, text.replace(from, to));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
