@@ -1,0 +1,122 @@
+package io.llmxds.cp.publish;
+
+import io.envoyproxy.controlplane.cache.Resources;
+import io.envoyproxy.controlplane.cache.v3.SimpleCache;
+import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.llmxds.cp.translate.EnvoyResources;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sets snapshots on one dedicated thread. {@code SimpleCache.setSnapshot} answers every open watch inline (serializing
+ * and writing to each stream), so with many proxies it is slow: callers get a future instead of doing that work.
+ * One thread also keeps publishes in the order they were asked for.
+ */
+final class SnapshotPublisher {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SnapshotPublisher.class);
+
+  private final SimpleCache<String> cache;
+  private final XdsNodeGroups groups;
+  private final NackSafeWatcher watcher;
+  private final AtomicReference<PublishedSnapshot> current = new AtomicReference<>();
+  private final ExecutorService thread =
+      Executors.newSingleThreadExecutor(
+          task -> {
+            Thread t = new Thread(task, "xds-publisher");
+            t.setDaemon(true);
+            return t;
+          });
+
+  SnapshotPublisher(SimpleCache<String> cache, XdsNodeGroups groups, NackSafeWatcher watcher) {
+    this.cache = cache;
+    this.groups = groups;
+    this.watcher = watcher;
+  }
+
+  /** A queued publish; kept as a type so that publishes dropped at shutdown can fail their futures. */
+  private final class Publish implements Runnable {
+    private final String configVersion;
+    private final EnvoyResources resources;
+    private final CompletableFuture<PublishedSnapshot> result = new CompletableFuture<>();
+
+    Publish(String configVersion, EnvoyResources resources) {
+      this.configVersion = configVersion;
+      this.resources = resources;
+    }
+
+    @Override
+    public void run() {
+      try {
+        result.complete(set(configVersion, resources));
+      } catch (RuntimeException e) {
+        result.completeExceptionally(e);
+      }
+    }
+  }
+
+  CompletableFuture<PublishedSnapshot> publish(String configVersion, EnvoyResources resources) {
+    Publish publish = new Publish(configVersion, resources);
+    try {
+      thread.execute(publish);
+    } catch (RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the xDS server is closed", e));
+    }
+    return publish.result;
+  }
+
+  Optional<PublishedSnapshot> current() {
+    return Optional.ofNullable(current.get());
+  }
+
+  private PublishedSnapshot set(String configVersion, EnvoyResources resources) {
+    PublishedSnapshot published =
+        new PublishedSnapshot(configVersion, TypeVersions.of(resources), resources);
+    Snapshot snapshot = snapshotOf(published);
+    for (String group : groups.all()) {
+      cache.setSnapshot(group, snapshot);
+    }
+    current.set(published);
+    watcher.snapshotPublished();
+    LOG.info("published config {} with type versions {}", configVersion, published.typeVersions());
+    return published;
+  }
+
+  /**
+   * Each type gets its own content-hash version. The per-resource versions {@code Snapshot.create} derives from
+   * {@code Message.hashCode()} only matter to delta xDS, which is not served.
+   */
+  static Snapshot snapshotOf(PublishedSnapshot published) {
+    EnvoyResources r = published.resources();
+    var v = published.typeVersions();
+    return Snapshot.create(
+        r.clusters(), v.get(Resources.V3.CLUSTER_TYPE_URL),
+        r.endpoints(), v.get(Resources.V3.ENDPOINT_TYPE_URL),
+        r.listeners(), v.get(Resources.V3.LISTENER_TYPE_URL),
+        r.routes(), v.get(Resources.V3.ROUTE_TYPE_URL),
+        r.secrets(), v.get(Resources.V3.SECRET_TYPE_URL));
+  }
+
+  /** Lets queued publishes finish for at most {@code grace}; the ones still queued then fail. */
+  void close(Duration grace) {
+    thread.shutdown();
+    try {
+      if (thread.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (Runnable dropped : thread.shutdownNow()) {
+      ((Publish) dropped).result.completeExceptionally(new IllegalStateException("the xDS server closed"));
+    }
+  }
+}

@@ -1,0 +1,245 @@
+package io.llmxds.cp.publish;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.rpc.Code;
+import com.google.rpc.Status;
+import io.envoyproxy.controlplane.cache.Resources;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An ADS client that behaves like Envoy on one state-of-the-world stream: sends its node only on the first request,
+ * subscribes to all clusters and listeners (wildcard), then to the endpoints of its EDS clusters and the route
+ * configurations its listeners name (like Envoy), and to all secrets (wildcard: this client has no transport sockets
+ * to name them). It ACKs every response, or NACKs the versions it is told to reject. Thread-safe.
+ */
+final class AdsTestClient implements AutoCloseable {
+
+  static final String CDS = Resources.V3.CLUSTER_TYPE_URL;
+  static final String EDS = Resources.V3.ENDPOINT_TYPE_URL;
+  static final String LDS = Resources.V3.LISTENER_TYPE_URL;
+  static final String RDS = Resources.V3.ROUTE_TYPE_URL;
+  static final String SDS = Resources.V3.SECRET_TYPE_URL;
+
+  /** One response as received. */
+  record Received(String typeUrl, String version, String nonce, List<String> resourceNames) {}
+
+  private record Rejection(String typeUrl, String version) {}
+
+  private final ManagedChannel channel;
+  private final Node node;
+  private final StreamObserver<DiscoveryRequest> requests;
+  private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final List<DiscoveryRequest> sent = new CopyOnWriteArrayList<>();
+  private volatile Throwable streamError;
+
+  // Guarded by this: the stream state the next request is built from.
+  private final Map<String, String> ackedVersions = new HashMap<>();
+  private final Map<String, String> lastNonces = new HashMap<>();
+  private final Map<String, List<String>> subscriptions = new HashMap<>();
+  private final Map<Rejection, String> rejections = new HashMap<>();
+
+  private AdsTestClient(int port, Node node) {
+    this.node = node;
+    this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    this.requests =
+        AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(new Responses());
+  }
+
+  /** Connects as node ({@code id}, {@code cluster}) and subscribes to clusters, listeners and secrets. */
+  static AdsTestClient connect(int port, String id, String cluster) {
+    AdsTestClient client =
+        new AdsTestClient(port, Node.newBuilder().setId(id).setCluster(cluster).build());
+    synchronized (client) {
+      client.subscribe(CDS, List.of());
+      client.subscribe(LDS, List.of());
+      client.subscribe(SDS, List.of());
+    }
+    return client;
+  }
+
+  /** From now on, answers a response of {@code typeUrl} at {@code version} with a NACK carrying {@code reason}. */
+  synchronized void rejectVersion(String typeUrl, String version, String reason) {
+    rejections.put(new Rejection(typeUrl, version), reason);
+  }
+
+  List<Received> received(String typeUrl) {
+    return received.stream().filter(r -> r.typeUrl().equals(typeUrl)).toList();
+  }
+
+  int count(String typeUrl) {
+    return received(typeUrl).size();
+  }
+
+  /** Response counts per type URL, for "nothing else arrived" checks. */
+  Map<String, Integer> counts() {
+    Map<String, Integer> counts = new HashMap<>();
+    for (String typeUrl : List.of(CDS, EDS, LDS, RDS, SDS)) {
+      counts.put(typeUrl, count(typeUrl));
+    }
+    return counts;
+  }
+
+  synchronized Map<String, String> ackedVersions() {
+    return Map.copyOf(ackedVersions);
+  }
+
+  synchronized Optional<String> ackedVersion(String typeUrl) {
+    return Optional.ofNullable(ackedVersions.get(typeUrl));
+  }
+
+  List<DiscoveryRequest> sent() {
+    return List.copyOf(sent);
+  }
+
+  Optional<Throwable> streamError() {
+    return Optional.ofNullable(streamError);
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      requests.onCompleted();
+    }
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private final class Responses implements StreamObserver<DiscoveryResponse> {
+    @Override
+    public void onNext(DiscoveryResponse response) {
+      handle(response);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      streamError = t;
+    }
+
+    @Override
+    public void onCompleted() {}
+  }
+
+  private synchronized void handle(DiscoveryResponse response) {
+    String typeUrl = response.getTypeUrl();
+    List<Any> resources = response.getResourcesList();
+    received.add(new Received(typeUrl, response.getVersionInfo(), response.getNonce(), names(typeUrl, resources)));
+    lastNonces.put(typeUrl, response.getNonce());
+    String reason = rejections.get(new Rejection(typeUrl, response.getVersionInfo()));
+    DiscoveryRequest.Builder answer = request(typeUrl, subscriptions.getOrDefault(typeUrl, List.of()));
+    if (reason == null) {
+      ackedVersions.put(typeUrl, response.getVersionInfo());
+      send(answer.setVersionInfo(response.getVersionInfo()));
+    } else {
+      send(answer.setErrorDetail(Status.newBuilder().setCode(Code.INVALID_ARGUMENT_VALUE).setMessage(reason)));
+    }
+    // Like Envoy: clusters and listeners lead to subscriptions to what they reference.
+    if (typeUrl.equals(CDS)) {
+      subscribe(EDS, edsServiceNames(resources));
+    } else if (typeUrl.equals(LDS)) {
+      subscribe(RDS, routeConfigNames(resources));
+    }
+  }
+
+  private void subscribe(String typeUrl, List<String> names) {
+    if (!names.equals(subscriptions.get(typeUrl))) {
+      subscriptions.put(typeUrl, names);
+      send(request(typeUrl, names));
+    }
+  }
+
+  /** A request carrying the stream state of {@code typeUrl}: the version in use and the last nonce seen. */
+  private DiscoveryRequest.Builder request(String typeUrl, List<String> names) {
+    return DiscoveryRequest.newBuilder()
+        .setTypeUrl(typeUrl)
+        .addAllResourceNames(names)
+        .setVersionInfo(ackedVersions.getOrDefault(typeUrl, ""))
+        .setResponseNonce(lastNonces.getOrDefault(typeUrl, ""));
+  }
+
+  private void send(DiscoveryRequest.Builder request) {
+    if (sent.isEmpty()) {
+      request.setNode(node); // only on the first request, like grpc xDS clients
+    }
+    DiscoveryRequest built = request.build();
+    sent.add(built);
+    requests.onNext(built);
+  }
+
+  private static List<String> names(String typeUrl, List<Any> resources) {
+    return resources.stream().map(any -> name(typeUrl, any)).toList();
+  }
+
+  private static String name(String typeUrl, Any any) {
+    return switch (typeUrl) {
+      case CDS -> unpack(any, Cluster.class).getName();
+      case EDS -> unpack(any, ClusterLoadAssignment.class).getClusterName();
+      case LDS -> unpack(any, Listener.class).getName();
+      case RDS -> unpack(any, RouteConfiguration.class).getName();
+      case SDS -> unpack(any, Secret.class).getName();
+      default -> throw new IllegalArgumentException("unexpected type " + typeUrl);
+    };
+  }
+
+  private static List<String> edsServiceNames(List<Any> clusters) {
+    return clusters.stream()
+        .map(any -> unpack(any, Cluster.class))
+        .filter(c -> c.getType() == Cluster.DiscoveryType.EDS)
+        .map(c -> c.getEdsClusterConfig().getServiceName().isEmpty()
+            ? c.getName()
+            : c.getEdsClusterConfig().getServiceName())
+        .sorted()
+        .toList();
+  }
+
+  private static List<String> routeConfigNames(List<Any> listeners) {
+    List<String> names = new ArrayList<>();
+    for (Any any : listeners) {
+      for (FilterChain chain : unpack(any, Listener.class).getFilterChainsList()) {
+        for (Filter filter : chain.getFiltersList()) {
+          if (filter.getTypedConfig().is(HttpConnectionManager.class)) {
+            HttpConnectionManager hcm = unpack(filter.getTypedConfig(), HttpConnectionManager.class);
+            if (hcm.hasRds()) {
+              names.add(hcm.getRds().getRouteConfigName());
+            }
+          }
+        }
+      }
+    }
+    return names.stream().distinct().sorted().toList();
+  }
+
+  private static <T extends Message> T unpack(Any any, Class<T> type) {
+    try {
+      return any.unpack(type);
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("server sent a malformed " + type.getSimpleName(), e);
+    }
+  }
+}
