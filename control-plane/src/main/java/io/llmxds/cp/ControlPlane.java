@@ -49,7 +49,8 @@ public final class ControlPlane implements AutoCloseable {
       // Watch before the first load, so that no save between the load and the watch is missed.
       PolicyDirectoryWatcher watcher =
           PolicyDirectoryWatcher.watch(s.policies(), s.debounceQuiet(), s.debounceMaxDelay());
-      PolicyReloader reloader = new PolicyReloader(s.policies(), xds::publish, watcher::watchFilesOf);
+      PolicyReloader reloader = new PolicyReloader(s.policies(),
+          (version, resources) -> xds.publish(version, resources).join(), watcher::watchFilesOf);
       watcher.start(() -> reloader.reload(ReloadTrigger.FILE_WATCH));
       reloader.reload(ReloadTrigger.STARTUP);
       AdminServer admin = AdminServer.start(s.adminAddress(), s.adminPort(), reloader, xds, s.adminToken());

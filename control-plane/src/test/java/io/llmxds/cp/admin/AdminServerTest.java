@@ -36,7 +36,7 @@ class AdminServerTest {
     AdminToken adminToken = AdminToken.loadOrCreate(tokenFile);
     token = Files.readString(tokenFile).strip();
     xds = XdsServer.start("127.0.0.1", 0);
-    PolicyReloader reloader = new PolicyReloader(policies, xds::publish, inputs -> { });
+    PolicyReloader reloader = new PolicyReloader(policies, (v, r) -> xds.publish(v, r).join(), inputs -> { });
     reloader.reload(ReloadTrigger.STARTUP);
     admin = AdminServer.start("127.0.0.1", 0, reloader, xds, adminToken);
   }

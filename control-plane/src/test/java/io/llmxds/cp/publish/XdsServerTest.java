@@ -1,10 +1,10 @@
 package io.llmxds.cp.publish;
 
-import static io.llmxds.cp.publish.AdsTestClient.CDS;
-import static io.llmxds.cp.publish.AdsTestClient.EDS;
-import static io.llmxds.cp.publish.AdsTestClient.LDS;
-import static io.llmxds.cp.publish.AdsTestClient.RDS;
-import static io.llmxds.cp.publish.AdsTestClient.SDS;
+import static io.llmxds.cp.testing.AdsTestClient.CDS;
+import static io.llmxds.cp.testing.AdsTestClient.EDS;
+import static io.llmxds.cp.testing.AdsTestClient.LDS;
+import static io.llmxds.cp.testing.AdsTestClient.RDS;
+import static io.llmxds.cp.testing.AdsTestClient.SDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -19,8 +19,9 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
-import io.llmxds.cp.publish.AdsTestClient.Received;
 import io.llmxds.cp.publish.RecordingListener.SeenRequest;
+import io.llmxds.cp.testing.AdsTestClient;
+import io.llmxds.cp.testing.AdsTestClient.Received;
 import io.llmxds.cp.translate.EnvoyResources;
 import java.time.Duration;
 import java.util.HashMap;

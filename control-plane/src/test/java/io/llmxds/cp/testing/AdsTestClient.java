@@ -1,4 +1,4 @@
-package io.llmxds.cp.publish;
+package io.llmxds.cp.testing;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -35,16 +35,16 @@ import java.util.concurrent.TimeUnit;
  * configurations its listeners name (like Envoy), and to all secrets (wildcard: this client has no transport sockets
  * to name them). It ACKs every response, or NACKs the versions it is told to reject. Thread-safe.
  */
-final class AdsTestClient implements AutoCloseable {
+public final class AdsTestClient implements AutoCloseable {
 
-  static final String CDS = Resources.V3.CLUSTER_TYPE_URL;
-  static final String EDS = Resources.V3.ENDPOINT_TYPE_URL;
-  static final String LDS = Resources.V3.LISTENER_TYPE_URL;
-  static final String RDS = Resources.V3.ROUTE_TYPE_URL;
-  static final String SDS = Resources.V3.SECRET_TYPE_URL;
+  public static final String CDS = Resources.V3.CLUSTER_TYPE_URL;
+  public static final String EDS = Resources.V3.ENDPOINT_TYPE_URL;
+  public static final String LDS = Resources.V3.LISTENER_TYPE_URL;
+  public static final String RDS = Resources.V3.ROUTE_TYPE_URL;
+  public static final String SDS = Resources.V3.SECRET_TYPE_URL;
 
   /** One response as received. */
-  record Received(String typeUrl, String version, String nonce, List<String> resourceNames) {}
+  public record Received(String typeUrl, String version, String nonce, List<String> resourceNames) {}
 
   private record Rejection(String typeUrl, String version) {}
 
@@ -69,7 +69,7 @@ final class AdsTestClient implements AutoCloseable {
   }
 
   /** Connects as node ({@code id}, {@code cluster}) and subscribes to clusters, listeners and secrets. */
-  static AdsTestClient connect(int port, String id, String cluster) {
+  public static AdsTestClient connect(int port, String id, String cluster) {
     AdsTestClient client =
         new AdsTestClient(port, Node.newBuilder().setId(id).setCluster(cluster).build());
     synchronized (client) {
@@ -81,20 +81,20 @@ final class AdsTestClient implements AutoCloseable {
   }
 
   /** From now on, answers a response of {@code typeUrl} at {@code version} with a NACK carrying {@code reason}. */
-  synchronized void rejectVersion(String typeUrl, String version, String reason) {
+  public synchronized void rejectVersion(String typeUrl, String version, String reason) {
     rejections.put(new Rejection(typeUrl, version), reason);
   }
 
-  List<Received> received(String typeUrl) {
+  public List<Received> received(String typeUrl) {
     return received.stream().filter(r -> r.typeUrl().equals(typeUrl)).toList();
   }
 
-  int count(String typeUrl) {
+  public int count(String typeUrl) {
     return received(typeUrl).size();
   }
 
   /** Response counts per type URL, for "nothing else arrived" checks. */
-  Map<String, Integer> counts() {
+  public Map<String, Integer> counts() {
     Map<String, Integer> counts = new HashMap<>();
     for (String typeUrl : List.of(CDS, EDS, LDS, RDS, SDS)) {
       counts.put(typeUrl, count(typeUrl));
@@ -102,19 +102,19 @@ final class AdsTestClient implements AutoCloseable {
     return counts;
   }
 
-  synchronized Map<String, String> ackedVersions() {
+  public synchronized Map<String, String> ackedVersions() {
     return Map.copyOf(ackedVersions);
   }
 
-  synchronized Optional<String> ackedVersion(String typeUrl) {
+  public synchronized Optional<String> ackedVersion(String typeUrl) {
     return Optional.ofNullable(ackedVersions.get(typeUrl));
   }
 
-  List<DiscoveryRequest> sent() {
+  public List<DiscoveryRequest> sent() {
     return List.copyOf(sent);
   }
 
-  Optional<Throwable> streamError() {
+  public Optional<Throwable> streamError() {
     return Optional.ofNullable(streamError);
   }
 
