@@ -2,7 +2,6 @@ package io.llmxds.cp.translate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -11,8 +10,9 @@ import com.google.protobuf.util.JsonFormat;
 import java.util.List;
 
 /**
- * Renders Envoy resources as YAML for review (the CLI's {@code render}) and for golden files: proto field names,
- * {@code Any} unpacked, the order of the given list, and sensitive fields (secrets) replaced by a fingerprint.
+ * Renders Envoy resources as YAML for review (the CLI's {@code render}) and for golden files: one YAML document
+ * ({@code ---}) per resource in the order given, proto field names, {@code Any} unpacked, and sensitive fields
+ * (secrets) replaced by a fingerprint.
  */
 public final class ResourceYaml {
 
@@ -20,7 +20,6 @@ public final class ResourceYaml {
       JsonFormat.printer().usingTypeRegistry(EnvoyTypes.REGISTRY).preservingProtoFieldNames();
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
-      .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
       .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
       // "20" in a header value is a string, and must read back as one.
@@ -30,12 +29,12 @@ public final class ResourceYaml {
   private ResourceYaml() {}
 
   public static String render(List<? extends Message> resources) {
-    ArrayNode list = MAPPER.createArrayNode();
+    StringBuilder yaml = new StringBuilder();
     try {
       for (Message resource : resources) {
-        list.add(MAPPER.readTree(JSON.print(SensitiveFields.redact(resource))));
+        yaml.append(YAML.writeValueAsString(MAPPER.readTree(JSON.print(SensitiveFields.redact(resource)))));
       }
-      return YAML.writeValueAsString(list);
+      return yaml.toString();
     } catch (InvalidProtocolBufferException | JsonProcessingException e) {
       throw new IllegalStateException("cannot render " + resources.size() + " resources", e);
     }
