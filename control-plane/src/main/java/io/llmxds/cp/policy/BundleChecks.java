@@ -1,0 +1,154 @@
+package io.llmxds.cp.policy;
+
+import io.llmxds.cp.policy.DocumentScope.Claim;
+import io.llmxds.cp.policy.DocumentScope.Reference;
+import io.llmxds.cp.policy.Provider.Credentials;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The checks only the whole bundle can make: unique names, exactly one Gateway, references that resolve, values
+ * claimed twice, and fallback chains Envoy can serve. Each error points at the document that made it wrong (the
+ * second of two, the one that refers), and names the other one by {@code file:line}.
+ */
+final class BundleChecks {
+
+  private final List<Declared> declared;
+  private final Map<Kind, Map<String, Declared>> byName = new EnumMap<>(Kind.class);
+
+  private BundleChecks(List<Declared> declared) {
+    this.declared = declared;
+    for (Kind kind : Kind.values()) {
+      byName.put(kind, new TreeMap<>());
+    }
+  }
+
+  /**
+   * @param declared the documents, in file and document order (which decides what is "first")
+   * @param files the policy files read, for the error that finds no Gateway in any of them
+   */
+  static void check(List<Declared> declared, List<String> files, List<PolicyError> sink) {
+    BundleChecks checks = new BundleChecks(declared);
+    checks.uniqueNames();
+    checks.oneGateway(files, sink);
+    checks.references();
+    checks.claims();
+    checks.fallbackCredentials();
+  }
+
+  private void uniqueNames() {
+    for (Declared d : declared) {
+      d.name().ifPresent(name -> {
+        Declared first = byName.get(d.kind()).putIfAbsent(name, d);
+        if (first != null) {
+          d.scope().error("metadata.name", "duplicate " + d.kind().wire() + " name \"" + name
+              + "\": first defined at " + first.scope().where("metadata.name"));
+        }
+      });
+    }
+  }
+
+  private void oneGateway(List<String> files, List<PolicyError> sink) {
+    List<Declared> gateways = declared.stream().filter(d -> d.kind() == Kind.GATEWAY).toList();
+    if (gateways.isEmpty()) {
+      String read = files.isEmpty() ? "no policy files found" : "files read: " + String.join(", ", files);
+      sink.add(new PolicyError(".", 0, 0, "Gateway", "no Gateway is defined; exactly one is required (" + read + ")"));
+    }
+    for (Declared extra : gateways.subList(Math.min(1, gateways.size()), gateways.size())) {
+      Declared first = gateways.get(0);
+      extra.scope().error("kind", "only one Gateway is allowed; " + first.scope().label()
+          + " is defined at " + first.scope().where("kind"));
+    }
+  }
+
+  private void references() {
+    for (Declared d : declared) {
+      for (Reference ref : d.scope().references()) {
+        Map<String, Declared> known = byName.get(ref.kind());
+        if (!known.containsKey(ref.name())) {
+          String names = known.isEmpty() ? "none are defined" : "known: " + String.join(", ", known.keySet());
+          d.scope().error(ref.path(), ref.kind().noun() + " \"" + ref.name() + "\" does not exist (" + names + ")");
+        }
+      }
+    }
+  }
+
+  private void claims() {
+    Map<ClaimKind, Map<String, DocumentScope>> firsts = new EnumMap<>(ClaimKind.class);
+    for (Declared d : declared) {
+      for (Claim claim : d.scope().claims()) {
+        Map<String, DocumentScope> claimed = firsts.computeIfAbsent(claim.kind(), k -> new LinkedHashMap<>());
+        DocumentScope first = claimed.putIfAbsent(claim.value(), d.scope());
+        if (first != null) {
+          d.scope().error(claim.path(), claim.kind().conflict(
+              claim.value(), first.label(), first.where(firstPath(first, claim))));
+        }
+      }
+    }
+  }
+
+  private static String firstPath(DocumentScope first, Claim claim) {
+    return first.claims().stream()
+        .filter(c -> c.kind() == claim.kind() && c.value().equals(claim.value()))
+        .findFirst()
+        .map(Claim::path)
+        .orElse("");
+  }
+
+  /**
+   * Envoy's aggregate cluster applies the aggregate's upstream filters, not each member's (envoy#29318), so one
+   * credential is sent to every provider of a fallback chain: they must all expect the same one.
+   */
+  private void fallbackCredentials() {
+    for (Declared d : declared) {
+      if (!(d.value().orElse(null) instanceof ModelRoute route) || route.fallbacks().isEmpty()) {
+        continue;
+      }
+      for (int i = 0; i < route.backends().size(); i++) {
+        List<String> chain = new ArrayList<>();
+        chain.add(route.backends().get(i).provider());
+        chain.addAll(route.fallbacks());
+        Map<String, Optional<Credentials>> credentials = new LinkedHashMap<>();
+        for (String name : chain) {
+          Optional<Provider> provider = provider(name);
+          if (provider.isEmpty()) {
+            return; // reported where that provider is declared or referred to
+          }
+          credentials.put(name, provider.get().credentials());
+        }
+        if (credentials.values().stream().map(BundleChecks::sameness).distinct().count() > 1) {
+          String mix = credentials.entrySet().stream()
+              .map(e -> e.getKey() + " (" + e.getValue().map(BundleChecks::describe).orElse("none") + ")")
+              .collect(Collectors.joining(", "));
+          d.scope().error("spec.backends[" + i + "].provider", "fallback chain mixes credentials: " + mix
+              + "; Envoy sends one credential to the whole chain, so its providers must share it");
+        }
+      }
+    }
+  }
+
+  private Optional<Provider> provider(String name) {
+    return Optional.ofNullable(byName.get(Kind.PROVIDER).get(name))
+        .flatMap(Declared::value)
+        .map(Provider.class::cast);
+  }
+
+  /** What decides the credential Envoy sends: header names compare case-insensitively, paths normalized. */
+  private static List<String> sameness(Optional<Credentials> credentials) {
+    return credentials
+        .map(c -> List.of(c.header().toLowerCase(Locale.ROOT), c.prefix(), Path.of(c.secretFile()).normalize().toString()))
+        .orElse(List.of());
+  }
+
+  private static String describe(Credentials c) {
+    return c.header() + ": \"" + c.prefix() + "\" + " + c.secretFile();
+  }
+}

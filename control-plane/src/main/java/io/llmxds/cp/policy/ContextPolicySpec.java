@@ -1,0 +1,32 @@
+package io.llmxds.cp.policy;
+
+import io.llmxds.cp.policy.ContextPolicy.FailureMode;
+import io.llmxds.cp.policy.ContextPolicy.Mode;
+import io.llmxds.cp.policy.ContextPolicy.Schema;
+import java.util.Optional;
+
+/** Reads a ContextPolicy's spec. */
+final class ContextPolicySpec {
+
+  static final FieldSet FIELDS = FieldSet.of(
+      "sessionHeader", "userHeader", "schema", "mode", "maxTurns", "maxInjectedChars", "store", "failureMode");
+
+  private ContextPolicySpec() {}
+
+  static Optional<ContextPolicy> decode(String name, MappingReader spec, SecretSource secrets) {
+    Optional<String> sessionHeader = spec.required("sessionHeader", Values.HEADER_NAME);
+    String userHeader = spec.optional("userHeader", Values.HEADER_NAME, "");
+    Optional<Schema> schema = spec.required("schema", Values.oneOf(Schema.values(), Schema::wire));
+    Mode mode = spec.optional("mode", Values.oneOf(Mode.values(), Mode::wire), Mode.STRICT);
+    if (mode == Mode.V1_V2_MIGRATION && schema.equals(Optional.of(Schema.V1))) {
+      spec.error("mode", "v1_v2_migration migrates stored v1 records to v2, so it needs schema v2 (schema is v1)");
+    }
+    int maxTurns = spec.optional("maxTurns", Values.integer(1, 1000), 20);
+    int maxChars = spec.optional("maxInjectedChars", Values.integer(1, 10_000_000), 32_000);
+    String store = spec.optional("store", Values.NON_EMPTY_STRING, "memory");
+    FailureMode failureMode =
+        spec.optional("failureMode", Values.oneOf(FailureMode.values(), FailureMode::wire), FailureMode.OPEN);
+    return spec.build(() -> new ContextPolicy(
+        name, sessionHeader.get(), userHeader, schema.get(), mode, maxTurns, maxChars, store, failureMode));
+  }
+}

@@ -1,0 +1,44 @@
+package io.llmxds.cp.policy;
+
+import io.llmxds.cp.policy.Durations.Rule;
+import io.llmxds.cp.policy.Gateway.ExtProcService;
+import io.llmxds.cp.policy.Gateway.SocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Reads a Gateway's spec. */
+final class GatewaySpec {
+
+  static final FieldSet FIELDS = FieldSet.of(
+      "listener", "extProc", "requestBufferLimit", "requestTimeout", "streamIdleTimeout", "contextPolicy");
+  private static final FieldSet LISTENER = FieldSet.of("address", "port");
+  private static final FieldSet EXT_PROC = FieldSet.of("address", "port", "messageTimeout", "failOpen");
+
+  static final long DEFAULT_BUFFER_LIMIT = 8L << 20;
+  /** Below this an ordinary chat prompt is rejected with 413. */
+  static final long MIN_BUFFER_LIMIT = 64L << 10;
+  static final long MAX_BUFFER_LIMIT = 1L << 30;
+
+  private GatewaySpec() {}
+
+  static Optional<Gateway> decode(String name, MappingReader spec, SecretSource secrets) {
+    Optional<SocketAddress> listener = spec.requiredMapping("listener", LISTENER).flatMap(l -> {
+      String host = l.optional("address", Values.HOST, "0.0.0.0");
+      return l.required("port", Values.PORT).map(port -> new SocketAddress(host, port));
+    });
+    Optional<ExtProcService> extProc = spec.requiredMapping("extProc", EXT_PROC).flatMap(e -> {
+      Optional<String> host = e.required("address", Values.HOST);
+      Optional<Integer> port = e.required("port", Values.PORT);
+      Duration timeout = e.optional("messageTimeout", Values.duration(Rule.POSITIVE), Duration.ofSeconds(30));
+      boolean failOpen = e.optional("failOpen", Values.BOOLEAN, true);
+      return e.build(() -> new ExtProcService(new SocketAddress(host.get(), port.get()), timeout, failOpen));
+    });
+    long bufferLimit = spec.optional(
+        "requestBufferLimit", Values.byteSize(MIN_BUFFER_LIMIT, MAX_BUFFER_LIMIT), DEFAULT_BUFFER_LIMIT);
+    Duration requestTimeout = spec.optional("requestTimeout", Values.duration(Rule.NON_NEGATIVE), Duration.ZERO);
+    Duration streamIdle = spec.optional("streamIdleTimeout", Values.duration(Rule.POSITIVE), Duration.ofSeconds(300));
+    Optional<String> contextPolicy = spec.reference("contextPolicy", Kind.CONTEXT_POLICY);
+    return spec.build(() -> new Gateway(
+        name, listener.get(), extProc.get(), bufferLimit, requestTimeout, streamIdle, contextPolicy));
+  }
+}

@@ -1,0 +1,70 @@
+package io.llmxds.cp.policy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Loads a policy directory into a {@link PolicyBundle}. This is the I/O edge of the policy stage: it reads the
+ * policy files and the secret files they name; everything else is a pure function of what was read. Bad input never
+ * throws: every problem in every file is collected, and one bad document rejects the whole bundle.
+ */
+public final class PolicyLoader {
+
+  private static final Comparator<PolicyError> BY_POSITION = Comparator.comparing(PolicyError::file)
+      .thenComparingInt(PolicyError::line)
+      .thenComparingInt(PolicyError::column)
+      .thenComparing(PolicyError::path)
+      .thenComparing(PolicyError::reason);
+
+  private PolicyLoader() {}
+
+  public static LoadResult load(Path dir) {
+    Path root = dir.toAbsolutePath().normalize();
+    List<Path> files;
+    try {
+      files = PolicyFiles.list(root);
+    } catch (IOException e) {
+      return new LoadResult.Rejected(List.of(new PolicyError(
+          ".", 0, 0, "(policy directory)", "cannot read " + root + ": " + IoProblems.describe(e))));
+    }
+    List<PolicyError> errors = new ArrayList<>();
+    Set<Path> inputs = new TreeSet<>();
+    SecretSource secrets = new SecretFiles(root, inputs);
+    List<Declared> declared = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    boolean complete = true;
+    for (Path file : files) {
+      String name = file.getFileName().toString();
+      names.add(name);
+      inputs.add(file);
+      String text;
+      try {
+        text = Files.readString(file);
+      } catch (IOException e) {
+        errors.add(new PolicyError(name, 0, 0, "(file)", "cannot read: " + IoProblems.describe(e)));
+        complete = false;
+        continue;
+      }
+      YamlDocuments.Parsed parsed = YamlDocuments.parse(name, text);
+      parsed.syntaxError().ifPresent(errors::add);
+      complete &= parsed.syntaxError().isEmpty();
+      for (YamlDocuments.Document document : parsed.documents()) {
+        DocumentDecoder.decode(name, document, errors, secrets).ifPresent(declared::add);
+      }
+    }
+    // documents that could not be read may define what others refer to: bundle-wide checks would only add noise
+    if (complete) {
+      BundleChecks.check(declared, names, errors);
+    }
+    if (!errors.isEmpty()) {
+      return new LoadResult.Rejected(errors.stream().sorted(BY_POSITION).toList());
+    }
+    return new LoadResult.Loaded(BundleAssembler.assemble(declared), inputs);
+  }
+}

@@ -1,0 +1,79 @@
+package io.llmxds.cp.policy;
+
+import io.llmxds.cp.policy.Durations.Rule;
+import io.llmxds.cp.policy.MappingReader.Entry;
+import io.llmxds.cp.policy.MappingReader.Item;
+import io.llmxds.cp.policy.RateLimit.Limit;
+import io.llmxds.cp.policy.RateLimit.Tier;
+import io.llmxds.cp.policy.YamlNode.Scalar;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads a RateLimit's spec. */
+final class RateLimitSpec {
+
+  static final FieldSet FIELDS = FieldSet.of("modelRoutes", "keyHeader", "limit", "tiers");
+  private static final FieldSet LIMIT = FieldSet.of("requests", "per");
+  private static final FieldSet TIERS = FieldSet.of("header", "limits");
+  static final long MAX_REQUESTS = 1_000_000_000L;
+  static final String UNLIMITED = "unlimited";
+
+  private RateLimitSpec() {}
+
+  /** A tier header and its tiers. */
+  private record Tiers(String header, List<Tier> tiers) {}
+
+  static Optional<RateLimit> decode(String name, MappingReader spec, SecretSource secrets) {
+    List<Item<String>> routes = spec.requiredList("modelRoutes", Values.NAME);
+    for (Item<String> route : routes) {
+      spec.scope().refer(Kind.MODEL_ROUTE, route.value(), route.path());
+      spec.scope().claim(ClaimKind.RATE_LIMITED_ROUTE, route.value(), route.path());
+    }
+    Optional<String> keyHeader = spec.required("keyHeader", Values.HEADER_NAME);
+    Optional<Limit> limit = spec.requiredMapping("limit", LIMIT).flatMap(RateLimitSpec::limit);
+    Optional<Tiers> tiers = spec.optionalMapping("tiers", TIERS).flatMap(RateLimitSpec::tiers);
+    return spec.build(() -> new RateLimit(
+        name,
+        routes.stream().map(Item::value).toList(),
+        keyHeader.get(),
+        limit.get(),
+        tiers.map(Tiers::header),
+        tiers.map(Tiers::tiers).orElse(List.of())));
+  }
+
+  private static Optional<Limit> limit(MappingReader limit) {
+    Optional<Long> requests = limit.required("requests", Values.wholeNumber(1, MAX_REQUESTS));
+    Optional<Duration> per = limit.required("per", Values.duration(Rule.AT_LEAST_ONE_SECOND));
+    return requests.flatMap(r -> per.map(p -> new Limit(r, p)));
+  }
+
+  private static Optional<Tiers> tiers(MappingReader tiers) {
+    Optional<String> header = tiers.required("header", Values.HEADER_NAME);
+    List<Tier> list = new ArrayList<>();
+    for (Entry entry : tiers.requiredEntries("limits")) {
+      if (entry.key().isEmpty()) {
+        tiers.scope().error(entry.keyLocation(), entry.path(), "a tier value must not be empty");
+      }
+      tier(tiers, entry).ifPresent(list::add);
+    }
+    list.sort(Comparator.comparing(Tier::value));
+    return header.map(h -> new Tiers(h, list));
+  }
+
+  private static Optional<Tier> tier(MappingReader tiers, Entry entry) {
+    if (entry.value() instanceof Scalar scalar && UNLIMITED.equals(scalar.text())) {
+      return Optional.of(new Tier(entry.key(), Optional.empty()));
+    }
+    if (entry.value() instanceof YamlNode.Mapping) {
+      return MappingReader.of(entry.value(), entry.path(), tiers.scope(), LIMIT)
+          .flatMap(RateLimitSpec::limit)
+          .map(l -> new Tier(entry.key(), Optional.of(l)));
+    }
+    tiers.scope().error(entry.value().location(), entry.path(),
+        "expected \"unlimited\" or a mapping with requests and per, got " + entry.value().describe());
+    return Optional.empty();
+  }
+}
