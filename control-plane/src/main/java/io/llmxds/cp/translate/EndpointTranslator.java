@@ -41,13 +41,14 @@ final class EndpointTranslator {
 
   /**
    * One locality with an explicit weight (proxyless gRPC clients reject localities without one) and the host name
-   * on the endpoint, which {@code auto_host_rewrite} sends as the upstream Host.
+   * on the endpoint, which {@code auto_host_rewrite} sends as the upstream Host (an IPv6 literal in brackets, as a
+   * Host header needs it).
    */
   static ClusterLoadAssignment loadAssignment(String cluster, String host, int port) {
     Endpoint endpoint = Endpoint.newBuilder()
         .setAddress(Address.newBuilder()
             .setSocketAddress(SocketAddress.newBuilder().setAddress(host).setPortValue(port)))
-        .setHostname(host)
+        .setHostname(IPV6.matcher(host).matches() ? "[" + host + "]" : host)
         .build();
     return ClusterLoadAssignment.newBuilder()
         .setClusterName(cluster)

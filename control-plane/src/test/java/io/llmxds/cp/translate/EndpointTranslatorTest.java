@@ -35,6 +35,12 @@ class EndpointTranslatorTest {
   }
 
   @Test
+  void anIpv6HostNameIsBracketedForTheHostHeader() {
+    assertThat(EndpointTranslator.loadAssignment("c", "fd00::1", 80).getEndpoints(0).getLbEndpoints(0).getEndpoint()
+        .getHostname()).isEqualTo("[fd00::1]");
+  }
+
+  @Test
   void onlyIpProvidersAndAnIpContextServiceHaveEdsResources() {
     assertThat(Translator.translate(Bundles.example()).endpoints()).extracting(ClusterLoadAssignment::getClusterName)
         .containsExactly(Names.CONTEXT_SERVICE_CLUSTER, "provider/mock-a", "provider/mock-b",
