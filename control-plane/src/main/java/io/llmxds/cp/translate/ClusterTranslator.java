@@ -1,0 +1,84 @@
+package io.llmxds.cp.translate;
+
+import com.google.protobuf.Any;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.extensions.clusters.aggregate.v3.ClusterConfig;
+import io.llmxds.cp.policy.ModelRoute;
+import io.llmxds.cp.policy.PolicyBundle;
+import io.llmxds.cp.policy.Provider;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** CDS: one cluster per provider, and one aggregate fallback cluster per (model route with fallbacks, backend). */
+final class ClusterTranslator {
+
+  private ClusterTranslator() {}
+
+  static List<Cluster> translate(PolicyBundle bundle) {
+    List<Cluster> clusters = new ArrayList<>();
+    bundle.providers().forEach(p -> clusters.add(providerCluster(p)));
+    for (ModelRoute route : bundle.modelRoutes()) {
+      if (route.fallbacks().isEmpty()) {
+        continue;
+      }
+      route.backends().stream()
+          .map(ModelRoute.Backend::provider)
+          .distinct()
+          .forEach(p -> clusters.add(fallbackCluster(bundle, route, p)));
+    }
+    return clusters;
+  }
+
+  /**
+   * A cluster for one host and port: EDS when the host is an IP literal (its endpoints come from
+   * {@link EndpointTranslator}), LOGICAL_DNS with an inline assignment otherwise.
+   */
+  static Cluster.Builder upstreamCluster(String name, String host, int port, Duration connectTimeout) {
+    Cluster.Builder cluster = Cluster.newBuilder()
+        .setName(name)
+        .setConnectTimeout(ProtoValues.duration(connectTimeout));
+    if (EndpointTranslator.servedByEds(host)) {
+      return cluster
+          .setType(Cluster.DiscoveryType.EDS)
+          .setEdsClusterConfig(Cluster.EdsClusterConfig.newBuilder()
+              .setEdsConfig(ProtoValues.ads())
+              .setServiceName(name));
+    }
+    return cluster
+        .setType(Cluster.DiscoveryType.LOGICAL_DNS)
+        .setDnsLookupFamily(Cluster.DnsLookupFamily.V4_PREFERRED)
+        .setLoadAssignment(EndpointTranslator.loadAssignment(name, host, port));
+  }
+
+  private static Cluster providerCluster(Provider provider) {
+    Cluster.Builder cluster = upstreamCluster(
+        Names.providerCluster(provider.name()), provider.host(), provider.port(), provider.connectTimeout())
+        .putAllTypedExtensionProtocolOptions(UpstreamProtocolOptions.forProvider(provider));
+    UpstreamTls.transportSocket(provider).ifPresent(cluster::setTransportSocket);
+    return cluster.build();
+  }
+
+  /**
+   * The backend first, then the route's fallbacks: each child's hosts become one priority level, so the
+   * {@code previous_priorities} retry policy of the route moves each retry to the next provider. Envoy runs the
+   * upstream filters of the aggregate cluster, not of the child that serves the request (envoy issue 29318), so
+   * the aggregate carries the backend's credential chain; the loader ensures a chain shares one credential.
+   */
+  private static Cluster fallbackCluster(PolicyBundle bundle, ModelRoute route, String backend) {
+    Set<String> children = new LinkedHashSet<>();
+    children.add(Names.providerCluster(backend));
+    route.fallbacks().forEach(f -> children.add(Names.providerCluster(f)));
+    Cluster.Builder cluster = Cluster.newBuilder()
+        .setName(Names.fallbackCluster(route.name(), backend))
+        .setClusterType(Cluster.CustomClusterType.newBuilder()
+            .setName(Names.AGGREGATE_CLUSTER)
+            .setTypedConfig(Any.pack(ClusterConfig.newBuilder().addAllClusters(children).build())))
+        .setLbPolicy(Cluster.LbPolicy.CLUSTER_PROVIDED);
+    bundle.provider(backend)
+        .ifPresent(p -> cluster.putAllTypedExtensionProtocolOptions(UpstreamProtocolOptions.forProvider(p)));
+    return cluster.build();
+  }
+}

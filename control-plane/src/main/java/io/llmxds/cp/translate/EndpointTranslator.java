@@ -1,0 +1,60 @@
+package io.llmxds.cp.translate;
+
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.llmxds.cp.policy.PolicyBundle;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * EDS: upstreams given as IP literals are served as ClusterLoadAssignments (so an endpoint change is an EDS push,
+ * not a cluster rebuild); DNS names are resolved by Envoy itself (LOGICAL_DNS with an inline assignment).
+ */
+final class EndpointTranslator {
+
+  private static final Pattern IPV4 =
+      Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+
+  private EndpointTranslator() {}
+
+  static List<ClusterLoadAssignment> translate(PolicyBundle bundle) {
+    return bundle.providers().stream()
+        .map(p -> edsAssignment(Names.providerCluster(p.name()), p.host(), p.port()))
+        .flatMap(Optional::stream)
+        .toList();
+  }
+
+  /** The EDS resource of an upstream, if it is served by EDS at all. */
+  static Optional<ClusterLoadAssignment> edsAssignment(String cluster, String host, int port) {
+    return servedByEds(host) ? Optional.of(loadAssignment(cluster, host, port)) : Optional.empty();
+  }
+
+  static boolean servedByEds(String host) {
+    return IPV4.matcher(host).matches() || IPV6.matcher(host).matches();
+  }
+
+  /**
+   * One locality with an explicit weight (proxyless gRPC clients reject localities without one) and the host name
+   * on the endpoint, which {@code auto_host_rewrite} sends as the upstream Host (an IPv6 literal in brackets, as a
+   * Host header needs it).
+   */
+  static ClusterLoadAssignment loadAssignment(String cluster, String host, int port) {
+    Endpoint endpoint = Endpoint.newBuilder()
+        .setAddress(Address.newBuilder()
+            .setSocketAddress(SocketAddress.newBuilder().setAddress(host).setPortValue(port)))
+        .setHostname(IPV6.matcher(host).matches() ? "[" + host + "]" : host)
+        .build();
+    return ClusterLoadAssignment.newBuilder()
+        .setClusterName(cluster)
+        .addEndpoints(LocalityLbEndpoints.newBuilder()
+            .setLoadBalancingWeight(com.google.protobuf.UInt32Value.of(1))
+            .addLbEndpoints(LbEndpoint.newBuilder().setEndpoint(endpoint)))
+        .build();
+  }
+}

@@ -1,0 +1,68 @@
+package io.llmxds.cp.translate;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.TypeRegistry;
+import io.envoyproxy.envoy.extensions.clusters.aggregate.v3.ClusterConfig;
+import io.envoyproxy.envoy.extensions.filters.http.credential_injector.v3.CredentialInjector;
+import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute;
+import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor;
+import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
+import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
+import io.envoyproxy.envoy.extensions.filters.http.upstream_codec.v3.UpstreamCodec;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.http.injected_credentials.generic.v3.Generic;
+import io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate;
+import io.envoyproxy.envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Every message type the translation packs into an {@code Any}, so that renderers and checkers can unpack them. */
+public final class EnvoyTypes {
+
+  private static final List<Message> PACKED = List.of(
+      HttpConnectionManager.getDefaultInstance(),
+      ExternalProcessor.getDefaultInstance(),
+      ExtProcPerRoute.getDefaultInstance(),
+      LocalRateLimit.getDefaultInstance(),
+      Router.getDefaultInstance(),
+      UpstreamTlsContext.getDefaultInstance(),
+      HttpProtocolOptions.getDefaultInstance(),
+      CredentialInjector.getDefaultInstance(),
+      Generic.getDefaultInstance(),
+      UpstreamCodec.getDefaultInstance(),
+      ClusterConfig.getDefaultInstance(),
+      PreviousHostsPredicate.getDefaultInstance(),
+      PreviousPrioritiesConfig.getDefaultInstance());
+
+  private static final Map<String, Message> BY_TYPE_URL = PACKED.stream()
+      .collect(Collectors.toUnmodifiableMap(m -> typeUrl(m), Function.identity()));
+
+  public static final TypeRegistry REGISTRY =
+      TypeRegistry.newBuilder().add(PACKED.stream().map(Message::getDescriptorForType).toList()).build();
+
+  private EnvoyTypes() {}
+
+  /** The message inside {@code any}, or empty if its type is not one the translation produces. */
+  public static Optional<Message> unpack(Any any) {
+    Message prototype = BY_TYPE_URL.get(any.getTypeUrl());
+    if (prototype == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(prototype.getParserForType().parseFrom(any.getValue()));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("cannot unpack " + any.getTypeUrl(), e);
+    }
+  }
+
+  private static String typeUrl(Message message) {
+    return "type.googleapis.com/" + message.getDescriptorForType().getFullName();
+  }
+}

@@ -1,0 +1,16 @@
+package io.llmxds.cp.translate;
+
+import java.util.List;
+
+/** The gateway's HTTP filters, in the order Envoy runs them. */
+final class HttpFilters {
+
+  /**
+   * ext_proc first: it reads the model from the body and sets the header the routes are picked by, so the local
+   * rate limit after it looks up its per-route config on the re-picked route; the router must be last.
+   */
+  static final List<HttpFilterFeature> ORDERED =
+      List.of(new ExtProcFeature(), new LocalRateLimitFeature(), new RouterFeature());
+
+  private HttpFilters() {}
+}

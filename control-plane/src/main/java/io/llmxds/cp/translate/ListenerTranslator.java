@@ -1,0 +1,45 @@
+package io.llmxds.cp.translate;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.BoolValue;
+import com.google.protobuf.UInt32Value;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.listener.v3.Filter;
+import io.envoyproxy.envoy.config.listener.v3.FilterChain;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
+import io.llmxds.cp.policy.Gateway;
+import io.llmxds.cp.policy.PolicyBundle;
+import java.util.List;
+
+/** LDS: the gateway's one listener, an HttpConnectionManager whose routes come over RDS. */
+final class ListenerTranslator {
+
+  private ListenerTranslator() {}
+
+  static Listener translate(PolicyBundle bundle, List<HttpFilterFeature> features) {
+    Gateway gateway = bundle.gateway();
+    HttpConnectionManager.Builder hcm = HttpConnectionManager.newBuilder()
+        .setStatPrefix(gateway.name())
+        .setCodecType(HttpConnectionManager.CodecType.AUTO)
+        .setRds(Rds.newBuilder().setConfigSource(ProtoValues.ads()).setRouteConfigName(gateway.name()))
+        // The gateway is the edge: the client's address is the peer's, not an X-Forwarded-For value.
+        .setUseRemoteAddress(BoolValue.of(true))
+        .setRequestTimeout(ProtoValues.duration(gateway.requestTimeout()))
+        .setStreamIdleTimeout(ProtoValues.duration(gateway.streamIdleTimeout()));
+    features.forEach(f -> hcm.addHttpFilters(f.hcmFilter(bundle)));
+    return Listener.newBuilder()
+        .setName(gateway.name())
+        .setAddress(Address.newBuilder().setSocketAddress(SocketAddress.newBuilder()
+            .setAddress(gateway.listener().host())
+            .setPortValue(gateway.listener().port())))
+        // LLM prompts are far larger than Envoy's 1 MiB default, and ext_proc buffers whole bodies.
+        .setPerConnectionBufferLimitBytes(UInt32Value.of(ProtoValues.uint32(gateway.requestBufferLimitBytes())))
+        .addFilterChains(FilterChain.newBuilder().addFilters(Filter.newBuilder()
+            .setName(Names.HTTP_CONNECTION_MANAGER)
+            .setTypedConfig(Any.pack(hcm.build()))))
+        .build();
+  }
+}

@@ -1,0 +1,51 @@
+package io.llmxds.cp.translate;
+
+/**
+ * Every name the translation gives to an Envoy resource, filter or extension, in one place: the ext_proc context
+ * service, the CLI and the tests depend on these names, so none of them is spelled anywhere else.
+ */
+public final class Names {
+
+  /** The one virtual host of the gateway's RouteConfiguration. */
+  public static final String VIRTUAL_HOST = "llm";
+  /** The catch-all route that answers 404 for a model no route serves (and is matched before ext_proc runs). */
+  public static final String UNKNOWN_MODEL_ROUTE = "unknown-model";
+  public static final String CONTEXT_SERVICE_CLUSTER = "llm-xds/context-service";
+
+  /** Set by the ext_proc service from the request body's {@code model}; routes match on it. */
+  public static final String MODEL_HEADER = "x-llm-model";
+  /** Set per backend when the backend serves the model under another name. */
+  public static final String UPSTREAM_MODEL_HEADER = "x-llm-upstream-model";
+
+  public static final String HTTP_CONNECTION_MANAGER = "envoy.filters.network.http_connection_manager";
+  public static final String EXT_PROC_FILTER = "envoy.filters.http.ext_proc";
+  public static final String LOCAL_RATELIMIT_FILTER = "envoy.filters.http.local_ratelimit";
+  public static final String ROUTER_FILTER = "envoy.filters.http.router";
+  public static final String CREDENTIAL_INJECTOR_FILTER = "envoy.filters.http.credential_injector";
+  public static final String UPSTREAM_CODEC_FILTER = "envoy.filters.http.upstream_codec";
+  public static final String GENERIC_CREDENTIAL = "envoy.http.injected_credentials.generic";
+  public static final String TLS_TRANSPORT_SOCKET = "envoy.transport_sockets.tls";
+  public static final String AGGREGATE_CLUSTER = "envoy.clusters.aggregate";
+  public static final String UPSTREAM_HTTP_PROTOCOL_OPTIONS = "envoy.extensions.upstreams.http.v3.HttpProtocolOptions";
+  public static final String PREVIOUS_HOSTS_PREDICATE = "envoy.retry_host_predicates.previous_hosts";
+  public static final String PREVIOUS_PRIORITIES = "envoy.retry_priorities.previous_priorities";
+
+  private Names() {}
+
+  public static String providerCluster(String provider) {
+    return "provider/" + provider;
+  }
+
+  /** The aggregate cluster that tries {@code provider} and then the route's fallbacks. */
+  public static String fallbackCluster(String modelRoute, String provider) {
+    return "fallback/" + modelRoute + "/" + provider;
+  }
+
+  public static String credentialSecret(String provider) {
+    return "provider/" + provider + "/credential";
+  }
+
+  public static String route(String modelRoute, String model) {
+    return modelRoute + "/" + model;
+  }
+}

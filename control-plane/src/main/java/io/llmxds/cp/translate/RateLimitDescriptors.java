@@ -1,0 +1,135 @@
+package io.llmxds.cp.translate;
+
+import com.google.protobuf.BoolValue;
+import com.google.protobuf.UInt32Value;
+import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
+import io.envoyproxy.envoy.config.route.v3.RateLimit.Action;
+import io.envoyproxy.envoy.extensions.common.ratelimit.v3.LocalRateLimitDescriptor;
+import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
+import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import io.envoyproxy.envoy.type.v3.TokenBucket;
+import io.llmxds.cp.policy.RateLimit;
+import io.llmxds.cp.policy.RateLimit.Tier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The descriptor scheme of a RateLimit (docs/translation.md): the actions that turn a request into at most one
+ * descriptor, and the descriptors with their token buckets. A descriptor entry with an empty value is a wildcard:
+ * Envoy keeps one bucket per distinct value, i.e. per client key.
+ */
+final class RateLimitDescriptors {
+
+  static final String TIER_KEY = "tier";
+  static final String CLIENT_KEY = "key";
+  /** The tier descriptor value of clients that send no tier, or one that is not listed. */
+  static final String DEFAULT_TIER = "default";
+
+  /** A bucket that never runs out: an unlimited tier needs its own descriptor so it never falls to the default. */
+  private static final TokenBucket UNLIMITED = bucket(Long.MAX_VALUE, Duration.ofSeconds(1));
+
+  private RateLimitDescriptors() {}
+
+  static TokenBucket bucket(RateLimit.Limit limit) {
+    return bucket(limit.requests(), limit.per());
+  }
+
+  static List<io.envoyproxy.envoy.config.route.v3.RateLimit> actions(RateLimit limit) {
+    List<io.envoyproxy.envoy.config.route.v3.RateLimit> rateLimits = new ArrayList<>();
+    if (!tiered(limit)) {
+      rateLimits.add(rateLimit(clientKey(limit)));
+      return rateLimits;
+    }
+    String tierHeader = limit.tierHeader().orElseThrow();
+    for (Tier tier : sortedTiers(limit)) {
+      Action tierMatch = tierMatch(tier.value(), true, tierHeader, exact(tier.value()));
+      rateLimits.add(tier.unlimited() ? rateLimit(tierMatch) : rateLimit(tierMatch, clientKey(limit)));
+    }
+    rateLimits.add(rateLimit(tierMatch(DEFAULT_TIER, false, tierHeader, anyTier(limit)), clientKey(limit)));
+    return rateLimits;
+  }
+
+  static List<LocalRateLimitDescriptor> descriptors(RateLimit limit) {
+    List<LocalRateLimitDescriptor> descriptors = new ArrayList<>();
+    if (!tiered(limit)) {
+      descriptors.add(descriptor(bucket(limit.limit()), entry(CLIENT_KEY, "")));
+      return descriptors;
+    }
+    for (Tier tier : sortedTiers(limit)) {
+      descriptors.add(tier.limit()
+          .map(l -> descriptor(bucket(l), entry(TIER_KEY, tier.value()), entry(CLIENT_KEY, "")))
+          .orElseGet(() -> descriptor(UNLIMITED, entry(TIER_KEY, tier.value()))));
+    }
+    descriptors.add(descriptor(bucket(limit.limit()), entry(TIER_KEY, DEFAULT_TIER), entry(CLIENT_KEY, "")));
+    return descriptors;
+  }
+
+  private static boolean tiered(RateLimit limit) {
+    return limit.tierHeader().isPresent() && !limit.tiers().isEmpty();
+  }
+
+  private static List<Tier> sortedTiers(RateLimit limit) {
+    return limit.tiers().stream().sorted(Comparator.comparing(Tier::value)).toList();
+  }
+
+  /** Requests without the key header produce no descriptor and so share the route's default bucket. */
+  private static Action clientKey(RateLimit limit) {
+    return Action.newBuilder()
+        .setRequestHeaders(Action.RequestHeaders.newBuilder()
+            .setHeaderName(limit.keyHeader())
+            .setDescriptorKey(CLIENT_KEY))
+        .build();
+  }
+
+  private static Action tierMatch(String value, boolean expectMatch, String tierHeader, StringMatcher matcher) {
+    return Action.newBuilder()
+        .setHeaderValueMatch(Action.HeaderValueMatch.newBuilder()
+            .setDescriptorKey(TIER_KEY)
+            .setDescriptorValue(value)
+            .setExpectMatch(BoolValue.of(expectMatch))
+            .addHeaders(HeaderMatcher.newBuilder().setName(tierHeader).setStringMatch(matcher)))
+        .build();
+  }
+
+  private static StringMatcher exact(String value) {
+    return StringMatcher.newBuilder().setExact(value).build();
+  }
+
+  /** Matches every listed tier, so that its negation catches a missing or unknown tier. */
+  private static StringMatcher anyTier(RateLimit limit) {
+    String alternatives = sortedTiers(limit).stream()
+        .map(t -> quoteRe2(t.value()))
+        .collect(Collectors.joining("|", "^(", ")$"));
+    return StringMatcher.newBuilder().setSafeRegex(RegexMatcher.newBuilder().setRegex(alternatives)).build();
+  }
+
+  private static String quoteRe2(String literal) {
+    return literal.replaceAll("[\\\\.^$|?*+()\\[\\]{}]", "\\\\$0");
+  }
+
+  private static io.envoyproxy.envoy.config.route.v3.RateLimit rateLimit(Action... actions) {
+    return io.envoyproxy.envoy.config.route.v3.RateLimit.newBuilder().addAllActions(List.of(actions)).build();
+  }
+
+  private static RateLimitDescriptor.Entry entry(String key, String value) {
+    return RateLimitDescriptor.Entry.newBuilder().setKey(key).setValue(value).build();
+  }
+
+  private static LocalRateLimitDescriptor descriptor(TokenBucket bucket, RateLimitDescriptor.Entry... entries) {
+    return LocalRateLimitDescriptor.newBuilder().addAllEntries(List.of(entries)).setTokenBucket(bucket).build();
+  }
+
+  /** A full bucket of {@code requests} refilled every {@code per}. */
+  private static TokenBucket bucket(long requests, Duration per) {
+    int tokens = ProtoValues.uint32(requests);
+    return TokenBucket.newBuilder()
+        .setMaxTokens(tokens)
+        .setTokensPerFill(UInt32Value.of(tokens))
+        .setFillInterval(ProtoValues.duration(per))
+        .build();
+  }
+}

@@ -1,0 +1,42 @@
+package io.llmxds.cp.translate;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.UInt32Value;
+import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
+import io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate;
+import io.envoyproxy.envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig;
+import io.llmxds.cp.policy.ModelRoute;
+import java.util.Optional;
+
+/** A model route's retries: never the same host twice, and with fallbacks, on to the next provider. */
+final class RetryPolicies {
+
+  /** How often Envoy re-picks a host that the previous-hosts predicate rejected before giving up on the rule. */
+  static final int HOST_SELECTION_ATTEMPTS = 3;
+
+  private RetryPolicies() {}
+
+  static Optional<RetryPolicy> forRoute(ModelRoute route) {
+    ModelRoute.Retry retry = route.retry();
+    if (retry.attempts() <= 0) {
+      return Optional.empty();
+    }
+    RetryPolicy.Builder policy = RetryPolicy.newBuilder()
+        .setRetryOn(String.join(",", retry.retryOn()))
+        .setNumRetries(UInt32Value.of(retry.attempts()))
+        .addRetryHostPredicate(RetryPolicy.RetryHostPredicate.newBuilder()
+            .setName(Names.PREVIOUS_HOSTS_PREDICATE)
+            .setTypedConfig(Any.pack(PreviousHostsPredicate.getDefaultInstance())))
+        .setHostSelectionRetryMaxAttempts(HOST_SELECTION_ATTEMPTS);
+    if (!retry.perTryTimeout().isZero()) {
+      policy.setPerTryTimeout(ProtoValues.duration(retry.perTryTimeout()));
+    }
+    if (!route.fallbacks().isEmpty()) {
+      // In the aggregate fallback cluster each provider is one priority level: skip the levels already tried.
+      policy.setRetryPriority(RetryPolicy.RetryPriority.newBuilder()
+          .setName(Names.PREVIOUS_PRIORITIES)
+          .setTypedConfig(Any.pack(PreviousPrioritiesConfig.newBuilder().setUpdateFrequency(1).build())));
+    }
+    return Optional.of(policy.build());
+  }
+}

@@ -1,0 +1,116 @@
+package io.llmxds.cp.translate;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.BoolValue;
+import com.google.protobuf.UInt32Value;
+import io.envoyproxy.envoy.config.core.v3.DataSource;
+import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
+import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.RouteMatch;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
+import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import io.llmxds.cp.policy.ModelRoute;
+import io.llmxds.cp.policy.PolicyBundle;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * RDS: one route per (model route, model), matched on the model header that the ext_proc service sets from the
+ * request body, and a catch-all 404 for models no route serves.
+ */
+final class RouteTranslator {
+
+  /** The OpenAI API path that a provider's {@code pathPrefix} stands for. */
+  static final String OPENAI_PREFIX = "/v1";
+  static final String UNKNOWN_MODEL_BODY =
+      "{\"error\":{\"message\":\"no route for the requested model\",\"type\":\"invalid_request_error\","
+          + "\"code\":\"model_not_found\"}}";
+
+  private RouteTranslator() {}
+
+  static RouteConfiguration translate(PolicyBundle bundle, List<HttpFilterFeature> features) {
+    VirtualHost.Builder host = VirtualHost.newBuilder()
+        .setName(Names.VIRTUAL_HOST)
+        .addDomains("*")
+        .setPerRequestBufferLimitBytes(UInt32Value.of(ProtoValues.uint32(bundle.gateway().requestBufferLimitBytes())));
+    for (ModelRoute route : bundle.modelRoutes()) {
+      Map<String, Any> perFilter = perFilterConfig(features, f -> f.modelRouteConfig(bundle, route));
+      route.models().stream().sorted().forEach(model -> host.addRoutes(modelRoute(bundle, route, model, perFilter)));
+    }
+    host.addRoutes(unknownModelRoute(perFilterConfig(features, f -> f.unknownModelRouteConfig(bundle))));
+    return RouteConfiguration.newBuilder().setName(bundle.gateway().name()).addVirtualHosts(host).build();
+  }
+
+  private static Map<String, Any> perFilterConfig(
+      List<HttpFilterFeature> features, Function<HttpFilterFeature, Optional<Any>> config) {
+    Map<String, Any> perFilter = new LinkedHashMap<>();
+    features.forEach(f -> config.apply(f).ifPresent(c -> perFilter.put(f.name(), c)));
+    return perFilter;
+  }
+
+  private static Route modelRoute(PolicyBundle bundle, ModelRoute route, String model, Map<String, Any> perFilter) {
+    RouteMatch match = RouteMatch.newBuilder()
+        .setPrefix(OPENAI_PREFIX + "/")
+        .addHeaders(HeaderMatcher.newBuilder()
+            .setName(Names.MODEL_HEADER)
+            .setStringMatch(StringMatcher.newBuilder().setExact(model)))
+        .build();
+    RouteAction.Builder action = RouteAction.newBuilder()
+        .setWeightedClusters(weightedClusters(route))
+        .setTimeout(ProtoValues.duration(route.timeout()))
+        .setAutoHostRewrite(BoolValue.of(true));
+    pathPrefix(bundle, route)
+        .filter(prefix -> !prefix.equals(OPENAI_PREFIX))
+        .ifPresent(prefix -> action.setPrefixRewrite(prefix + "/"));
+    RetryPolicies.forRoute(route).ifPresent(action::setRetryPolicy);
+    return Route.newBuilder()
+        .setName(Names.route(route.name(), model))
+        .setMatch(match)
+        .setRoute(action)
+        .putAllTypedPerFilterConfig(perFilter)
+        .build();
+  }
+
+  /**
+   * Always weighted clusters, even for one backend, so that a backend's model override has one place to live.
+   * With fallbacks each backend goes through its aggregate cluster (backend first, then the fallbacks).
+   */
+  private static WeightedCluster weightedClusters(ModelRoute route) {
+    WeightedCluster.Builder clusters = WeightedCluster.newBuilder();
+    for (ModelRoute.Backend backend : route.backends()) {
+      WeightedCluster.ClusterWeight.Builder weight = WeightedCluster.ClusterWeight.newBuilder()
+          .setName(route.fallbacks().isEmpty()
+              ? Names.providerCluster(backend.provider())
+              : Names.fallbackCluster(route.name(), backend.provider()))
+          .setWeight(UInt32Value.of(backend.weight()));
+      backend.model().ifPresent(m -> weight.addRequestHeadersToAdd(
+          ProtoValues.overwriteHeader(Names.UPSTREAM_MODEL_HEADER, m)));
+      clusters.addClusters(weight);
+    }
+    return clusters.build();
+  }
+
+  /** The loader ensures that all providers of a route share one path prefix; the first backend's stands for all. */
+  private static Optional<String> pathPrefix(PolicyBundle bundle, ModelRoute route) {
+    return route.backends().stream().findFirst().flatMap(b -> bundle.provider(b.provider())).map(p -> p.pathPrefix());
+  }
+
+  private static Route unknownModelRoute(Map<String, Any> perFilter) {
+    return Route.newBuilder()
+        .setName(Names.UNKNOWN_MODEL_ROUTE)
+        .setMatch(RouteMatch.newBuilder().setPrefix("/"))
+        .setDirectResponse(DirectResponseAction.newBuilder()
+            .setStatus(404)
+            .setBody(DataSource.newBuilder().setInlineString(UNKNOWN_MODEL_BODY)))
+        .addResponseHeadersToAdd(ProtoValues.overwriteHeader("content-type", "application/json"))
+        .putAllTypedPerFilterConfig(perFilter)
+        .build();
+  }
+}

@@ -1,0 +1,118 @@
+package io.llmxds.cp.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.extensions.clusters.aggregate.v3.ClusterConfig;
+import io.envoyproxy.envoy.extensions.filters.http.credential_injector.v3.CredentialInjector;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.http.injected_credentials.generic.v3.Generic;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.llmxds.cp.policy.ModelRoute;
+import io.llmxds.cp.policy.PolicyBundle;
+import io.llmxds.cp.policy.Provider;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ClusterTranslatorTest {
+
+  private final List<Cluster> clusters = Translator.translate(Bundles.example()).clusters();
+
+  private Cluster cluster(String name) {
+    return clusters.stream().filter(c -> c.getName().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static HttpProtocolOptions options(Cluster cluster) {
+    return Unpack.any(cluster.getTypedExtensionProtocolOptionsOrThrow(Names.UPSTREAM_HTTP_PROTOCOL_OPTIONS),
+        HttpProtocolOptions.class);
+  }
+
+  @Test
+  void namesAreSortedAndComplete() {
+    assertThat(clusters).extracting(Cluster::getName).containsExactly(
+        "fallback/chat/mock-a", "fallback/chat/mock-b", Names.CONTEXT_SERVICE_CLUSTER,
+        "provider/mock-a", "provider/mock-b", "provider/mock-fallback", "provider/openai");
+  }
+
+  @Test
+  void ipProvidersUseEdsAndNamedOnesLogicalDns() {
+    Cluster ip = cluster("provider/mock-a");
+    assertThat(ip.getType()).isEqualTo(Cluster.DiscoveryType.EDS);
+    assertThat(ip.getEdsClusterConfig().getServiceName()).isEqualTo("provider/mock-a");
+    assertThat(ip.getEdsClusterConfig().getEdsConfig().hasAds()).isTrue();
+    assertThat(ip.hasLoadAssignment()).isFalse();
+    assertThat(ip.getConnectTimeout().getSeconds()).isEqualTo(2);
+
+    Cluster dns = cluster("provider/openai");
+    assertThat(dns.getType()).isEqualTo(Cluster.DiscoveryType.LOGICAL_DNS);
+    assertThat(dns.getDnsLookupFamily()).isEqualTo(Cluster.DnsLookupFamily.V4_PREFERRED);
+    assertThat(dns.getLoadAssignment().getEndpoints(0).getLbEndpoints(0).getEndpoint().getHostname())
+        .isEqualTo("api.openai.com");
+    assertThat(dns.getConnectTimeout().getSeconds()).isEqualTo(5);
+  }
+
+  @Test
+  void httpsProvidersVerifyTheCertificateAgainstSystemRootsAndTheHost() {
+    Cluster openai = cluster("provider/openai");
+    assertThat(openai.getTransportSocket().getName()).isEqualTo(Names.TLS_TRANSPORT_SOCKET);
+    UpstreamTlsContext tls = Unpack.any(openai.getTransportSocket().getTypedConfig(), UpstreamTlsContext.class);
+    assertThat(tls.getSni()).isEqualTo("api.openai.com");
+    var validation = tls.getCommonTlsContext().getValidationContext();
+    assertThat(validation.hasSystemRootCerts()).isTrue();
+    assertThat(validation.getMatchTypedSubjectAltNames(0).getSanType()).isEqualTo(SubjectAltNameMatcher.SanType.DNS);
+    assertThat(validation.getMatchTypedSubjectAltNames(0).getMatcher().getExact()).isEqualTo("api.openai.com");
+    assertThat(cluster("provider/mock-a").hasTransportSocket()).isFalse();
+  }
+
+  @Test
+  void credentialsAreInjectedUpstreamFromSds() {
+    HttpProtocolOptions options = options(cluster("provider/openai"));
+    assertThat(options.getExplicitHttpConfig().hasHttpProtocolOptions()).isTrue();
+    assertThat(options.getHttpFiltersList()).extracting(HttpFilter::getName)
+        .containsExactly(Names.CREDENTIAL_INJECTOR_FILTER, Names.UPSTREAM_CODEC_FILTER);
+    CredentialInjector injector = Unpack.any(options.getHttpFilters(0).getTypedConfig(), CredentialInjector.class);
+    assertThat(injector.getOverwrite()).isTrue();
+    assertThat(injector.getCredential().getName()).isEqualTo(Names.GENERIC_CREDENTIAL);
+    Generic generic = Unpack.any(injector.getCredential().getTypedConfig(), Generic.class);
+    assertThat(generic.getCredential().getName()).isEqualTo("provider/openai/credential");
+    assertThat(generic.getCredential().getSdsConfig().hasAds()).isTrue();
+    assertThat(generic.getHeader()).isEqualTo("Authorization");
+    assertThat(cluster("provider/mock-a").getTypedExtensionProtocolOptionsMap()).isEmpty();
+  }
+
+  @Test
+  void fallbackClustersTryTheBackendThenTheFallbacks() {
+    Cluster fallback = cluster("fallback/chat/mock-a");
+    assertThat(fallback.getClusterType().getName()).isEqualTo(Names.AGGREGATE_CLUSTER);
+    assertThat(fallback.getLbPolicy()).isEqualTo(Cluster.LbPolicy.CLUSTER_PROVIDED);
+    assertThat(Unpack.any(fallback.getClusterType().getTypedConfig(), ClusterConfig.class).getClustersList())
+        .containsExactly("provider/mock-a", "provider/mock-fallback");
+  }
+
+  @Test
+  void aFallbackClusterCarriesTheCredentialChainOfItsBackend() {
+    Provider primary = Bundles.openai();
+    Provider backup = new Provider("backup", "backup.example.com", 443, true, "backup.example.com", "/v1",
+        Duration.ofSeconds(5), primary.credentials());
+    ModelRoute route = new ModelRoute("r", List.of("m"), List.of(new ModelRoute.Backend("openai", Optional.empty(), 1)),
+        List.of("backup"), Bundles.retry(1), Duration.ofSeconds(60), Optional.empty());
+    PolicyBundle bundle = new PolicyBundle(Bundles.gateway(Optional.empty()), List.of(backup, primary),
+        List.of(route), List.of(), List.of());
+    Cluster fallback = Translator.translate(bundle).clusters().stream()
+        .filter(c -> c.getName().equals("fallback/r/openai")).findFirst().orElseThrow();
+    assertThat(fallback.getTypedExtensionProtocolOptionsMap())
+        .isEqualTo(cluster("provider/openai").getTypedExtensionProtocolOptionsMap());
+  }
+
+  @Test
+  void theContextServiceSpeaksHttp2() {
+    Cluster context = cluster(Names.CONTEXT_SERVICE_CLUSTER);
+    assertThat(options(context).getExplicitHttpConfig().hasHttp2ProtocolOptions()).isTrue();
+    assertThat(context.getType()).isEqualTo(Cluster.DiscoveryType.EDS);
+    assertThat(context.getConnectTimeout().getSeconds()).isEqualTo(2);
+  }
+}

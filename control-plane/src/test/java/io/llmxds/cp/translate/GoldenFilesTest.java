@@ -1,0 +1,87 @@
+package io.llmxds.cp.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.llmxds.cp.policy.LoadResult;
+import io.llmxds.cp.policy.PolicyBundle;
+import io.llmxds.cp.policy.PolicyLoader;
+import io.llmxds.cp.policy.Provider;
+import io.llmxds.cp.verify.EnvoyProtoRules;
+import io.llmxds.cp.verify.ReferenceCheck;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Policy directory in, Envoy resources out, compared with the reviewed YAML in {@code golden/out/<case>.<kind>.yaml}.
+ * After an intended change, regenerate with {@code -Dgolden.update=true} and review the diff.
+ */
+class GoldenFilesTest {
+
+  private static final Path GOLDEN = Path.of("src/test/resources/golden");
+  private static final Path EXAMPLES = Path.of("../examples/policies");
+  private static final boolean UPDATE = "true".equals(System.getProperty("golden.update"));
+
+  static Stream<Arguments> cases() throws IOException {
+    List<Arguments> cases = new ArrayList<>();
+    cases.add(Arguments.of("examples", EXAMPLES));
+    try (Stream<Path> dirs = Files.list(GOLDEN.resolve("in"))) {
+      dirs.filter(Files::isDirectory).sorted()
+          .forEach(d -> cases.add(Arguments.of(d.getFileName().toString(), d)));
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void translatesAsRecorded(String name, Path dir) throws IOException {
+    PolicyBundle bundle = load(dir);
+    EnvoyResources resources = Translator.translate(bundle);
+    assertThat(ReferenceCheck.check(resources)).as("reference check").isEmpty();
+    assertThat(EnvoyProtoRules.violations(resources)).as("Envoy's validate rules").isEmpty();
+
+    Map<String, String> rendered = new LinkedHashMap<>();
+    rendered.put("listeners", ResourceYaml.render(resources.listeners()));
+    rendered.put("routes", ResourceYaml.render(resources.routes()));
+    rendered.put("clusters", ResourceYaml.render(resources.clusters()));
+    rendered.put("endpoints", ResourceYaml.render(resources.endpoints()));
+    rendered.put("secrets", ResourceYaml.render(resources.secrets()));
+    for (Map.Entry<String, String> output : rendered.entrySet()) {
+      assertNoSecretIn(bundle, output.getValue());
+      Path golden = GOLDEN.resolve("out").resolve(name + "." + output.getKey() + ".yaml");
+      if (UPDATE) {
+        Files.writeString(golden, output.getValue(), StandardCharsets.UTF_8);
+      } else {
+        assertThat(golden).as("%s is missing: run the tests with -Dgolden.update=true", golden).exists();
+        assertThat(output.getValue()).as("%s differs: if intended, run with -Dgolden.update=true and review", golden)
+            .isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  private static PolicyBundle load(Path dir) {
+    LoadResult result = PolicyLoader.load(dir);
+    if (result instanceof LoadResult.Rejected rejected) {
+      fail("policy directory " + dir + " was rejected:\n" + String.join("\n",
+          rejected.errors().stream().map(e -> e.format()).toList()));
+    }
+    return ((LoadResult.Loaded) result).bundle();
+  }
+
+  private static void assertNoSecretIn(PolicyBundle bundle, String yaml) {
+    assertThat(yaml).doesNotContain("sk-example-replace-me");
+    for (Provider provider : bundle.providers()) {
+      provider.credentials().ifPresent(c -> assertThat(yaml).doesNotContain(c.secret().reveal()));
+    }
+  }
+}
