@@ -15,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,8 @@ class AdminServerTest {
   @Test
   void tokenFileIsOwnerOnlyAndReusedOnRestart() throws IOException {
     Path tokenFile = tmp.resolve("state/admin-token");
-    assertThat(Files.getPosixFilePermissions(tokenFile).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+    assertThat(Files.getPosixFilePermissions(tokenFile))
+        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     assertThat(AdminToken.loadOrCreate(tokenFile).accepts("Bearer " + token)).isTrue();
     assertThat(AdminToken.loadOrCreate(tokenFile).toString()).doesNotContain(token);
   }

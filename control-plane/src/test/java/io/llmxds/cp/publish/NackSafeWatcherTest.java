@@ -1,7 +1,7 @@
 package io.llmxds.cp.publish;
 
-import static io.llmxds.cp.publish.AdsTestClient.LDS;
-import static io.llmxds.cp.publish.AdsTestClient.RDS;
+import static io.llmxds.cp.testing.AdsTestClient.LDS;
+import static io.llmxds.cp.testing.AdsTestClient.RDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,10 +1,10 @@
 package io.llmxds.cp.publish;
 
-import static io.llmxds.cp.publish.AdsTestClient.CDS;
-import static io.llmxds.cp.publish.AdsTestClient.EDS;
-import static io.llmxds.cp.publish.AdsTestClient.LDS;
-import static io.llmxds.cp.publish.AdsTestClient.RDS;
-import static io.llmxds.cp.publish.AdsTestClient.SDS;
+import static io.llmxds.cp.testing.AdsTestClient.CDS;
+import static io.llmxds.cp.testing.AdsTestClient.EDS;
+import static io.llmxds.cp.testing.AdsTestClient.LDS;
+import static io.llmxds.cp.testing.AdsTestClient.RDS;
+import static io.llmxds.cp.testing.AdsTestClient.SDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
