@@ -19,7 +19,7 @@ final class ClusterTranslator {
 
   static List<Cluster> translate(PolicyBundle bundle) {
     List<Cluster> clusters = new ArrayList<>();
-    bundle.providers().forEach(p -> clusters.add(providerCluster(p)));
+    bundle.providers().forEach(p -> clusters.add(providerCluster(bundle, p)));
     for (ModelRoute route : bundle.modelRoutes()) {
       if (route.fallbacks().isEmpty()) {
         continue;
@@ -53,10 +53,14 @@ final class ClusterTranslator {
         .setLoadAssignment(EndpointTranslator.loadAssignment(name, host, port));
   }
 
-  private static Cluster providerCluster(Provider provider) {
+  private static Cluster providerCluster(PolicyBundle bundle, Provider provider) {
+    boolean rewritesModel = bundle.modelRoutes().stream()
+        .flatMap(r -> r.backends().stream())
+        .anyMatch(b -> b.provider().equals(provider.name()) && b.model().isPresent());
     Cluster.Builder cluster = upstreamCluster(
         Names.providerCluster(provider.name()), provider.host(), provider.port(), provider.connectTimeout())
-        .putAllTypedExtensionProtocolOptions(UpstreamProtocolOptions.forProvider(provider));
+        .putAllTypedExtensionProtocolOptions(
+            UpstreamProtocolOptions.forProvider(bundle.gateway(), provider, rewritesModel));
     UpstreamTls.transportSocket(provider).ifPresent(cluster::setTransportSocket);
     return cluster.build();
   }
@@ -65,7 +69,8 @@ final class ClusterTranslator {
    * The backend first, then the route's fallbacks: each child's hosts become one priority level, so the
    * {@code previous_priorities} retry policy of the route moves each retry to the next provider. Envoy runs the
    * upstream filters of the aggregate cluster, not of the child that serves the request (envoy issue 29318), so
-   * the aggregate carries the backend's credential chain; the loader ensures a chain shares one credential.
+   * the aggregate carries the backend's credential chain (the loader ensures a chain shares one credential) and,
+   * when the backend renames the model, the model rewriter; the fallbacks receive the renamed model too.
    */
   private static Cluster fallbackCluster(PolicyBundle bundle, ModelRoute route, String backend) {
     Set<String> children = new LinkedHashSet<>();
@@ -77,8 +82,10 @@ final class ClusterTranslator {
             .setName(Names.AGGREGATE_CLUSTER)
             .setTypedConfig(Any.pack(ClusterConfig.newBuilder().addAllClusters(children).build())))
         .setLbPolicy(Cluster.LbPolicy.CLUSTER_PROVIDED);
-    bundle.provider(backend)
-        .ifPresent(p -> cluster.putAllTypedExtensionProtocolOptions(UpstreamProtocolOptions.forProvider(p)));
+    boolean rewritesModel = route.backends().stream()
+        .anyMatch(b -> b.provider().equals(backend) && b.model().isPresent());
+    bundle.provider(backend).ifPresent(p -> cluster.putAllTypedExtensionProtocolOptions(
+        UpstreamProtocolOptions.forProvider(bundle.gateway(), p, rewritesModel)));
     return cluster.build();
   }
 }

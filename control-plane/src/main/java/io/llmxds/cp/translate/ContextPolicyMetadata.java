@@ -27,6 +27,13 @@ public final class ContextPolicyMetadata {
   public static final String FAILURE_MODE = "x-llm-context-failure-mode";
   public static final String SESSION_HEADER = "x-llm-context-session-header";
   public static final String USER_HEADER = "x-llm-context-user-header";
+  /**
+   * Sent only by the upstream ext_proc filter of clusters that rewrite the model name (value {@link
+   * #PHASE_UPSTREAM}): that stream carries the request as it leaves for the provider, with
+   * {@code x-llm-upstream-model} set, and asks only for the body's {@code model} to be rewritten.
+   */
+  public static final String PHASE = "x-llm-phase";
+  public static final String PHASE_UPSTREAM = "upstream";
 
   private ContextPolicyMetadata() {}
 

@@ -1,31 +1,62 @@
 package io.llmxds.cp.translate;
 
 import com.google.protobuf.Any;
+import io.envoyproxy.envoy.config.core.v3.GrpcService;
 import io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
 import io.envoyproxy.envoy.extensions.filters.http.credential_injector.v3.CredentialInjector;
+import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor;
+import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode;
+import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
+import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.HeaderSendMode;
 import io.envoyproxy.envoy.extensions.filters.http.upstream_codec.v3.UpstreamCodec;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.http.injected_credentials.generic.v3.Generic;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SdsSecretConfig;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.llmxds.cp.policy.Gateway;
 import io.llmxds.cp.policy.Provider;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code typed_extension_protocol_options} of upstream clusters: the HTTP version, and for providers with
- * credentials an upstream filter chain that injects the API key from SDS. The key is injected upstream (not by a
- * route-level header) so that it never passes through the ext_proc service and follows the cluster a retry picks.
+ * The {@code typed_extension_protocol_options} of upstream clusters: the HTTP version and the upstream filter chain,
+ * which runs after Envoy has chosen the cluster (and again for each retry):
+ * <ol>
+ *   <li>ext_proc, on clusters that some backend reaches under another model name: the context service rewrites the
+ *       body's {@code model} from the {@code x-llm-upstream-model} header the chosen weighted cluster added. It
+ *       must run upstream: the downstream ext_proc call has finished before the router picks the backend.</li>
+ *   <li>the credential injector, for providers with credentials: the API key comes from SDS, never passes through
+ *       the ext_proc service, and follows the cluster a retry picks.</li>
+ *   <li>the upstream codec (Envoy requires it last).</li>
+ * </ol>
  */
 final class UpstreamProtocolOptions {
 
   private UpstreamProtocolOptions() {}
 
-  /** HTTP/1.1 plus the credential injector; empty for providers without credentials (Envoy's defaults apply). */
-  static Map<String, Any> forProvider(Provider provider) {
-    return provider.credentials()
-        .map(c -> Map.of(Names.UPSTREAM_HTTP_PROTOCOL_OPTIONS, Any.pack(credentialChain(provider.name(), c))))
-        .orElse(Map.of());
+  /**
+   * The options of a cluster that sends to {@code provider}; empty (Envoy's defaults) when the chain would hold no
+   * filter but the codec.
+   */
+  static Map<String, Any> forProvider(Gateway gateway, Provider provider, boolean rewritesModel) {
+    List<HttpFilter> filters = new ArrayList<>();
+    if (rewritesModel) {
+      filters.add(filter(Names.EXT_PROC_FILTER, modelRewriter(gateway.extProc())));
+    }
+    provider.credentials().ifPresent(c -> filters.add(filter(Names.CREDENTIAL_INJECTOR_FILTER,
+        credentialInjector(provider.name(), c))));
+    if (filters.isEmpty()) {
+      return Map.of();
+    }
+    filters.add(filter(Names.UPSTREAM_CODEC_FILTER, UpstreamCodec.getDefaultInstance()));
+    HttpProtocolOptions options = HttpProtocolOptions.newBuilder()
+        .setExplicitHttpConfig(HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
+            .setHttpProtocolOptions(Http1ProtocolOptions.getDefaultInstance()))
+        .addAllHttpFilters(filters)
+        .build();
+    return Map.of(Names.UPSTREAM_HTTP_PROTOCOL_OPTIONS, Any.pack(options));
   }
 
   /** The context service speaks gRPC: HTTP/2 only. */
@@ -37,27 +68,39 @@ final class UpstreamProtocolOptions {
     return Map.of(Names.UPSTREAM_HTTP_PROTOCOL_OPTIONS, Any.pack(options));
   }
 
-  private static HttpProtocolOptions credentialChain(String provider, Provider.Credentials credentials) {
+  /** Request headers and body only: the rewrite needs nothing of the response. */
+  private static ExternalProcessor modelRewriter(Gateway.ExtProcService service) {
+    return ExternalProcessor.newBuilder()
+        .setGrpcService(GrpcService.newBuilder()
+            .setEnvoyGrpc(GrpcService.EnvoyGrpc.newBuilder().setClusterName(Names.CONTEXT_SERVICE_CLUSTER))
+            .addInitialMetadata(ProtoValues.header(ContextPolicyMetadata.PHASE, ContextPolicyMetadata.PHASE_UPSTREAM)))
+        .setFailureModeAllow(service.failOpen())
+        .setProcessingMode(ProcessingMode.newBuilder()
+            .setRequestHeaderMode(HeaderSendMode.SEND)
+            .setRequestBodyMode(BodySendMode.BUFFERED)
+            .setResponseHeaderMode(HeaderSendMode.SKIP)
+            .setResponseBodyMode(BodySendMode.NONE)
+            .setRequestTrailerMode(HeaderSendMode.SKIP)
+            .setResponseTrailerMode(HeaderSendMode.SKIP))
+        .setMessageTimeout(ProtoValues.duration(service.messageTimeout()))
+        .build();
+  }
+
+  private static CredentialInjector credentialInjector(String provider, Provider.Credentials credentials) {
     Generic generic = Generic.newBuilder()
         .setCredential(SdsSecretConfig.newBuilder()
             .setName(Names.credentialSecret(provider))
             .setSdsConfig(ProtoValues.ads()))
         .setHeader(credentials.header())
         .build();
-    CredentialInjector injector = CredentialInjector.newBuilder()
+    return CredentialInjector.newBuilder()
         .setCredential(ProtoValues.extension(Names.GENERIC_CREDENTIAL, generic))
         // A client-sent credential must never reach the provider in place of ours.
         .setOverwrite(true)
         .build();
-    return HttpProtocolOptions.newBuilder()
-        .setExplicitHttpConfig(HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
-            .setHttpProtocolOptions(Http1ProtocolOptions.getDefaultInstance()))
-        .addHttpFilters(HttpFilter.newBuilder()
-            .setName(Names.CREDENTIAL_INJECTOR_FILTER)
-            .setTypedConfig(Any.pack(injector)))
-        .addHttpFilters(HttpFilter.newBuilder()
-            .setName(Names.UPSTREAM_CODEC_FILTER)
-            .setTypedConfig(Any.pack(UpstreamCodec.getDefaultInstance())))
-        .build();
+  }
+
+  private static HttpFilter filter(String name, com.google.protobuf.Message config) {
+    return HttpFilter.newBuilder().setName(name).setTypedConfig(Any.pack(config)).build();
   }
 }

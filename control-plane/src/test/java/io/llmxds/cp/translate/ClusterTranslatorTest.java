@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.extensions.clusters.aggregate.v3.ClusterConfig;
 import io.envoyproxy.envoy.extensions.filters.http.credential_injector.v3.CredentialInjector;
+import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor;
+import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
+import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.HeaderSendMode;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.envoyproxy.envoy.extensions.http.injected_credentials.generic.v3.Generic;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
@@ -81,7 +84,24 @@ class ClusterTranslatorTest {
     assertThat(generic.getCredential().getName()).isEqualTo("provider/openai/credential");
     assertThat(generic.getCredential().getSdsConfig().hasAds()).isTrue();
     assertThat(generic.getHeader()).isEqualTo("Authorization");
-    assertThat(cluster("provider/mock-a").getTypedExtensionProtocolOptionsMap()).isEmpty();
+    assertThat(cluster("provider/mock-b").getTypedExtensionProtocolOptionsMap()).isEmpty();
+  }
+
+  @Test
+  void clustersThatABackendReachesUnderAnotherModelNameRewriteTheModelUpstream() {
+    // mock-a serves the chat route as "mock-model-a": its cluster and the fallback cluster in front of it rewrite.
+    for (String name : List.of("provider/mock-a", "fallback/chat/mock-a")) {
+      HttpProtocolOptions options = options(cluster(name));
+      assertThat(options.getHttpFiltersList()).extracting(HttpFilter::getName)
+          .containsExactly(Names.EXT_PROC_FILTER, Names.UPSTREAM_CODEC_FILTER);
+      ExternalProcessor rewriter = Unpack.any(options.getHttpFilters(0).getTypedConfig(), ExternalProcessor.class);
+      assertThat(rewriter.getGrpcService().getEnvoyGrpc().getClusterName()).isEqualTo(Names.CONTEXT_SERVICE_CLUSTER);
+      assertThat(rewriter.getGrpcService().getInitialMetadataList())
+          .anySatisfy(h -> assertThat(h.getKey() + "=" + h.getValue()).isEqualTo("x-llm-phase=upstream"));
+      assertThat(rewriter.getProcessingMode().getRequestBodyMode()).isEqualTo(BodySendMode.BUFFERED);
+      assertThat(rewriter.getProcessingMode().getResponseHeaderMode()).isEqualTo(HeaderSendMode.SKIP);
+    }
+    assertThat(cluster("fallback/chat/mock-b").getTypedExtensionProtocolOptionsMap()).isEmpty();
   }
 
   @Test
