@@ -37,11 +37,14 @@ public record ModelRoute(
    * @param attempts retries after the first try (0 = none)
    * @param retryOn Envoy retry conditions, e.g. {@code 5xx}, {@code reset}, {@code connect-failure},
    *     {@code retriable-status-codes}
+   * @param statusCodes the HTTP statuses that {@code retriable-status-codes} retries on (e.g. 429 from a provider
+   *     that is rate limiting us), sorted; empty otherwise
    * @param perTryTimeout the limit of one try; zero = only the route timeout applies
    */
-  public record Retry(int attempts, List<String> retryOn, Duration perTryTimeout) {
+  public record Retry(int attempts, List<String> retryOn, List<Integer> statusCodes, Duration perTryTimeout) {
     public Retry {
       retryOn = List.copyOf(retryOn);
+      statusCodes = List.copyOf(statusCodes);
     }
   }
 }

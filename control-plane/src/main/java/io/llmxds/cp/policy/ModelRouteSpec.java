@@ -16,13 +16,14 @@ final class ModelRouteSpec {
 
   static final FieldSet FIELDS = FieldSet.of("models", "backends", "fallbacks", "retry", "timeout", "contextPolicy");
   private static final FieldSet BACKEND = FieldSet.of("provider", "model", "weight");
-  private static final FieldSet RETRY = FieldSet.of("attempts", "retryOn", "perTryTimeout");
+  private static final FieldSet RETRY = FieldSet.of("attempts", "retryOn", "statusCodes", "perTryTimeout");
 
   /** Envoy's HTTP {@code retry_on} conditions (x-envoy-retry-on). */
   static final String[] RETRY_ON = {
     "5xx", "gateway-error", "reset", "reset-before-request", "connect-failure", "envoy-ratelimited",
     "retriable-4xx", "refused-stream", "retriable-status-codes", "retriable-headers", "http3-post-connect-failure"
   };
+  static final String RETRIABLE_STATUS_CODES = "retriable-status-codes";
   static final List<String> DEFAULT_RETRY_ON = List.of("5xx", "reset", "connect-failure");
   /** Envoy adds weights up in a uint32; this bound keeps any realistic number of backends far from it. */
   static final int MAX_WEIGHT = 1_000_000;
@@ -45,7 +46,7 @@ final class ModelRouteSpec {
     Duration timeout = spec.optional("timeout", Values.duration(Rule.POSITIVE), Duration.ofSeconds(300));
     Retry retry = spec.optionalMapping("retry", RETRY)
         .map(r -> retry(r, timeout))
-        .orElse(new Retry(0, DEFAULT_RETRY_ON, Duration.ZERO));
+        .orElse(new Retry(0, DEFAULT_RETRY_ON, List.of(), Duration.ZERO));
     if (!fallbacks.isEmpty() && retry.attempts() == 0) {
       spec.error("fallbacks",
           "fallbacks are only tried on a retry, but retry.attempts is 0: set retry.attempts to at least 1");
@@ -91,11 +92,21 @@ final class ModelRouteSpec {
     List<String> retryOn = retry.optionalList("retryOn", Values.oneOf(RETRY_ON, s -> s))
         .map(items -> items.stream().map(Item::value).toList())
         .orElse(DEFAULT_RETRY_ON);
+    List<Integer> statusCodes = retry.optionalList("statusCodes", Values.integer(100, 599))
+        .map(items -> items.stream().map(Item::value).sorted().distinct().toList())
+        .orElse(List.of());
+    boolean byStatus = retryOn.contains(RETRIABLE_STATUS_CODES);
+    if (byStatus && statusCodes.isEmpty()) {
+      retry.error("retryOn", RETRIABLE_STATUS_CODES + " needs statusCodes, e.g. [429, 503]");
+    } else if (!byStatus && !statusCodes.isEmpty()) {
+      retry.error("statusCodes", "statusCodes are only used with retryOn " + RETRIABLE_STATUS_CODES
+          + ": add it to retryOn");
+    }
     Duration perTry = retry.optional("perTryTimeout", Values.duration(Rule.NON_NEGATIVE), Duration.ZERO);
     if (perTry.compareTo(routeTimeout) > 0) {
       retry.error("perTryTimeout", "must not exceed the route timeout ("
           + Durations.format(perTry) + " > " + Durations.format(routeTimeout) + ")");
     }
-    return new Retry(attempts, retryOn, perTry);
+    return new Retry(attempts, retryOn, statusCodes, perTry);
   }
 }

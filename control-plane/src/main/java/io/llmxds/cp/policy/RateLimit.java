@@ -21,6 +21,9 @@ public record RateLimit(
     Optional<String> tierHeader,
     List<Tier> tiers) {
 
+  /** The tier of clients that send no tier header or an unknown tier; not a name a policy may give a tier. */
+  public static final String DEFAULT_TIER = "default";
+
   public RateLimit {
     modelRoutes = List.copyOf(modelRoutes);
     tiers = List.copyOf(tiers);

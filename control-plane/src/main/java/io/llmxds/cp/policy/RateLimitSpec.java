@@ -56,6 +56,9 @@ final class RateLimitSpec {
     for (Entry entry : tiers.requiredEntries("limits")) {
       if (entry.key().isEmpty()) {
         tiers.scope().error(entry.keyLocation(), entry.path(), "a tier value must not be empty");
+      } else if (entry.key().equals(RateLimit.DEFAULT_TIER)) {
+        tiers.scope().error(entry.keyLocation(), entry.path(), "tier \"" + RateLimit.DEFAULT_TIER
+            + "\" is reserved for clients with no or an unknown tier (they get spec.limit); use another name");
       }
       tier(tiers, entry).ifPresent(list::add);
     }

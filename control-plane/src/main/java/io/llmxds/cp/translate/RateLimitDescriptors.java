@@ -26,8 +26,6 @@ final class RateLimitDescriptors {
 
   static final String TIER_KEY = "tier";
   static final String CLIENT_KEY = "key";
-  /** The tier descriptor value of clients that send no tier, or one that is not listed. */
-  static final String DEFAULT_TIER = "default";
 
   /** A bucket that never runs out: an unlimited tier needs its own descriptor so it never falls to the default. */
   private static final TokenBucket UNLIMITED = bucket(Long.MAX_VALUE, Duration.ofSeconds(1));
@@ -49,7 +47,7 @@ final class RateLimitDescriptors {
       Action tierMatch = tierMatch(tier.value(), true, tierHeader, exact(tier.value()));
       rateLimits.add(tier.unlimited() ? rateLimit(tierMatch) : rateLimit(tierMatch, clientKey(limit)));
     }
-    rateLimits.add(rateLimit(tierMatch(DEFAULT_TIER, false, tierHeader, anyTier(limit)), clientKey(limit)));
+    rateLimits.add(rateLimit(tierMatch(RateLimit.DEFAULT_TIER, false, tierHeader, anyTier(limit)), clientKey(limit)));
     return rateLimits;
   }
 
@@ -64,7 +62,7 @@ final class RateLimitDescriptors {
           .map(l -> descriptor(bucket(l), entry(TIER_KEY, tier.value()), entry(CLIENT_KEY, "")))
           .orElseGet(() -> descriptor(UNLIMITED, entry(TIER_KEY, tier.value()))));
     }
-    descriptors.add(descriptor(bucket(limit.limit()), entry(TIER_KEY, DEFAULT_TIER), entry(CLIENT_KEY, "")));
+    descriptors.add(descriptor(bucket(limit.limit()), entry(TIER_KEY, RateLimit.DEFAULT_TIER), entry(CLIENT_KEY, "")));
     return descriptors;
   }
 

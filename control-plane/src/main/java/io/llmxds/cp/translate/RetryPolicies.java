@@ -24,6 +24,7 @@ final class RetryPolicies {
     RetryPolicy.Builder policy = RetryPolicy.newBuilder()
         .setRetryOn(String.join(",", retry.retryOn()))
         .setNumRetries(UInt32Value.of(retry.attempts()))
+        .addAllRetriableStatusCodes(retry.statusCodes())
         .addRetryHostPredicate(RetryPolicy.RetryHostPredicate.newBuilder()
             .setName(Names.PREVIOUS_HOSTS_PREDICATE)
             .setTypedConfig(Any.pack(PreviousHostsPredicate.getDefaultInstance())))

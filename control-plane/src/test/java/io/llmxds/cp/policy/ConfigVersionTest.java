@@ -27,7 +27,7 @@ class ConfigVersionTest {
    */
   @Test
   void isAStableHashOfTheContent() {
-    assertThat(versionOf(TestPolicies.MINIMAL)).isEqualTo("db5da17d0647b29c");
+    assertThat(versionOf(TestPolicies.MINIMAL)).isEqualTo("9abc4aaaeb9f704c");
   }
 
   @Test

@@ -51,7 +51,7 @@ class DefaultsTest {
         List.of("chat"),
         List.of(new Backend("upstream", Optional.empty(), 1)),
         List.of(),
-        new Retry(0, List.of("5xx", "reset", "connect-failure"), Duration.ZERO),
+        new Retry(0, List.of("5xx", "reset", "connect-failure"), List.of(), Duration.ZERO),
         Duration.ofSeconds(300),
         Optional.empty()));
   }

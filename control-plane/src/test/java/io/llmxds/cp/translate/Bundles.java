@@ -45,7 +45,7 @@ public final class Bundles {
   }
 
   public static ModelRoute.Retry retry(int attempts) {
-    return new ModelRoute.Retry(attempts, List.of("5xx", "reset"), Duration.ofSeconds(120));
+    return new ModelRoute.Retry(attempts, List.of("5xx", "reset"), List.of(), Duration.ofSeconds(120));
   }
 
   public static ModelRoute chat() {
@@ -57,7 +57,7 @@ public final class Bundles {
 
   public static ModelRoute gpt4o() {
     return new ModelRoute("gpt-4o", List.of("gpt-4o"), List.of(new ModelRoute.Backend("openai", Optional.empty(), 1)),
-        List.of(), new ModelRoute.Retry(1, List.of("5xx", "reset"), Duration.ZERO), Duration.ofSeconds(600),
+        List.of(), new ModelRoute.Retry(1, List.of("5xx", "reset"), List.of(), Duration.ZERO), Duration.ofSeconds(600),
         Optional.empty());
   }
 
