@@ -45,17 +45,22 @@ public final class ControlPlane implements AutoCloseable {
    */
   public static ControlPlane start(Settings s) throws IOException {
     XdsServer xds = XdsServer.start(s.xdsAddress(), s.xdsPort());
+    PolicyDirectoryWatcher watcher = null;
     try {
       // Watch before the first load, so that no save between the load and the watch is missed.
-      PolicyDirectoryWatcher watcher =
+      PolicyDirectoryWatcher started =
           PolicyDirectoryWatcher.watch(s.policies(), s.debounceQuiet(), s.debounceMaxDelay());
+      watcher = started;
       PolicyReloader reloader = new PolicyReloader(s.policies(),
-          (version, resources) -> xds.publish(version, resources).join(), watcher::watchFilesOf);
-      watcher.start(() -> reloader.reload(ReloadTrigger.FILE_WATCH));
+          (version, resources) -> xds.publish(version, resources).join(), started::watchFilesOf);
+      started.start(() -> reloader.reload(ReloadTrigger.FILE_WATCH));
       reloader.reload(ReloadTrigger.STARTUP);
       AdminServer admin = AdminServer.start(s.adminAddress(), s.adminPort(), reloader, xds, s.adminToken());
-      return new ControlPlane(xds, reloader, watcher, admin);
+      return new ControlPlane(xds, reloader, started, admin);
     } catch (IOException | RuntimeException e) {
+      if (watcher != null) {
+        watcher.close();
+      }
       xds.close();
       throw e;
     }

@@ -33,12 +33,7 @@ final class ExtProcFeature implements HttpFilterFeature {
 
   @Override
   public HttpFilter hcmFilter(PolicyBundle bundle) {
-    Gateway.ExtProcService service = bundle.gateway().extProc();
-    ExternalProcessor processor = ExternalProcessor.newBuilder()
-        .setGrpcService(GrpcService.newBuilder()
-            .setEnvoyGrpc(GrpcService.EnvoyGrpc.newBuilder().setClusterName(Names.CONTEXT_SERVICE_CLUSTER)))
-        .setFailureModeAllow(service.failOpen())
-        .setProcessingMode(ProcessingMode.newBuilder()
+    ExternalProcessor processor = contextService(bundle.gateway().extProc(), ProcessingMode.newBuilder()
             .setRequestHeaderMode(HeaderSendMode.SEND)
             .setRequestBodyMode(BodySendMode.BUFFERED)
             .setResponseHeaderMode(HeaderSendMode.SEND)
@@ -46,9 +41,18 @@ final class ExtProcFeature implements HttpFilterFeature {
             .setRequestTrailerMode(HeaderSendMode.SKIP)
             .setResponseTrailerMode(HeaderSendMode.SKIP))
         .setAllowModeOverride(true)
-        .setMessageTimeout(ProtoValues.duration(service.messageTimeout()))
         .build();
     return HttpFilter.newBuilder().setName(name()).setTypedConfig(Any.pack(processor)).build();
+  }
+
+  /** An ext_proc filter that calls the context service with the Gateway's timeout and failure mode. */
+  static ExternalProcessor.Builder contextService(Gateway.ExtProcService service, ProcessingMode.Builder mode) {
+    return ExternalProcessor.newBuilder()
+        .setGrpcService(GrpcService.newBuilder()
+            .setEnvoyGrpc(GrpcService.EnvoyGrpc.newBuilder().setClusterName(Names.CONTEXT_SERVICE_CLUSTER)))
+        .setFailureModeAllow(service.failOpen())
+        .setProcessingMode(mode)
+        .setMessageTimeout(ProtoValues.duration(service.messageTimeout()));
   }
 
   @Override

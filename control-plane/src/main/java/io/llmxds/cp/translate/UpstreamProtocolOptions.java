@@ -1,7 +1,6 @@
 package io.llmxds.cp.translate;
 
 import com.google.protobuf.Any;
-import io.envoyproxy.envoy.config.core.v3.GrpcService;
 import io.envoyproxy.envoy.config.core.v3.Http1ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
 import io.envoyproxy.envoy.extensions.filters.http.credential_injector.v3.CredentialInjector;
@@ -70,20 +69,16 @@ final class UpstreamProtocolOptions {
 
   /** Request headers and body only: the rewrite needs nothing of the response. */
   private static ExternalProcessor modelRewriter(Gateway.ExtProcService service) {
-    return ExternalProcessor.newBuilder()
-        .setGrpcService(GrpcService.newBuilder()
-            .setEnvoyGrpc(GrpcService.EnvoyGrpc.newBuilder().setClusterName(Names.CONTEXT_SERVICE_CLUSTER))
-            .addInitialMetadata(ProtoValues.header(ContextPolicyMetadata.PHASE, ContextPolicyMetadata.PHASE_UPSTREAM)))
-        .setFailureModeAllow(service.failOpen())
-        .setProcessingMode(ProcessingMode.newBuilder()
-            .setRequestHeaderMode(HeaderSendMode.SEND)
-            .setRequestBodyMode(BodySendMode.BUFFERED)
-            .setResponseHeaderMode(HeaderSendMode.SKIP)
-            .setResponseBodyMode(BodySendMode.NONE)
-            .setRequestTrailerMode(HeaderSendMode.SKIP)
-            .setResponseTrailerMode(HeaderSendMode.SKIP))
-        .setMessageTimeout(ProtoValues.duration(service.messageTimeout()))
-        .build();
+    ExternalProcessor.Builder processor = ExtProcFeature.contextService(service, ProcessingMode.newBuilder()
+        .setRequestHeaderMode(HeaderSendMode.SEND)
+        .setRequestBodyMode(BodySendMode.BUFFERED)
+        .setResponseHeaderMode(HeaderSendMode.SKIP)
+        .setResponseBodyMode(BodySendMode.NONE)
+        .setRequestTrailerMode(HeaderSendMode.SKIP)
+        .setResponseTrailerMode(HeaderSendMode.SKIP));
+    processor.getGrpcServiceBuilder()
+        .addInitialMetadata(ProtoValues.header(ContextPolicyMetadata.PHASE, ContextPolicyMetadata.PHASE_UPSTREAM));
+    return processor.build();
   }
 
   private static CredentialInjector credentialInjector(String provider, Provider.Credentials credentials) {
