@@ -2,13 +2,23 @@ package io.llmxds.cp;
 
 import io.llmxds.cp.admin.AdminServer;
 import io.llmxds.cp.admin.AdminToken;
+import io.llmxds.cp.observe.AuditLog;
+import io.llmxds.cp.observe.ConfigVersions;
+import io.llmxds.cp.observe.PushCorrelator;
+import io.llmxds.cp.observe.PushLog;
+import io.llmxds.cp.observe.PushSpans;
+import io.llmxds.cp.observe.Telemetry;
+import io.llmxds.cp.observe.TracedReloader;
+import io.llmxds.cp.observe.VersionRecordingPublisher;
 import io.llmxds.cp.publish.XdsServer;
 import io.llmxds.cp.reload.PolicyReloader;
 import io.llmxds.cp.reload.ReloadTrigger;
 import io.llmxds.cp.source.PolicyDirectoryWatcher;
 import java.io.IOException;
 import java.nio.file.Path;
+import io.opentelemetry.context.Context;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The running control plane: the xDS server, the reload handle over a policy directory, the directory watcher
@@ -43,19 +53,23 @@ public final class ControlPlane implements AutoCloseable {
    * Starts everything and runs the startup reload. A policy directory that is invalid at startup does not stop
    * the process: it serves nothing (and {@code /ready} says so) until a valid change arrives.
    */
-  public static ControlPlane start(Settings s) throws IOException {
+  public static ControlPlane start(Settings s, Telemetry telemetry) throws IOException {
+    ConfigVersions versions = new ConfigVersions();
     XdsServer xds = XdsServer.start(s.xdsAddress(), s.xdsPort());
+    xds.addListener(new PushCorrelator(versions, List.of(new PushSpans(telemetry.tracer()), new PushLog())));
     PolicyDirectoryWatcher watcher = null;
     try {
       // Watch before the first load, so that no save between the load and the watch is missed.
       PolicyDirectoryWatcher started =
           PolicyDirectoryWatcher.watch(s.policies(), s.debounceQuiet(), s.debounceMaxDelay());
       watcher = started;
-      PolicyReloader reloader = new PolicyReloader(s.policies(),
-          (version, resources) -> xds.publish(version, resources).join(), started::watchFilesOf);
-      started.start(() -> reloader.reload(ReloadTrigger.FILE_WATCH));
-      reloader.reload(ReloadTrigger.STARTUP);
-      AdminServer admin = AdminServer.start(s.adminAddress(), s.adminPort(), reloader, xds, s.adminToken());
+      PolicyReloader reloader = new PolicyReloader(s.policies(), new VersionRecordingPublisher(xds, versions),
+          started::watchFilesOf);
+      TracedReloader traced = new TracedReloader(reloader, telemetry.tracer(), List.of(new AuditLog()));
+      started.start(() -> traced.reload(ReloadTrigger.FILE_WATCH, Context.root(), ReloadTrigger.FILE_WATCH.wire()));
+      traced.reload(ReloadTrigger.STARTUP, Context.root(), ReloadTrigger.STARTUP.wire());
+      AdminServer admin = AdminServer.start(s.adminAddress(), s.adminPort(), traced, xds, s.adminToken(),
+          telemetry);
       return new ControlPlane(xds, reloader, started, admin);
     } catch (IOException | RuntimeException e) {
       if (watcher != null) {

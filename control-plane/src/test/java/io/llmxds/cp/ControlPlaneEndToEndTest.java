@@ -15,6 +15,7 @@ import io.llmxds.cp.reload.ReloadOutcome;
 import io.llmxds.cp.source.PolicyDirectoryWatcher;
 import io.llmxds.cp.testing.AdsTestClient;
 import io.llmxds.cp.testing.PolicyDirs;
+import io.llmxds.cp.testing.TestTelemetry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +40,7 @@ class ControlPlaneEndToEndTest {
   private Path routes;
   private ControlPlane cp;
   private AdsTestClient envoy;
+  private final TestTelemetry telemetry = new TestTelemetry();
 
   @BeforeEach
   void start() throws IOException {
@@ -53,12 +55,13 @@ class ControlPlaneEndToEndTest {
   void stop() {
     envoy.close();
     cp.close();
+    telemetry.close();
   }
 
   private ControlPlane startControlPlane() throws IOException {
     return ControlPlane.start(new ControlPlane.Settings(policies, "127.0.0.1", 0, "127.0.0.1", 0,
         AdminToken.loadOrCreate(tmp.resolve("admin-token")), PolicyDirectoryWatcher.DEFAULT_QUIET,
-        PolicyDirectoryWatcher.DEFAULT_MAX_DELAY));
+        PolicyDirectoryWatcher.DEFAULT_MAX_DELAY), telemetry.telemetry());
   }
 
   /** Waits until the client has ACKed every type at the versions the control plane serves. */
@@ -152,7 +155,8 @@ class ControlPlaneEndToEndTest {
     String edited = rdsVersionOf(policies);
     await().atMost(PATIENCE).until(() -> envoy.ackedVersion(RDS).orElseThrow().equals(edited));
     Map<String, String> acked = envoy.ackedVersions();
-    String configVersion = cp.xds().current().orElseThrow().configVersion();
+    String configVersion = ((PolicyCompiler.Compiled) PolicyCompiler.compile(policies)).configVersion();
+    await().atMost(PATIENCE).until(() -> cp.xds().current().orElseThrow().configVersion().equals(configVersion));
 
     envoy.close();
     cp.close();

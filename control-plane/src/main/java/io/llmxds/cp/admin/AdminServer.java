@@ -4,10 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.llmxds.cp.observe.Telemetry;
+import io.llmxds.cp.observe.TracedReloader;
 import io.llmxds.cp.publish.XdsServer;
-import io.llmxds.cp.reload.PolicyReloader;
 import io.llmxds.cp.reload.ReloadOutcome;
 import io.llmxds.cp.reload.ReloadTrigger;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -29,15 +32,18 @@ public final class AdminServer implements AutoCloseable {
 
   private final HttpServer http;
   private final ExecutorService executor;
-  private final PolicyReloader reloader;
+  private final TracedReloader reloader;
   private final XdsServer xds;
   private final AdminToken token;
+  private final TextMapPropagator propagator;
 
-  private AdminServer(HttpServer http, PolicyReloader reloader, XdsServer xds, AdminToken token) {
+  private AdminServer(HttpServer http, TracedReloader reloader, XdsServer xds, AdminToken token,
+      Telemetry telemetry) {
     this.http = http;
     this.reloader = reloader;
     this.xds = xds;
     this.token = token;
+    this.propagator = telemetry.openTelemetry().getPropagators().getTextMapPropagator();
     this.executor = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "admin-http");
       t.setDaemon(true);
@@ -50,10 +56,10 @@ public final class AdminServer implements AutoCloseable {
     http.createContext("/ready", ex -> handle(ex, "GET", this::ready));
   }
 
-  public static AdminServer start(String host, int port, PolicyReloader reloader, XdsServer xds, AdminToken token)
-      throws IOException {
+  public static AdminServer start(String host, int port, TracedReloader reloader, XdsServer xds, AdminToken token,
+      Telemetry telemetry) throws IOException {
     HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 0);
-    AdminServer server = new AdminServer(http, reloader, xds, token);
+    AdminServer server = new AdminServer(http, reloader, xds, token, telemetry);
     http.start();
     return server;
   }
@@ -69,7 +75,10 @@ public final class AdminServer implements AutoCloseable {
       return;
     }
     handle(ex, "POST", () -> {
-      ReloadOutcome outcome = reloader.reload(ReloadTrigger.ADMIN_API);
+      // A CI pipeline that sends traceparent sees this reload (and its pushes) inside its own trace.
+      Context parent = propagator.extract(Context.root(), ex.getRequestHeaders(), RequestHeaders.GETTER);
+      String actor = ReloadTrigger.ADMIN_API.wire() + " " + ex.getRemoteAddress().getAddress().getHostAddress();
+      ReloadOutcome outcome = reloader.reload(ReloadTrigger.ADMIN_API, parent, actor);
       int code = outcome.status() == ReloadOutcome.Status.FAILURE ? 422 : 200;
       return new Reply(code, outcomeJson(outcome));
     });
@@ -82,12 +91,12 @@ public final class AdminServer implements AutoCloseable {
 
   private Map<String, Object> status() {
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("policyDirectory", reloader.directory().toString());
+    body.put("policyDirectory", reloader.reloader().directory().toString());
     xds.current().ifPresentOrElse(s -> {
       body.put("configVersion", s.configVersion());
       body.put("typeVersions", s.typeVersions());
     }, () -> body.put("configVersion", ""));
-    reloader.lastOutcome().ifPresent(o -> body.put("lastReload", outcomeJson(o)));
+    reloader.reloader().lastOutcome().ifPresent(o -> body.put("lastReload", outcomeJson(o)));
     return body;
   }
 

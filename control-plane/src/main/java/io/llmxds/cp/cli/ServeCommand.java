@@ -2,6 +2,7 @@ package io.llmxds.cp.cli;
 
 import io.llmxds.cp.ControlPlane;
 import io.llmxds.cp.admin.AdminToken;
+import io.llmxds.cp.observe.Telemetry;
 import io.llmxds.cp.source.PolicyDirectoryWatcher;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -51,7 +52,8 @@ final class ServeCommand implements Callable<Integer> {
     AdminToken token = AdminToken.loadOrCreate(adminTokenFile);
     ControlPlane.Settings settings = new ControlPlane.Settings(policies, xdsAddress, xdsPort, adminAddress,
         adminPort, token, PolicyDirectoryWatcher.DEFAULT_QUIET, PolicyDirectoryWatcher.DEFAULT_MAX_DELAY);
-    try (ControlPlane cp = ControlPlane.start(settings)) {
+    try (Telemetry telemetry = Telemetry.autoconfigured();
+         ControlPlane cp = ControlPlane.start(settings, telemetry)) {
       log.info("llm-xds serving {}: xDS on {}:{}, admin on http://{}:{} (token in {})",
           policies.toAbsolutePath().normalize(), xdsAddress, cp.xdsPort(), adminAddress, cp.adminPort(),
           adminTokenFile);

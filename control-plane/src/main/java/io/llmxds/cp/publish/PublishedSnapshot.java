@@ -16,4 +16,9 @@ public record PublishedSnapshot(
     // LinkedHashMap keeps the xDS type order (CDS, EDS, LDS, RDS, SDS) for readable logs.
     typeVersions = Collections.unmodifiableMap(new LinkedHashMap<>(typeVersions));
   }
+
+  /** The snapshot of {@code resources}, with their per-type content-hash versions. */
+  public static PublishedSnapshot of(String configVersion, EnvoyResources resources) {
+    return new PublishedSnapshot(configVersion, TypeVersions.of(resources), resources);
+  }
 }

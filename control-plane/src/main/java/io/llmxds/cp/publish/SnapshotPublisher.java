@@ -44,27 +44,26 @@ final class SnapshotPublisher {
 
   /** A queued publish; kept as a type so that publishes dropped at shutdown can fail their futures. */
   private final class Publish implements Runnable {
-    private final String configVersion;
-    private final EnvoyResources resources;
+    private final PublishedSnapshot snapshot;
     private final CompletableFuture<PublishedSnapshot> result = new CompletableFuture<>();
 
-    Publish(String configVersion, EnvoyResources resources) {
-      this.configVersion = configVersion;
-      this.resources = resources;
+    Publish(PublishedSnapshot snapshot) {
+      this.snapshot = snapshot;
     }
 
     @Override
     public void run() {
       try {
-        result.complete(set(configVersion, resources));
+        set(snapshot);
+        result.complete(snapshot);
       } catch (RuntimeException e) {
         result.completeExceptionally(e);
       }
     }
   }
 
-  CompletableFuture<PublishedSnapshot> publish(String configVersion, EnvoyResources resources) {
-    Publish publish = new Publish(configVersion, resources);
+  CompletableFuture<PublishedSnapshot> publish(PublishedSnapshot snapshot) {
+    Publish publish = new Publish(snapshot);
     try {
       thread.execute(publish);
     } catch (RejectedExecutionException e) {
@@ -77,17 +76,14 @@ final class SnapshotPublisher {
     return Optional.ofNullable(current.get());
   }
 
-  private PublishedSnapshot set(String configVersion, EnvoyResources resources) {
-    PublishedSnapshot published =
-        new PublishedSnapshot(configVersion, TypeVersions.of(resources), resources);
+  private void set(PublishedSnapshot published) {
     Snapshot snapshot = snapshotOf(published);
     for (String group : groups.all()) {
       cache.setSnapshot(group, snapshot);
     }
     current.set(published);
     watcher.snapshotPublished();
-    LOG.info("published config {} with type versions {}", configVersion, published.typeVersions());
-    return published;
+    LOG.info("published config {} with type versions {}", published.configVersion(), published.typeVersions());
   }
 
   /**

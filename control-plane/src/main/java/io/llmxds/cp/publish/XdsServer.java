@@ -57,7 +57,6 @@ public final class XdsServer implements AutoCloseable {
     SimpleCache<String> cache = new SimpleCache<>(groups);
     NackSafeWatcher watcher = new NackSafeWatcher(cache, groups, streams);
     XdsCallbacks callbacks = new XdsCallbacks(streams);
-    callbacks.addListener(new XdsStreamLog());
     V3DiscoveryServer discovery =
         new V3DiscoveryServer(
             List.of(callbacks),
@@ -89,7 +88,12 @@ public final class XdsServer implements AutoCloseable {
    * asynchronous), with what was set.
    */
   public CompletableFuture<PublishedSnapshot> publish(String configVersion, EnvoyResources resources) {
-    return publisher.publish(configVersion, resources);
+    return publish(PublishedSnapshot.of(configVersion, resources));
+  }
+
+  /** As {@link #publish(String, EnvoyResources)}, for a caller that needed the type versions beforehand. */
+  public CompletableFuture<PublishedSnapshot> publish(PublishedSnapshot snapshot) {
+    return publisher.publish(snapshot);
   }
 
   /** The last snapshot set, if any. */

@@ -54,7 +54,7 @@ public final class PolicyReloader {
         outcome = outcome(Status.UNCHANGED, trigger, previous, previous, List.of(), startedAt, start);
         log.debug("reload ({}): unchanged, version {}", trigger.wire(), previous);
       } else {
-        publisher.publish(compiled.configVersion(), compiled.resources());
+        publisher.publish(compiled.configVersion(), compiled.resources(), startedAt);
         current = compiled;
         outcome = outcome(Status.SUCCESS, trigger, compiled.configVersion(), previous, List.of(), startedAt, start);
         log.info("reload ({}): published version {} (was {})", trigger.wire(), compiled.configVersion(),

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmxds.cp.observe.TracedReloader;
 import io.llmxds.cp.publish.XdsServer;
 import io.llmxds.cp.reload.PolicyReloader;
 import io.llmxds.cp.reload.ReloadTrigger;
 import io.llmxds.cp.testing.PolicyDirs;
+import io.llmxds.cp.testing.TestTelemetry;
+import io.opentelemetry.context.Context;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +32,7 @@ class AdminServerTest {
   private XdsServer xds;
   private AdminServer admin;
   private String token;
+  private final TestTelemetry telemetry = new TestTelemetry();
   private final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeEach
@@ -37,15 +42,18 @@ class AdminServerTest {
     AdminToken adminToken = AdminToken.loadOrCreate(tokenFile);
     token = Files.readString(tokenFile).strip();
     xds = XdsServer.start("127.0.0.1", 0);
-    PolicyReloader reloader = new PolicyReloader(policies, (v, r) -> xds.publish(v, r).join(), inputs -> { });
-    reloader.reload(ReloadTrigger.STARTUP);
-    admin = AdminServer.start("127.0.0.1", 0, reloader, xds, adminToken);
+    PolicyReloader reloader =
+        new PolicyReloader(policies, (v, r, started) -> xds.publish(v, r).join(), inputs -> { });
+    TracedReloader traced = new TracedReloader(reloader, telemetry.telemetry().tracer(), List.of());
+    traced.reload(ReloadTrigger.STARTUP, Context.root(), "startup");
+    admin = AdminServer.start("127.0.0.1", 0, traced, xds, adminToken, telemetry.telemetry());
   }
 
   @AfterEach
   void stop() {
     admin.close();
     xds.close();
+    telemetry.close();
   }
 
   @Test

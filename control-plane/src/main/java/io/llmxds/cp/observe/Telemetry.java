@@ -1,0 +1,91 @@
+package io.llmxds.cp.observe;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The process's tracing and metrics: an OpenTelemetry SDK (spans) and a Prometheus meter registry (served at
+ * {@code GET /metrics}).
+ */
+public final class Telemetry implements AutoCloseable {
+  public static final String INSTRUMENTATION = "io.llmxds.control-plane";
+  static final String DEFAULT_SERVICE_NAME = "llm-xds-control-plane";
+
+  private final OpenTelemetry openTelemetry;
+  private final Tracer tracer;
+  private final PrometheusMeterRegistry meters;
+  private final Runnable shutdown;
+
+  private Telemetry(OpenTelemetry openTelemetry, Runnable shutdown) {
+    this.openTelemetry = openTelemetry;
+    this.tracer = openTelemetry.getTracer(INSTRUMENTATION);
+    this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.shutdown = shutdown;
+  }
+
+  /**
+   * The SDK configured the standard way ({@code OTEL_SERVICE_NAME}, {@code OTEL_EXPORTER_OTLP_ENDPOINT},
+   * {@code OTEL_TRACES_EXPORTER}, … as environment variables or {@code otel.*} system properties), W3C trace context.
+   * With nothing configured, spans are still created (their trace ids appear in logs and {@code /status}) but not
+   * exported: an exporter that points at a collector nobody runs would only log connection errors.
+   */
+  public static Telemetry autoconfigured() {
+    OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
+        .addPropertiesSupplier(() -> defaults(System.getenv(), System.getProperties()))
+        .build()
+        .getOpenTelemetrySdk();
+    return new Telemetry(sdk, sdk::close);
+  }
+
+  /** An already configured OpenTelemetry (tests use an in-memory exporter); closing it is the caller's job. */
+  public static Telemetry of(OpenTelemetry openTelemetry) {
+    return new Telemetry(openTelemetry, () -> { });
+  }
+
+  /** Defaults that environment variables and system properties override. */
+  static Map<String, String> defaults(Map<String, String> env, Map<Object, Object> sysProps) {
+    Map<String, String> defaults = new HashMap<>();
+    defaults.put("otel.service.name", DEFAULT_SERVICE_NAME);
+    defaults.put("otel.metrics.exporter", "none");
+    defaults.put("otel.logs.exporter", "none");
+    boolean tracesConfigured = configured(env, sysProps, "otel.traces.exporter")
+        || configured(env, sysProps, "otel.exporter.otlp.endpoint")
+        || configured(env, sysProps, "otel.exporter.otlp.traces.endpoint");
+    if (!tracesConfigured) {
+      defaults.put("otel.traces.exporter", "none");
+    }
+    return defaults;
+  }
+
+  private static boolean configured(Map<String, String> env, Map<Object, Object> sysProps, String property) {
+    String envName = property.toUpperCase(java.util.Locale.ROOT).replace('.', '_');
+    return Optional.ofNullable(env.get(envName)).or(() -> Optional.ofNullable((String) sysProps.get(property)))
+        .filter(v -> !v.isBlank())
+        .isPresent();
+  }
+
+  public OpenTelemetry openTelemetry() {
+    return openTelemetry;
+  }
+
+  public Tracer tracer() {
+    return tracer;
+  }
+
+  public PrometheusMeterRegistry meters() {
+    return meters;
+  }
+
+  @Override
+  public void close() {
+    meters.close();
+    shutdown.run();
+  }
+}

@@ -1,0 +1,85 @@
+package io.llmxds.cp.observe;
+
+import static io.llmxds.cp.observe.SpanAttributes.*;
+
+import io.llmxds.cp.reload.PolicyReloader;
+import io.llmxds.cp.reload.ReloadOutcome;
+import io.llmxds.cp.reload.ReloadTrigger;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every reload inside a {@code policy.reload} span and tells the {@link ReloadObserver}s how it went. The span
+ * is current while the config is published, so the publisher can record it as the parent of the version's pushes.
+ */
+public final class TracedReloader {
+  private static final Logger log = LoggerFactory.getLogger(TracedReloader.class);
+  /** Validation errors recorded as span events, at most; the rest are counted. */
+  static final int MAX_ERROR_EVENTS = 100;
+
+  private final PolicyReloader reloader;
+  private final Tracer tracer;
+  private final List<ReloadObserver> observers;
+
+  public TracedReloader(PolicyReloader reloader, Tracer tracer, List<ReloadObserver> observers) {
+    this.reloader = reloader;
+    this.tracer = tracer;
+    this.observers = List.copyOf(observers);
+  }
+
+  /**
+   * @param parent the caller's trace (an admin request's {@code traceparent}), or {@link Context#root()}
+   */
+  public ReloadOutcome reload(ReloadTrigger trigger, Context parent, String actor) {
+    Span span = tracer.spanBuilder(RELOAD_SPAN)
+        .setParent(parent)
+        .setAttribute(TRIGGER, trigger.wire())
+        .setAttribute(ACTOR, actor)
+        .startSpan();
+    ReloadOutcome outcome;
+    try (Scope ignored = span.makeCurrent()) {
+      outcome = reloader.reload(trigger);
+    } catch (RuntimeException e) {
+      span.recordException(e);
+      span.setStatus(StatusCode.ERROR, e.toString());
+      span.end();
+      throw e;
+    }
+    record(span, outcome);
+    span.end();
+    for (ReloadObserver observer : observers) {
+      try {
+        observer.onReload(outcome, actor, span.getSpanContext());
+      } catch (RuntimeException e) {
+        log.warn("reload observer {} failed", observer.getClass().getSimpleName(), e);
+      }
+    }
+    return outcome;
+  }
+
+  public PolicyReloader reloader() {
+    return reloader;
+  }
+
+  private static void record(Span span, ReloadOutcome outcome) {
+    span.setAttribute(RELOAD_STATUS, outcome.status().wire())
+        .setAttribute(CONFIG_VERSION, outcome.configVersion())
+        .setAttribute(PREVIOUS_VERSION, outcome.previousVersion())
+        .setAttribute(RELOAD_DURATION_MS, outcome.duration().toNanos() / 1e6)
+        .setAttribute(ERROR_COUNT, (long) outcome.errors().size());
+    outcome.errors().stream().limit(MAX_ERROR_EVENTS)
+        .forEach(e -> span.addEvent(VALIDATION_ERROR_EVENT, Attributes.of(MESSAGE, e)));
+    if (outcome.status() == ReloadOutcome.Status.FAILURE) {
+      span.setStatus(StatusCode.ERROR, outcome.errors().isEmpty() ? "rejected" : outcome.errors().get(0));
+    } else {
+      span.setStatus(StatusCode.OK);
+    }
+  }
+}
