@@ -98,7 +98,7 @@ final class Values {
   }
 
   /** {@code 8Mi} rather than {@code 8388608} where the number is a whole multiple. */
-  private static String bytes(long count) {
+  static String bytes(long count) {
     for (String unit : new String[] {"Gi", "Mi", "Ki"}) {
       long size = BYTE_UNITS.get(unit);
       if (count >= size && count % size == 0) {
