@@ -108,6 +108,7 @@ public final class AdminServer implements AutoCloseable {
     m.put("previousVersion", o.previousVersion());
     m.put("startedAt", o.startedAt().toString());
     m.put("durationMs", o.duration().toNanos() / 1e6);
+    m.put("changes", o.changes());
     m.put("errors", o.errors());
     return m;
   }

@@ -35,6 +35,7 @@ public final class AuditLog implements ReloadObserver {
     entry.put("configVersion", outcome.configVersion());
     entry.put("previousVersion", outcome.previousVersion());
     entry.put("durationMs", outcome.duration().toNanos() / 1e6);
+    entry.put("changes", outcome.changes());
     entry.put("errors", outcome.errors());
     entry.put("trace_id", span.getTraceId());
     entry.put("span_id", span.getSpanId());

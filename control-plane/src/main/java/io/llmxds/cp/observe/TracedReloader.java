@@ -73,7 +73,8 @@ public final class TracedReloader {
         .setAttribute(CONFIG_VERSION, outcome.configVersion())
         .setAttribute(PREVIOUS_VERSION, outcome.previousVersion())
         .setAttribute(RELOAD_DURATION_MS, outcome.duration().toNanos() / 1e6)
-        .setAttribute(ERROR_COUNT, (long) outcome.errors().size());
+        .setAttribute(ERROR_COUNT, (long) outcome.errors().size())
+        .setAttribute(CHANGES, String.join("; ", outcome.changes()));
     outcome.errors().stream().limit(MAX_ERROR_EVENTS)
         .forEach(e -> span.addEvent(VALIDATION_ERROR_EVENT, Attributes.of(MESSAGE, e)));
     if (outcome.status() == ReloadOutcome.Status.FAILURE) {

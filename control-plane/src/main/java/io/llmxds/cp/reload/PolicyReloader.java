@@ -1,5 +1,6 @@
 package io.llmxds.cp.reload;
 
+import io.llmxds.cp.policy.BundleDiff;
 import io.llmxds.cp.reload.ReloadOutcome.Status;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,7 +44,7 @@ public final class PolicyReloader {
     PolicyCompiler.Result result = PolicyCompiler.compile(dir);
     ReloadOutcome outcome;
     if (result instanceof PolicyCompiler.Failed failed) {
-      outcome = outcome(Status.FAILURE, trigger, previous, previous, failed.errors(), startedAt, start);
+      outcome = outcome(Status.FAILURE, trigger, previous, previous, failed.errors(), List.of(), startedAt, start);
       log.warn("reload ({}) rejected, {} keeps serving; {} error(s):\n  {}", trigger.wire(),
           previous.isEmpty() ? "nothing" : "version " + previous, failed.errors().size(),
           String.join("\n  ", failed.errors()));
@@ -51,14 +52,16 @@ public final class PolicyReloader {
       PolicyCompiler.Compiled compiled = (PolicyCompiler.Compiled) result;
       inputsObserver.accept(compiled.inputs());
       if (compiled.configVersion().equals(previous)) {
-        outcome = outcome(Status.UNCHANGED, trigger, previous, previous, List.of(), startedAt, start);
+        outcome = outcome(Status.UNCHANGED, trigger, previous, previous, List.of(), List.of(), startedAt, start);
         log.debug("reload ({}): unchanged, version {}", trigger.wire(), previous);
       } else {
+        List<String> changes = current == null ? List.of() : BundleDiff.summarize(current.bundle(), compiled.bundle());
         publisher.publish(compiled.configVersion(), compiled.resources(), startedAt);
         current = compiled;
-        outcome = outcome(Status.SUCCESS, trigger, compiled.configVersion(), previous, List.of(), startedAt, start);
-        log.info("reload ({}): published version {} (was {})", trigger.wire(), compiled.configVersion(),
-            previous.isEmpty() ? "none" : previous);
+        outcome = outcome(Status.SUCCESS, trigger, compiled.configVersion(), previous, List.of(), changes, startedAt,
+            start);
+        log.info("reload ({}): published version {} (was {}){}", trigger.wire(), compiled.configVersion(),
+            previous.isEmpty() ? "none" : previous, changes.isEmpty() ? "" : ": " + String.join("; ", changes));
       }
     }
     lastOutcome = outcome;
@@ -84,8 +87,8 @@ public final class PolicyReloader {
   }
 
   private static ReloadOutcome outcome(Status status, ReloadTrigger trigger, String version, String previous,
-      List<String> errors, Instant startedAt, long startNanos) {
-    return new ReloadOutcome(status, trigger, version, previous, errors, startedAt,
+      List<String> errors, List<String> changes, Instant startedAt, long startNanos) {
+    return new ReloadOutcome(status, trigger, version, previous, errors, changes, startedAt,
         Duration.ofNanos(System.nanoTime() - startNanos));
   }
 }

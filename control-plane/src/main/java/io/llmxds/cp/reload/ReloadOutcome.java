@@ -10,6 +10,8 @@ import java.util.List;
  * @param configVersion the version now serving (the previous one when the attempt failed; "" if none yet)
  * @param previousVersion the version serving before the attempt ("" if none)
  * @param errors every problem found, formatted like compiler errors; empty unless {@code status} is FAILURE
+ * @param changes what the new version changed, one entry per document ({@link io.llmxds.cp.policy.BundleDiff});
+ *     empty unless {@code status} is SUCCESS
  */
 public record ReloadOutcome(
     Status status,
@@ -17,11 +19,13 @@ public record ReloadOutcome(
     String configVersion,
     String previousVersion,
     List<String> errors,
+    List<String> changes,
     Instant startedAt,
     Duration duration) {
 
   public ReloadOutcome {
     errors = List.copyOf(errors);
+    changes = List.copyOf(changes);
   }
 
   /** How a reload ended. */
