@@ -9,8 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.llmxds.cp.admin.AdminToken;
-import io.llmxds.cp.publish.TypeVersions;
-import io.llmxds.cp.reload.PolicyCompiler;
 import io.llmxds.cp.reload.ReloadOutcome;
 import io.llmxds.cp.source.PolicyDirectoryWatcher;
 import io.llmxds.cp.testing.AdsTestClient;
@@ -155,7 +153,7 @@ class ControlPlaneEndToEndTest {
     String edited = rdsVersionOf(policies);
     await().atMost(PATIENCE).until(() -> envoy.ackedVersion(RDS).orElseThrow().equals(edited));
     Map<String, String> acked = envoy.ackedVersions();
-    String configVersion = ((PolicyCompiler.Compiled) PolicyCompiler.compile(policies)).configVersion();
+    String configVersion = PolicyDirs.compiled(policies).configVersion();
     await().atMost(PATIENCE).until(() -> cp.xds().current().orElseThrow().configVersion().equals(configVersion));
 
     envoy.close();
@@ -169,7 +167,6 @@ class ControlPlaneEndToEndTest {
   }
 
   private static String rdsVersionOf(Path dir) {
-    PolicyCompiler.Compiled compiled = (PolicyCompiler.Compiled) PolicyCompiler.compile(dir);
-    return TypeVersions.of(compiled.resources()).get(RDS);
+    return PolicyDirs.typeVersionsOf(dir).get(RDS);
   }
 }

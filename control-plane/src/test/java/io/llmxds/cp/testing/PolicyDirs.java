@@ -2,10 +2,13 @@ package io.llmxds.cp.testing;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import io.llmxds.cp.publish.TypeVersions;
+import io.llmxds.cp.reload.PolicyCompiler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /** Policy directories for tests: copies of the repository's examples that a test may edit like a user would. */
@@ -35,6 +38,20 @@ public final class PolicyDirs {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** What the control plane would publish for {@code dir}: it must be valid. */
+  public static PolicyCompiler.Compiled compiled(Path dir) {
+    PolicyCompiler.Result result = PolicyCompiler.compile(dir);
+    if (result instanceof PolicyCompiler.Failed failed) {
+      fail("%s does not compile:%n%s", dir, String.join("\n", failed.errors()));
+    }
+    return (PolicyCompiler.Compiled) result;
+  }
+
+  /** The per-type versions the control plane would serve for {@code dir}. */
+  public static Map<String, String> typeVersionsOf(Path dir) {
+    return TypeVersions.of(compiled(dir).resources());
   }
 
   /** Replaces every occurrence of {@code from} in a file, the way an editor would save it. */
