@@ -5,7 +5,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.SpanProcessor;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -39,6 +43,9 @@ public final class Telemetry implements AutoCloseable {
   public static Telemetry autoconfigured() {
     OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
         .addPropertiesSupplier(() -> defaults(System.getenv(), System.getProperties()))
+        // Without any span processor the SDK hands out invalid no-op spans; this one keeps spans (and their trace
+        // ids) real when no exporter is configured, at no cost.
+        .addTracerProviderCustomizer((tracerProvider, config) -> tracerProvider.addSpanProcessor(new KeepSpans()))
         .build()
         .getOpenTelemetrySdk();
     return new Telemetry(sdk, sdk::close);
@@ -87,5 +94,24 @@ public final class Telemetry implements AutoCloseable {
   public void close() {
     meters.close();
     shutdown.run();
+  }
+
+  /** A span processor with nothing to do, so that the SDK creates real spans. */
+  private static final class KeepSpans implements SpanProcessor {
+    @Override
+    public void onStart(Context parentContext, ReadWriteSpan span) {}
+
+    @Override
+    public boolean isStartRequired() {
+      return false;
+    }
+
+    @Override
+    public void onEnd(ReadableSpan span) {}
+
+    @Override
+    public boolean isEndRequired() {
+      return false;
+    }
   }
 }
