@@ -4,12 +4,15 @@ import io.llmxds.cp.admin.AdminServer;
 import io.llmxds.cp.admin.AdminToken;
 import io.llmxds.cp.observe.AuditLog;
 import io.llmxds.cp.observe.ConfigVersions;
+import io.llmxds.cp.observe.NodeStatusBoard;
 import io.llmxds.cp.observe.PushCorrelator;
 import io.llmxds.cp.observe.PushLog;
 import io.llmxds.cp.observe.PushSpans;
 import io.llmxds.cp.observe.Telemetry;
 import io.llmxds.cp.observe.TracedReloader;
 import io.llmxds.cp.observe.VersionRecordingPublisher;
+import io.llmxds.cp.observe.XdsMetrics;
+import io.llmxds.cp.publish.PublishedSnapshot;
 import io.llmxds.cp.publish.XdsServer;
 import io.llmxds.cp.reload.PolicyReloader;
 import io.llmxds.cp.reload.ReloadTrigger;
@@ -19,6 +22,7 @@ import java.nio.file.Path;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The running control plane: the xDS server, the reload handle over a policy directory, the directory watcher
@@ -41,22 +45,29 @@ public final class ControlPlane implements AutoCloseable {
   private final PolicyReloader reloader;
   private final PolicyDirectoryWatcher watcher;
   private final AdminServer admin;
+  private final XdsMetrics metrics;
 
-  private ControlPlane(XdsServer xds, PolicyReloader reloader, PolicyDirectoryWatcher watcher, AdminServer admin) {
+  private ControlPlane(XdsServer xds, PolicyReloader reloader, PolicyDirectoryWatcher watcher, AdminServer admin,
+      XdsMetrics metrics) {
     this.xds = xds;
     this.reloader = reloader;
     this.watcher = watcher;
     this.admin = admin;
+    this.metrics = metrics;
   }
 
   /**
    * Starts everything and runs the startup reload. A policy directory that is invalid at startup does not stop
-   * the process: it serves nothing (and {@code /ready} says so) until a valid change arrives.
+   * the process: it serves nothing (and {@code /readyz} says so) until a valid change arrives.
    */
   public static ControlPlane start(Settings s, Telemetry telemetry) throws IOException {
     ConfigVersions versions = new ConfigVersions();
     XdsServer xds = XdsServer.start(s.xdsAddress(), s.xdsPort());
-    xds.addListener(new PushCorrelator(versions, List.of(new PushSpans(telemetry.tracer()), new PushLog())));
+    XdsMetrics metrics = new XdsMetrics(telemetry.meters());
+    NodeStatusBoard board =
+        new NodeStatusBoard(() -> xds.current().map(PublishedSnapshot::typeVersions).orElse(Map.of()));
+    xds.addListener(new PushCorrelator(versions,
+        List.of(new PushSpans(telemetry.tracer()), new PushLog(), metrics, board)));
     PolicyDirectoryWatcher watcher = null;
     try {
       // Watch before the first load, so that no save between the load and the watch is missed.
@@ -65,17 +76,18 @@ public final class ControlPlane implements AutoCloseable {
       watcher = started;
       PolicyReloader reloader = new PolicyReloader(s.policies(), new VersionRecordingPublisher(xds, versions),
           started::watchFilesOf);
-      TracedReloader traced = new TracedReloader(reloader, telemetry.tracer(), List.of(new AuditLog()));
+      TracedReloader traced = new TracedReloader(reloader, telemetry.tracer(), List.of(new AuditLog(), metrics));
       started.start(() -> traced.reload(ReloadTrigger.FILE_WATCH, Context.root(), ReloadTrigger.FILE_WATCH.wire()));
       traced.reload(ReloadTrigger.STARTUP, Context.root(), ReloadTrigger.STARTUP.wire());
-      AdminServer admin = AdminServer.start(s.adminAddress(), s.adminPort(), traced, xds, s.adminToken(),
+      AdminServer admin = AdminServer.start(s.adminAddress(), s.adminPort(), traced, xds, board, s.adminToken(),
           telemetry);
-      return new ControlPlane(xds, reloader, started, admin);
+      return new ControlPlane(xds, reloader, started, admin, metrics);
     } catch (IOException | RuntimeException e) {
       if (watcher != null) {
         watcher.close();
       }
       xds.close();
+      metrics.close();
       throw e;
     }
   }
@@ -101,5 +113,6 @@ public final class ControlPlane implements AutoCloseable {
     admin.close();
     watcher.close();
     xds.close();
+    metrics.close();
   }
 }

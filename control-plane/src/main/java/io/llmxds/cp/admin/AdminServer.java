@@ -1,65 +1,105 @@
 package io.llmxds.cp.admin;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.llmxds.cp.observe.NodeStatusBoard;
 import io.llmxds.cp.observe.Telemetry;
 import io.llmxds.cp.observe.TracedReloader;
 import io.llmxds.cp.publish.XdsServer;
 import io.llmxds.cp.reload.ReloadOutcome;
 import io.llmxds.cp.reload.ReloadTrigger;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The admin HTTP API: {@code POST /reload} (bearer token), {@code GET /status}, {@code GET /healthz} (the process is
- * up) and {@code GET /ready} (a config is being served).
+ * The admin HTTP API: {@code POST /reload} (bearer token), {@code GET /status} (config and every node's sync
+ * state), {@code GET /config_dump?node=ID}, {@code GET /metrics} (Prometheus), {@code GET /healthz} (the process is
+ * up) and {@code GET /readyz} (a config is being served). Every error is a JSON {@code {"error": "…"}}.
  */
 public final class AdminServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+  private static final String JSON_TYPE = "application/json";
+  /** The Prometheus text exposition format that {@link PrometheusMeterRegistry#scrape()} writes. */
+  static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final HttpServer http;
   private final ExecutorService executor;
   private final TracedReloader reloader;
   private final XdsServer xds;
+  private final NodeStatusBoard nodes;
   private final AdminToken token;
   private final TextMapPropagator propagator;
+  private final PrometheusMeterRegistry meters;
+  private final Map<String, Route> routes;
 
-  private AdminServer(HttpServer http, TracedReloader reloader, XdsServer xds, AdminToken token,
-      Telemetry telemetry) {
+  private record Reply(int code, byte[] body, String contentType) {
+    static Reply json(int code, Object body) throws IOException {
+      return new Reply(code, JSON.writeValueAsBytes(body), JSON_TYPE);
+    }
+
+    static Reply error(int code, String message) throws IOException {
+      return json(code, Map.of("error", message));
+    }
+  }
+
+  private interface Handler {
+    Reply handle(HttpExchange ex) throws IOException;
+  }
+
+  private record Route(String method, Handler handler) {}
+
+  private AdminServer(HttpServer http, TracedReloader reloader, XdsServer xds, NodeStatusBoard nodes,
+      AdminToken token, Telemetry telemetry) {
     this.http = http;
     this.reloader = reloader;
     this.xds = xds;
+    this.nodes = nodes;
     this.token = token;
     this.propagator = telemetry.openTelemetry().getPropagators().getTextMapPropagator();
+    this.meters = telemetry.meters();
+    this.routes = Map.of(
+        "/reload", new Route("POST", this::reload),
+        "/status", new Route("GET", ex -> Reply.json(200, status())),
+        "/config_dump", new Route("GET", this::configDump),
+        "/metrics", new Route("GET", ex -> new Reply(200, meters.scrape().getBytes(StandardCharsets.UTF_8),
+            PROMETHEUS_TYPE)),
+        "/healthz", new Route("GET", ex -> Reply.json(200, Map.of("status", "ok"))),
+        "/readyz", new Route("GET", ex -> ready()));
     this.executor = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "admin-http");
       t.setDaemon(true);
       return t;
     });
     http.setExecutor(executor);
-    http.createContext("/reload", this::reload);
-    http.createContext("/status", ex -> handle(ex, "GET", () -> new Reply(200, status())));
-    http.createContext("/healthz", ex -> handle(ex, "GET", () -> new Reply(200, Map.of("status", "ok"))));
-    http.createContext("/ready", ex -> handle(ex, "GET", this::ready));
+    // One context for every path: the JDK matches contexts by string prefix, so "/status" would also take
+    // "/statusx"; exact paths are matched here instead, and anything else gets a JSON 404.
+    http.createContext("/", this::dispatch);
   }
 
-  public static AdminServer start(String host, int port, TracedReloader reloader, XdsServer xds, AdminToken token,
-      Telemetry telemetry) throws IOException {
+  public static AdminServer start(String host, int port, TracedReloader reloader, XdsServer xds,
+      NodeStatusBoard nodes, AdminToken token, Telemetry telemetry) throws IOException {
     HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 0);
-    AdminServer server = new AdminServer(http, reloader, xds, token, telemetry);
+    AdminServer server = new AdminServer(http, reloader, xds, nodes, token, telemetry);
     http.start();
     return server;
   }
@@ -68,25 +108,55 @@ public final class AdminServer implements AutoCloseable {
     return http.getAddress().getPort();
   }
 
-  private void reload(HttpExchange ex) throws IOException {
-    if (!token.accepts(ex.getRequestHeaders().getFirst("Authorization"))) {
-      ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"llm-xds admin\"");
-      send(ex, new Reply(401, Map.of("error", "a valid bearer token is required")));
-      return;
+  private void dispatch(HttpExchange ex) throws IOException {
+    try (ex) {
+      send(ex, route(ex));
+    } catch (RuntimeException e) {
+      log.error("admin {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
+      send(ex, Reply.error(500, "internal error: " + e.getClass().getSimpleName()));
     }
-    handle(ex, "POST", () -> {
-      // A CI pipeline that sends traceparent sees this reload (and its pushes) inside its own trace.
-      Context parent = propagator.extract(Context.root(), ex.getRequestHeaders(), RequestHeaders.GETTER);
-      String actor = ReloadTrigger.ADMIN_API.wire() + " " + ex.getRemoteAddress().getAddress().getHostAddress();
-      ReloadOutcome outcome = reloader.reload(ReloadTrigger.ADMIN_API, parent, actor);
-      int code = outcome.status() == ReloadOutcome.Status.FAILURE ? 422 : 200;
-      return new Reply(code, outcomeJson(outcome));
-    });
   }
 
-  private Reply ready() {
+  private Reply route(HttpExchange ex) throws IOException {
+    Route route = routes.get(ex.getRequestURI().getPath());
+    if (route == null) {
+      return Reply.error(404, "no such endpoint: " + ex.getRequestURI().getPath());
+    }
+    if (!route.method().equals(ex.getRequestMethod())) {
+      ex.getResponseHeaders().add("Allow", route.method());
+      return Reply.error(405, "use " + route.method());
+    }
+    return route.handler().handle(ex);
+  }
+
+  private Reply reload(HttpExchange ex) throws IOException {
+    if (!token.accepts(ex.getRequestHeaders().getFirst("Authorization"))) {
+      ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"llm-xds admin\"");
+      return Reply.error(401, "a valid bearer token is required");
+    }
+    // A CI pipeline that sends traceparent sees this reload (and its pushes) inside its own trace.
+    Context parent = propagator.extract(Context.root(), ex.getRequestHeaders(), RequestHeaders.GETTER);
+    String actor = ReloadTrigger.ADMIN_API.wire() + " " + ex.getRemoteAddress().getAddress().getHostAddress();
+    ReloadOutcome outcome = reloader.reload(ReloadTrigger.ADMIN_API, parent, actor);
+    int code = outcome.status() == ReloadOutcome.Status.FAILURE ? 422 : 200;
+    return Reply.json(code, outcomeJson(outcome));
+  }
+
+  private Reply configDump(HttpExchange ex) throws IOException {
+    Optional<String> node = queryParameter(ex.getRequestURI().getRawQuery(), "node");
+    if (node.isEmpty()) {
+      return Reply.error(400, "say which node: /config_dump?node=<node id>");
+    }
+    Optional<NodeStatusBoard.PushedConfig> pushed = nodes.lastPushed(node.get());
+    if (pushed.isEmpty()) {
+      return Reply.error(404, "no connected node " + node.get());
+    }
+    return Reply.json(200, ConfigDump.of(pushed.get()));
+  }
+
+  private Reply ready() throws IOException {
     boolean ready = xds.current().isPresent();
-    return new Reply(ready ? 200 : 503, Map.of("ready", ready));
+    return Reply.json(ready ? 200 : 503, Map.of("ready", ready));
   }
 
   private Map<String, Object> status() {
@@ -97,6 +167,7 @@ public final class AdminServer implements AutoCloseable {
       body.put("typeVersions", s.typeVersions());
     }, () -> body.put("configVersion", ""));
     reloader.reloader().lastOutcome().ifPresent(o -> body.put("lastReload", outcomeJson(o)));
+    body.put("nodes", nodes.nodes());
     return body;
   }
 
@@ -113,38 +184,43 @@ public final class AdminServer implements AutoCloseable {
     return m;
   }
 
-  private record Reply(int code, Object body) {}
-
-  private interface ReplySupplier {
-    Reply get() throws IOException;
-  }
-
-  private void handle(HttpExchange ex, String method, ReplySupplier supplier) throws IOException {
-    try (ex) {
-      if (!method.equals(ex.getRequestMethod())) {
-        ex.getResponseHeaders().add("Allow", method);
-        send(ex, new Reply(405, Map.of("error", "use " + method)));
-        return;
-      }
-      send(ex, supplier.get());
-    } catch (RuntimeException e) {
-      log.error("admin {} {} failed", ex.getRequestMethod(), ex.getRequestURI(), e);
-      send(ex, new Reply(500, Map.of("error", e.getClass().getSimpleName())));
+  /** The first non-empty value of {@code name} in a raw query string. */
+  static Optional<String> queryParameter(String rawQuery, String name) {
+    if (rawQuery == null) {
+      return Optional.empty();
     }
+    for (String pair : rawQuery.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      if (key.equals(name) && !value.isEmpty()) {
+        return Optional.of(value);
+      }
+    }
+    return Optional.empty();
   }
 
   private static void send(HttpExchange ex, Reply reply) throws IOException {
-    byte[] bytes = JSON.writeValueAsString(reply.body()).getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", "application/json");
-    ex.sendResponseHeaders(reply.code(), bytes.length);
+    ex.getResponseHeaders().set("Content-Type", reply.contentType());
+    ex.sendResponseHeaders(reply.code(), reply.body().length);
     try (OutputStream out = ex.getResponseBody()) {
-      out.write(bytes);
+      out.write(reply.body());
     }
   }
 
+  /**
+   * Lets requests in progress finish (for a second at most), then closes. Not {@code http.stop(1)}: before JDK 21
+   * that always waits the whole second, even with nothing in progress.
+   */
   @Override
   public void close() {
-    http.stop(1);
+    executor.shutdown();
+    try {
+      executor.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    http.stop(0);
     executor.shutdownNow();
   }
 }

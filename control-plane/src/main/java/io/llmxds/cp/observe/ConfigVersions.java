@@ -21,6 +21,11 @@ public final class ConfigVersions {
     public Registered {
       typeVersions = Map.copyOf(typeVersions);
     }
+
+    /** True when a node that has ACKed {@code ackedTypeVersions} (type URL to version) runs this config version. */
+    public boolean appliedBy(Map<String, String> ackedTypeVersions) {
+      return typeVersions.entrySet().stream().allMatch(t -> t.getValue().equals(ackedTypeVersions.get(t.getKey())));
+    }
   }
 
   private final Deque<Registered> newestFirst = new ArrayDeque<>();

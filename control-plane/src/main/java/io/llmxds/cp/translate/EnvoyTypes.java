@@ -4,6 +4,10 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.TypeRegistry;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.clusters.aggregate.v3.ClusterConfig;
 import io.envoyproxy.envoy.extensions.filters.http.credential_injector.v3.CredentialInjector;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute;
@@ -15,6 +19,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.http.injected_credentials.generic.v3.Generic;
 import io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate;
 import io.envoyproxy.envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import java.util.List;
@@ -41,8 +46,15 @@ public final class EnvoyTypes {
       PreviousHostsPredicate.getDefaultInstance(),
       PreviousPrioritiesConfig.getDefaultInstance());
 
-  private static final Map<String, Message> BY_TYPE_URL = PACKED.stream()
-      .collect(Collectors.toUnmodifiableMap(m -> typeUrl(m), Function.identity()));
+  private static final Map<String, Message> BY_TYPE_URL = byTypeUrl(PACKED);
+
+  /** The resource types xDS responses carry (each in an {@code Any}); never packed inside a resource. */
+  private static final Map<String, Message> RESOURCES = byTypeUrl(List.of(
+      Cluster.getDefaultInstance(),
+      ClusterLoadAssignment.getDefaultInstance(),
+      Listener.getDefaultInstance(),
+      RouteConfiguration.getDefaultInstance(),
+      Secret.getDefaultInstance()));
 
   public static final TypeRegistry REGISTRY =
       TypeRegistry.newBuilder().add(PACKED.stream().map(Message::getDescriptorForType).toList()).build();
@@ -51,7 +63,16 @@ public final class EnvoyTypes {
 
   /** The message inside {@code any}, or empty if its type is not one the translation produces. */
   public static Optional<Message> unpack(Any any) {
-    Message prototype = BY_TYPE_URL.get(any.getTypeUrl());
+    return parse(BY_TYPE_URL, any);
+  }
+
+  /** The resource inside one {@code Any} of a {@code DiscoveryResponse}, or empty if it is not an xDS resource. */
+  public static Optional<Message> unpackResource(Any any) {
+    return parse(RESOURCES, any);
+  }
+
+  private static Optional<Message> parse(Map<String, Message> types, Any any) {
+    Message prototype = types.get(any.getTypeUrl());
     if (prototype == null) {
       return Optional.empty();
     }
@@ -60,6 +81,10 @@ public final class EnvoyTypes {
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalArgumentException("cannot unpack " + any.getTypeUrl(), e);
     }
+  }
+
+  private static Map<String, Message> byTypeUrl(List<Message> prototypes) {
+    return prototypes.stream().collect(Collectors.toUnmodifiableMap(m -> typeUrl(m), Function.identity()));
   }
 
   private static String typeUrl(Message message) {

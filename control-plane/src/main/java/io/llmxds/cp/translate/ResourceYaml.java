@@ -4,21 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import com.google.protobuf.util.JsonFormat;
 import java.util.List;
 
 /**
  * Renders Envoy resources as YAML for review (the CLI's {@code render}) and for golden files: one YAML document
- * ({@code ---}) per resource in the order given, proto field names, {@code Any} unpacked, and sensitive fields
- * (secrets) replaced by a fingerprint.
+ * ({@code ---}) per resource in the order given, as {@link ResourceJson} shows them (secrets redacted).
  */
 public final class ResourceYaml {
 
-  private static final JsonFormat.Printer JSON =
-      JsonFormat.printer().usingTypeRegistry(EnvoyTypes.REGISTRY).preservingProtoFieldNames();
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
       .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
       .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
@@ -32,10 +26,10 @@ public final class ResourceYaml {
     StringBuilder yaml = new StringBuilder();
     try {
       for (Message resource : resources) {
-        yaml.append(YAML.writeValueAsString(MAPPER.readTree(JSON.print(SensitiveFields.redact(resource)))));
+        yaml.append(YAML.writeValueAsString(ResourceJson.redacted(resource)));
       }
       return yaml.toString();
-    } catch (InvalidProtocolBufferException | JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot render " + resources.size() + " resources", e);
     }
   }

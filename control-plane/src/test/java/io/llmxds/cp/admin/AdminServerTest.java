@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmxds.cp.observe.NodeStatusBoard;
 import io.llmxds.cp.observe.TracedReloader;
+import io.llmxds.cp.publish.PublishedSnapshot;
 import io.llmxds.cp.publish.XdsServer;
 import io.llmxds.cp.reload.PolicyReloader;
 import io.llmxds.cp.reload.ReloadTrigger;
@@ -20,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +49,9 @@ class AdminServerTest {
         new PolicyReloader(policies, (v, r, started) -> xds.publish(v, r).join(), inputs -> { });
     TracedReloader traced = new TracedReloader(reloader, telemetry.telemetry().tracer(), List.of());
     traced.reload(ReloadTrigger.STARTUP, Context.root(), "startup");
-    admin = AdminServer.start("127.0.0.1", 0, traced, xds, adminToken, telemetry.telemetry());
+    NodeStatusBoard board =
+        new NodeStatusBoard(() -> xds.current().map(PublishedSnapshot::typeVersions).orElse(Map.of()));
+    admin = AdminServer.start("127.0.0.1", 0, traced, xds, board, adminToken, telemetry.telemetry());
   }
 
   @AfterEach
@@ -107,10 +112,38 @@ class AdminServerTest {
 
   @Test
   void readinessAndHealth() throws Exception {
-    assertThat(get("/ready").statusCode()).isEqualTo(200);
+    assertThat(get("/readyz").statusCode()).isEqualTo(200);
     assertThat(get("/healthz").statusCode()).isEqualTo(200);
     assertThat(get("/status").body()).doesNotContain("sk-example-replace-me");
-    assertThat(post("/status", "Bearer " + token).statusCode()).isEqualTo(405);
+    assertThat(JSON.readTree(get("/status").body()).get("nodes").isArray()).isTrue();
+  }
+
+  @Test
+  void everyErrorIsJson() throws Exception {
+    assertError(get("/ready"), 404, "no such endpoint: /ready");
+    assertError(get("/statusx"), 404, "no such endpoint: /statusx");
+    assertError(get("/"), 404, "no such endpoint: /");
+    HttpResponse<String> wrongMethod = post("/status", "Bearer " + token);
+    assertError(wrongMethod, 405, "use GET");
+    assertThat(wrongMethod.headers().firstValue("Allow")).contains("GET");
+    assertError(get("/reload"), 405, "use POST");
+    assertError(post("/reload", null), 401, "a valid bearer token is required");
+    assertError(get("/config_dump"), 400, "say which node: /config_dump?node=<node id>");
+    assertError(get("/config_dump?node="), 400, "say which node: /config_dump?node=<node id>");
+    assertError(get("/config_dump?node=nobody%20here"), 404, "no connected node nobody here");
+  }
+
+  @Test
+  void queryParametersAreDecoded() {
+    assertThat(AdminServer.queryParameter("a=1&node=envoy%2F1&node=2", "node")).contains("envoy/1");
+    assertThat(AdminServer.queryParameter("node", "node")).isEmpty();
+    assertThat(AdminServer.queryParameter(null, "node")).isEmpty();
+  }
+
+  private static void assertError(HttpResponse<String> reply, int code, String message) throws Exception {
+    assertThat(reply.statusCode()).isEqualTo(code);
+    assertThat(reply.headers().firstValue("Content-Type")).contains("application/json");
+    assertThat(JSON.readTree(reply.body()).get("error").asText()).isEqualTo(message);
   }
 
   private HttpResponse<String> get(String path) throws Exception {

@@ -1,0 +1,140 @@
+package io.llmxds.cp.testing;
+
+import static io.llmxds.cp.testing.AdsTestClient.RDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.llmxds.cp.ControlPlane;
+import io.llmxds.cp.admin.AdminToken;
+import io.llmxds.cp.publish.TypeVersions;
+import io.llmxds.cp.reload.PolicyCompiler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A running control plane on a temporary copy of the example policies, with real ADS clients and an HTTP client
+ * for its admin API. Reloads happen only through {@code POST /reload}: the directory watcher's debounce is longer
+ * than any test, so every reload a test sees is one it asked for.
+ */
+public final class LiveControlPlane implements AutoCloseable {
+  public static final Duration PATIENCE = Duration.ofSeconds(15);
+  private static final Duration NEVER = Duration.ofHours(1);
+
+  private final Path policies;
+  private final String token;
+  private final TestTelemetry telemetry = new TestTelemetry();
+  private final ControlPlane cp;
+  private final List<AdsTestClient> clients = new ArrayList<>();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private LiveControlPlane(Path tmp) throws IOException {
+    policies = PolicyDirs.copyExamples(Files.createDirectory(tmp.resolve("policies")));
+    Path tokenFile = tmp.resolve("admin-token");
+    AdminToken adminToken = AdminToken.loadOrCreate(tokenFile);
+    token = Files.readString(tokenFile).strip();
+    cp = ControlPlane.start(new ControlPlane.Settings(policies, "127.0.0.1", 0, "127.0.0.1", 0, adminToken, NEVER,
+        NEVER), telemetry.telemetry());
+  }
+
+  public static LiveControlPlane start(Path tmp) throws IOException {
+    return new LiveControlPlane(tmp);
+  }
+
+  public ControlPlane controlPlane() {
+    return cp;
+  }
+
+  public TestTelemetry telemetry() {
+    return telemetry;
+  }
+
+  public String adminUrl() {
+    return "http://127.0.0.1:" + cp.adminPort();
+  }
+
+  /** Connects a node (cluster {@code llm-gateway}) and waits until it has ACKed everything served. */
+  public AdsTestClient connectSynced(String nodeId) {
+    AdsTestClient client = AdsTestClient.connect(cp.xdsPort(), nodeId, "llm-gateway");
+    clients.add(client);
+    awaitSynced(client);
+    return client;
+  }
+
+  /** Closes the stream of {@code client}, as a node that goes away. */
+  public void disconnect(AdsTestClient client) {
+    clients.remove(client);
+    client.close();
+  }
+
+  /** Waits until {@code client} has ACKed every type at the versions served now. */
+  public void awaitSynced(AdsTestClient client) {
+    await().atMost(PATIENCE).untilAsserted(() -> {
+      Map<String, String> serving = cp.xds().current().orElseThrow().typeVersions();
+      assertThat(client.ackedVersions()).isEqualTo(serving);
+    });
+  }
+
+  /** Saves an edit of {@code file} in the policy directory and reloads through the admin API. */
+  public void editAndReload(String file, String from, String to) {
+    PolicyDirs.edit(policies.resolve(file), from, to);
+    reload();
+  }
+
+  /** {@code POST /reload} with the admin token; asserts that a new version was published. */
+  public void reload() {
+    HttpResponse<String> reply = send(HttpRequest.newBuilder(URI.create(adminUrl() + "/reload"))
+        .header("Authorization", "Bearer " + token)
+        .POST(HttpRequest.BodyPublishers.noBody()));
+    assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+    assertThat(reply.body()).contains("\"success\"");
+  }
+
+  /**
+   * The scenario status and metrics are about: a route edit every node applies, then another that {@code rejecting}
+   * NACKs with {@code message} while the other nodes apply it. Returns the rejected RDS version.
+   */
+  public String applyOneEditThenNackTheNext(AdsTestClient rejecting, String message) {
+    editAndReload("routes.yaml", "weight: 90", "weight: 50");
+    clients.forEach(this::awaitSynced);
+    PolicyDirs.edit(policies.resolve("routes.yaml"), "weight: 50", "weight: 30");
+    String rejected = TypeVersions.of(((PolicyCompiler.Compiled) PolicyCompiler.compile(policies)).resources())
+        .get(RDS);
+    rejecting.rejectVersion(RDS, rejected, message);
+    reload();
+    clients.stream().filter(c -> c != rejecting).forEach(this::awaitSynced);
+    await().atMost(PATIENCE).until(() -> rejecting.sent().stream().anyMatch(r -> r.hasErrorDetail()));
+    return rejected;
+  }
+
+  public HttpResponse<String> get(String pathAndQuery) {
+    return send(HttpRequest.newBuilder(URI.create(adminUrl() + pathAndQuery)).GET());
+  }
+
+  public HttpResponse<String> send(HttpRequest.Builder request) {
+    try {
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    clients.forEach(AdsTestClient::close);
+    cp.close();
+    telemetry.close();
+  }
+}
