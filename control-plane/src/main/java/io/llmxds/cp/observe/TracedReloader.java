@@ -37,6 +37,7 @@ public final class TracedReloader {
   /**
    * @param parent the caller's trace (an admin request's {@code traceparent}), or {@link Context#root()}
    */
+  @SuppressWarnings("try") // the scope is only held open, never read
   public ReloadOutcome reload(ReloadTrigger trigger, Context parent, String actor) {
     Span span = tracer.spanBuilder(RELOAD_SPAN)
         .setParent(parent)
