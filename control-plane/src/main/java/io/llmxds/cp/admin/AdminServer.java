@@ -37,7 +37,7 @@ public final class AdminServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
-      .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+      .setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL);
   private static final String JSON_TYPE = "application/json";
   /** The Prometheus text exposition format that {@link PrometheusMeterRegistry#scrape()} writes. */
   static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
