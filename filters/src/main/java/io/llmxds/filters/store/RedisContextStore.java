@@ -28,6 +28,7 @@ public final class RedisContextStore implements ContextStore {
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(250);
 
   private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
+  private static final Duration MIN_CONNECT_TIMEOUT = Duration.ofSeconds(1);
 
   // ARGV: keep, ttl in ms, entries...
   private static final String APPEND =
@@ -73,7 +74,7 @@ public final class RedisContextStore implements ContextStore {
             .autoReconnect(true)
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-            .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout.multipliedBy(4)).build())
+            .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout(commandTimeout)).build())
             .build());
     try {
       return new RedisContextStore(resources, client, client.connect());
@@ -83,6 +84,11 @@ public final class RedisContextStore implements ContextStore {
       throw new StoreException(
           "redis at " + redisUri.getHost() + ":" + redisUri.getPort() + " unreachable: " + e.getMessage(), e);
     }
+  }
+
+  // A (re)connect is TCP plus the HELLO handshake: it gets at least a second even when commands get less.
+  private static Duration connectTimeout(Duration commandTimeout) {
+    return commandTimeout.compareTo(MIN_CONNECT_TIMEOUT) > 0 ? commandTimeout : MIN_CONNECT_TIMEOUT;
   }
 
   @Override

@@ -34,6 +34,10 @@ import org.junit.jupiter.api.Test;
 class StoredConversationMemoryTest {
 
   private static final Duration TTL = Duration.ofHours(1);
+  private static final Turn QUESTION = Turn.of("user", "hello");
+  private static final Turn ANSWER =
+      new Turn("assistant", "hi", Optional.of(Instant.parse("2026-11-27T07:00:00Z")), Optional.of("gpt-4o"),
+          Optional.of(new Turn.Usage(12, 34)));
 
   private final TestTracing tracing = new TestTracing();
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
@@ -69,13 +73,10 @@ class StoredConversationMemoryTest {
     var memory = memoryOver("s", store);
     var v1 = policy("s", Schema.V1, Mode.STRICT, 10);
     var session = freshSession();
-    Turn answer =
-        new Turn("assistant", "hi", Optional.of(Instant.parse("2026-11-27T07:00:00Z")), Optional.of("gpt-4o"),
-            Optional.of(new Turn.Usage(12, 34)));
 
-    memory.append(session, v1, List.of(Turn.of("user", "hello"), answer));
+    memory.append(session, v1, List.of(QUESTION, ANSWER));
 
-    assertThat(memory.load(session, v1)).containsExactly(Turn.of("user", "hello"), Turn.of("assistant", "hi"));
+    assertThat(memory.load(session, v1)).containsExactly(QUESTION, Turn.of("assistant", "hi"));
   }
 
   @EachStore
@@ -83,13 +84,10 @@ class StoredConversationMemoryTest {
     var memory = memoryOver("s", store);
     var v2 = policy("s", Schema.V2, Mode.STRICT, 10);
     var session = freshSession();
-    Turn answer =
-        new Turn("assistant", "hi", Optional.of(Instant.parse("2026-11-27T07:00:00Z")), Optional.of("gpt-4o"),
-            Optional.of(new Turn.Usage(12, 34)));
 
-    memory.append(session, v2, List.of(Turn.of("user", "hello"), answer));
+    memory.append(session, v2, List.of(QUESTION, ANSWER));
 
-    assertThat(memory.load(session, v2)).containsExactly(Turn.of("user", "hello"), answer);
+    assertThat(memory.load(session, v2)).containsExactly(QUESTION, ANSWER);
     assertThat(store.tail(SessionKeys.storeKey(session, Schema.V2), 10))
         .containsExactly(
             "{\"role\":\"user\",\"content\":\"hello\"}",
@@ -121,7 +119,8 @@ class StoredConversationMemoryTest {
     memory.append(session, policy("s", Schema.V2, Mode.STRICT, 4), six);
 
     assertThat(store.tail(SessionKeys.storeKey(session, Schema.V2), 100)).hasSize(4);
-    assertThat(memory.load(session, policy("s", Schema.V2, Mode.STRICT, 2))).containsExactlyElementsOf(six.subList(4, 6));
+    assertThat(memory.load(session, policy("s", Schema.V2, Mode.STRICT, 2)))
+        .containsExactlyElementsOf(six.subList(4, 6));
   }
 
   @EachStore
@@ -131,8 +130,12 @@ class StoredConversationMemoryTest {
     var session = freshSession();
     store.append(
         SessionKeys.storeKey(session, Schema.V2),
-        List.of("{\"role\":\"user\",\"content\":\"first\",\"future\":true}", "not json", "{\"role\":\"user\"}",
-            "{\"role\":\"assistant\",\"content\":\"x\",\"at\":\"yesterday\"}", "{\"role\":\"user\",\"content\":\"last\"}"),
+        List.of(
+            "{\"role\":\"user\",\"content\":\"first\",\"future\":true}",
+            "not json",
+            "{\"role\":\"user\"}",
+            "{\"role\":\"assistant\",\"content\":\"x\",\"at\":\"yesterday\"}",
+            "{\"role\":\"user\",\"content\":\"last\"}"),
         10, TTL);
 
     assertThat(memory.load(session, v2)).containsExactly(Turn.of("user", "first"), Turn.of("user", "last"));
@@ -141,6 +144,7 @@ class StoredConversationMemoryTest {
   }
 
   @EachStore
+  @SuppressWarnings("try") // the request scope is only held open
   void migrationServesV1HistoryAsV2InTheRequestTraceAndWritesIt(ContextStore store) throws StoreException {
     var memory = memoryOver("s", store);
     var session = freshSession();
