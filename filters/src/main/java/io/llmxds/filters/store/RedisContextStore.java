@@ -93,6 +93,9 @@ public final class RedisContextStore implements ContextStore {
 
   @Override
   public List<String> tail(String key, int max) throws StoreException {
+    if (max < 1) {
+      return List.of(); // LRANGE -0 -1 would be the whole list
+    }
     try {
       return commands.lrange(key, -max, -1);
     } catch (RedisException e) {
@@ -114,6 +117,9 @@ public final class RedisContextStore implements ContextStore {
 
   private boolean write(String script, String key, List<String> entries, int keep, Duration ttl)
       throws StoreException {
+    if (keep < 1) {
+      throw new IllegalArgumentException("keep must be at least 1, was " + keep); // LTRIM -0 -1 would keep all
+    }
     String[] args = new String[entries.size() + 2];
     args[0] = Integer.toString(keep);
     args[1] = Long.toString(ttl.toMillis());
