@@ -1,0 +1,32 @@
+package io.llmxds.filters.context;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+
+/**
+ * The attributes every context span carries ({@code context.read}, {@code context.migrate}, {@code context.write},
+ * {@code context.inject}). Ids and counts only: prompt and completion text never goes into a span.
+ */
+public final class ContextSpanAttributes {
+
+  public static final AttributeKey<String> POLICY = AttributeKey.stringKey("llm_xds.context.policy");
+  public static final AttributeKey<String> POLICY_VERSION = AttributeKey.stringKey("llm_xds.context.policy_version");
+  public static final AttributeKey<String> SCHEMA = AttributeKey.stringKey("llm_xds.context.schema");
+  public static final AttributeKey<String> STORE = AttributeKey.stringKey("llm_xds.context.store");
+  public static final AttributeKey<Long> TURNS = AttributeKey.longKey("llm_xds.context.turns");
+  /** {@link SessionKeys#hash(SessionKey)}, never the session or user id itself. */
+  public static final AttributeKey<String> SESSION = AttributeKey.stringKey("llm_xds.context.session");
+
+  private ContextSpanAttributes() {}
+
+  /** The request's policy, store and hashed session, with {@code schema} as the record schema the span is about. */
+  public static Attributes of(RequestPolicy policy, SessionKey session, RequestPolicy.Schema schema) {
+    return Attributes.builder()
+        .put(POLICY, policy.name())
+        .put(POLICY_VERSION, policy.version())
+        .put(SCHEMA, SessionKeys.schemaName(schema))
+        .put(STORE, policy.store())
+        .put(SESSION, SessionKeys.hash(session))
+        .build();
+  }
+}
