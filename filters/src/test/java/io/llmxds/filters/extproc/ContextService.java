@@ -37,12 +37,13 @@ final class ContextService implements AutoCloseable {
       .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
       .build();
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  /** The {@code memory} store, unless the test brings its own. */
   final InMemoryContextStore memory = new InMemoryContextStore(InMemoryContextStore.DEFAULT_MAX_CHARS);
   final FakeEnvoy envoy;
 
   ContextService(Map<String, ContextStore> otherStores, long maxBodyBytes) {
     Map<String, ContextStore> stores = new HashMap<>(otherStores);
-    stores.put("memory", memory);
+    stores.putIfAbsent("memory", memory);
     ContextProcessor processor = new ContextProcessor(
         new StoredConversationMemory(stores, Duration.ofHours(24), otel, meters), otel, meters, maxBodyBytes,
         Clock.systemUTC());
