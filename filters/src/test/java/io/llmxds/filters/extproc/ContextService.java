@@ -48,7 +48,7 @@ final class ContextService implements AutoCloseable {
         new StoredConversationMemory(stores, Duration.ofHours(24), otel, meters), otel, meters, maxBodyBytes,
         Clock.systemUTC());
     try {
-      envoy = new FakeEnvoy(processor);
+      envoy = FakeEnvoy.serving(processor);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -39,28 +39,39 @@ import java.util.concurrent.TimeUnit;
  * switched to STREAMED goes chunk by chunk, otherwise the chunks go as one BUFFERED body), and an immediate
  * response ending the exchange.
  */
-final class FakeEnvoy implements AutoCloseable {
+public final class FakeEnvoy implements AutoCloseable {
   private static final long WAIT_SECONDS = 10;
 
   private final Server server;
   private final ManagedChannel channel;
 
-  FakeEnvoy(ContextProcessor processor) throws IOException {
-    server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-        .addService(processor.service())
-        .build()
-        .start();
-    channel = NettyChannelBuilder.forAddress(InetAddress.getLoopbackAddress().getHostAddress(), server.getPort())
+  private FakeEnvoy(Server server, int port) {
+    this.server = server;
+    this.channel = NettyChannelBuilder.forAddress(InetAddress.getLoopbackAddress().getHostAddress(), port)
         .usePlaintext()
         .build();
   }
 
+  /** Serves {@code processor} on a loopback port of its own. */
+  static FakeEnvoy serving(ContextProcessor processor) throws IOException {
+    Server server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+        .addService(processor.service())
+        .build()
+        .start();
+    return new FakeEnvoy(server, server.getPort());
+  }
+
+  /** Talks to a service already running on a loopback port. */
+  public static FakeEnvoy connectedTo(int port) {
+    return new FakeEnvoy(null, port);
+  }
+
   /** An HTTP request and the upstream's response, as Envoy would see them. */
-  record Http(Map<String, String> metadata, Map<String, String> requestHeaders, String requestBody,
+  public record Http(Map<String, String> metadata, Map<String, String> requestHeaders, String requestBody,
       Map<String, String> responseHeaders, List<byte[]> responseChunks) {}
 
   /** Every ProcessingResponse of one exchange, by the message they answered. */
-  record Answers(ProcessingResponse requestHeaders, ProcessingResponse requestBody,
+  public record Answers(ProcessingResponse requestHeaders, ProcessingResponse requestBody,
       ProcessingResponse responseHeaders, List<ProcessingResponse> responseBodies, boolean streamed) {
 
     /** The request body as the upstream receives it. */
@@ -70,7 +81,7 @@ final class FakeEnvoy implements AutoCloseable {
     }
   }
 
-  Answers exchange(Http http) {
+  public Answers exchange(Http http) {
     Stream stream = open(http.metadata());
     try {
       boolean hasBody = http.requestBody() != null;
@@ -188,7 +199,7 @@ final class FakeEnvoy implements AutoCloseable {
     return map.build();
   }
 
-  static Map<String, String> headers(String... pairs) {
+  public static Map<String, String> headers(String... pairs) {
     Map<String, String> map = new LinkedHashMap<>();
     for (int i = 0; i < pairs.length; i += 2) {
       map.put(pairs[i], pairs[i + 1]);
@@ -199,6 +210,8 @@ final class FakeEnvoy implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     channel.shutdownNow().awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS);
-    server.shutdownNow().awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS);
+    if (server != null) {
+      server.shutdownNow().awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
   }
 }
