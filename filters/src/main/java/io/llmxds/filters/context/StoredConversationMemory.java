@@ -48,6 +48,7 @@ public final class StoredConversationMemory implements ConversationMemory {
   }
 
   @Override
+  @SuppressWarnings("try") // the scope is only held open, never read
   public List<Turn> load(SessionKey session, RequestPolicy policy) throws StoreException {
     ContextStore store = storeOf(policy);
     Span span = startSpan("context.read", session, policy, policy.schema());
@@ -84,6 +85,7 @@ public final class StoredConversationMemory implements ConversationMemory {
     return v1.isEmpty() ? v1 : migrate(store, session, policy, v1, span);
   }
 
+  @SuppressWarnings("try") // the scope is only held open, never read
   private List<Turn> migrate(
       ContextStore store, SessionKey session, RequestPolicy policy, List<Turn> v1Turns, Span readSpan)
       throws StoreException {
@@ -122,6 +124,7 @@ public final class StoredConversationMemory implements ConversationMemory {
   }
 
   /** Writes {@code turns} to the session's {@code schema} record; {@code createOnly}: only if it does not exist. */
+  @SuppressWarnings("try") // the scope is only held open, never read
   private boolean write(
       ContextStore store, SessionKey session, RequestPolicy policy, Schema schema, List<Turn> turns,
       boolean createOnly) throws StoreException {

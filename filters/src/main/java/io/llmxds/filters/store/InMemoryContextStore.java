@@ -31,7 +31,7 @@ public final class InMemoryContextStore implements ContextStore {
   @Override
   public List<String> tail(String key, int max) {
     Entries entries = cache.getIfPresent(key);
-    if (entries == null) {
+    if (entries == null || max < 1) {
       return List.of();
     }
     List<String> all = entries.items();
@@ -73,6 +73,9 @@ public final class InMemoryContextStore implements ContextStore {
   private record Entries(List<String> items, Duration ttl) {
 
     static Entries of(List<String> old, List<String> added, int keep, Duration ttl) {
+      if (keep < 1) {
+        throw new IllegalArgumentException("keep must be at least 1, was " + keep);
+      }
       List<String> all = new ArrayList<>(old.size() + added.size());
       all.addAll(old);
       all.addAll(added);

@@ -28,6 +28,7 @@ public final class RedisContextStore implements ContextStore {
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(250);
 
   private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
+  private static final Duration MIN_CONNECT_TIMEOUT = Duration.ofSeconds(1);
 
   // ARGV: keep, ttl in ms, entries...
   private static final String APPEND =
@@ -73,7 +74,7 @@ public final class RedisContextStore implements ContextStore {
             .autoReconnect(true)
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-            .socketOptions(SocketOptions.builder().connectTimeout(commandTimeout.multipliedBy(4)).build())
+            .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout(commandTimeout)).build())
             .build());
     try {
       return new RedisContextStore(resources, client, client.connect());
@@ -85,8 +86,16 @@ public final class RedisContextStore implements ContextStore {
     }
   }
 
+  // A (re)connect is TCP plus the HELLO handshake: it gets at least a second even when commands get less.
+  private static Duration connectTimeout(Duration commandTimeout) {
+    return commandTimeout.compareTo(MIN_CONNECT_TIMEOUT) > 0 ? commandTimeout : MIN_CONNECT_TIMEOUT;
+  }
+
   @Override
   public List<String> tail(String key, int max) throws StoreException {
+    if (max < 1) {
+      return List.of(); // LRANGE -0 -1 would be the whole list
+    }
     try {
       return commands.lrange(key, -max, -1);
     } catch (RedisException e) {
@@ -108,6 +117,9 @@ public final class RedisContextStore implements ContextStore {
 
   private boolean write(String script, String key, List<String> entries, int keep, Duration ttl)
       throws StoreException {
+    if (keep < 1) {
+      throw new IllegalArgumentException("keep must be at least 1, was " + keep); // LTRIM -0 -1 would keep all
+    }
     String[] args = new String[entries.size() + 2];
     args[0] = Integer.toString(keep);
     args[1] = Long.toString(ttl.toMillis());

@@ -1,6 +1,7 @@
 package io.llmxds.filters.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.llmxds.filters.testing.EachStore;
@@ -36,6 +37,18 @@ class ContextStoreContractTest {
 
     assertThat(store.tail(key, 10)).containsExactly("a", "b", "c");
     assertThat(store.tail(key, 2)).containsExactly("b", "c");
+  }
+
+  @EachStore
+  void aTailOfNothingIsEmptyAndKeepingNothingIsRefused(ContextStore store) throws StoreException {
+    String key = freshKey();
+    store.append(key, List.of("a"), 10, HOUR);
+
+    assertThat(store.tail(key, 0)).isEmpty();
+    assertThatThrownBy(() -> store.append(key, List.of("b"), 0, HOUR)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> store.createIfAbsent(freshKey(), List.of("b"), 0, HOUR))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(store.tail(key, 10)).containsExactly("a");
   }
 
   @EachStore

@@ -75,7 +75,10 @@ public final class LocalRedis implements AutoCloseable {
             .redirectOutput(log.toFile())
             .start();
     Process started = process;
-    await().atMost(STARTUP).pollInterval(Duration.ofMillis(20)).until(() -> !started.isAlive() || answersAsThisProcess());
+    await()
+        .atMost(STARTUP)
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> !started.isAlive() || answersAsThisProcess());
     if (!started.isAlive()) {
       throw new IllegalStateException("redis-server exited on port " + port + ":\n" + Files.readString(log));
     }
@@ -94,8 +97,12 @@ public final class LocalRedis implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    stop();
+  public void close() {
+    try {
+      stop();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   // INFO, not just PING: on a port clash another server may answer while ours is still exiting.

@@ -34,10 +34,17 @@ public final class TestStores {
     return redis;
   }
 
-  /** Both stores, named {@code memory} and {@code redis} (as policies name them), for parameterized tests. */
-  public static synchronized Stream<Named<ContextStore>> both() {
+  /** A memory store (default size) shared by the run. */
+  public static synchronized ContextStore memoryStore() {
     if (memoryStore == null) {
       memoryStore = new InMemoryContextStore(InMemoryContextStore.DEFAULT_MAX_CHARS);
+    }
+    return memoryStore;
+  }
+
+  /** A store on {@link #sharedRedis()}, shared by the run. */
+  public static synchronized ContextStore redisStore() {
+    if (redisStore == null) {
       try {
         // Generous: these stores carry load tests on a noisy 2-core machine; the outage test checks the default.
         redisStore = RedisContextStore.connect(sharedRedis().uri(), Duration.ofSeconds(2));
@@ -45,6 +52,11 @@ public final class TestStores {
         throw new IllegalStateException(e);
       }
     }
-    return Stream.of(Named.of("memory", memoryStore), Named.of("redis", redisStore));
+    return redisStore;
+  }
+
+  /** Both stores, named {@code memory} and {@code redis} (as policies name them), for parameterized tests. */
+  public static Stream<Named<ContextStore>> both() {
+    return Stream.of(Named.of("memory", memoryStore()), Named.of("redis", redisStore()));
   }
 }
