@@ -130,6 +130,7 @@ final class ChatExchange implements ExchangeHandler {
     return inject(common, json, (ArrayNode) messages, policy.get(), session.get());
   }
 
+  @SuppressWarnings("try") // the scope is only held open, never read
   private ProcessingResponse inject(
       CommonResponse.Builder common, ObjectNode json, ArrayNode messages, RequestPolicy policy, SessionKey key) {
     Span span = parts.tracer().spanBuilder("context.inject")

@@ -32,6 +32,7 @@ final class ExchangeStream implements StreamObserver<ProcessingRequest> {
   }
 
   @Override
+  @SuppressWarnings("try") // the scope is only held open, never read
   public void onNext(ProcessingRequest request) {
     RequestCase kind = request.getRequestCase();
     ProcessingResponse response;

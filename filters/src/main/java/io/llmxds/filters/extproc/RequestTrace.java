@@ -9,6 +9,7 @@ import java.util.Map;
 final class RequestTrace {
   private static final TextMapGetter<Map<String, String>> GETTER = new TextMapGetter<>() {
     @Override
+    @SuppressWarnings("deprecation") // still abstract in the interface; the W3C propagator never calls it
     public Iterable<String> keys(Map<String, String> carrier) {
       return carrier.keySet();
     }

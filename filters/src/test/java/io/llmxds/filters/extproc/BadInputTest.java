@@ -37,7 +37,7 @@ class BadInputTest {
   private ContextService service = new ContextService(Map.of(), MAX_BODY);
 
   @AfterEach
-  void close() throws InterruptedException {
+  void close() {
     service.close();
   }
 

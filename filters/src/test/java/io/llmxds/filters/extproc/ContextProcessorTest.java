@@ -28,7 +28,7 @@ class ContextProcessorTest {
   private final ContextService service = new ContextService();
 
   @AfterEach
-  void close() throws InterruptedException {
+  void close() {
     service.close();
   }
 

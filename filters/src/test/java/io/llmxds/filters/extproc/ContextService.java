@@ -164,7 +164,7 @@ final class ContextService implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     envoy.close();
     memory.close();
     otel.close();

@@ -208,10 +208,14 @@ public final class FakeEnvoy implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    channel.shutdownNow().awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS);
-    if (server != null) {
-      server.shutdownNow().awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS);
+  public void close() {
+    try {
+      channel.shutdownNow().awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS);
+      if (server != null) {
+        server.shutdownNow().awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }
