@@ -1,0 +1,83 @@
+package io.llmxds.filters.cli;
+
+import io.llmxds.filters.server.ContextServer;
+import io.llmxds.filters.server.Telemetry;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code llm-xds-filters serve}: the ext_proc context service. */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve the ext_proc conversation-context service to Envoy "
+    + "(docs/context-protocol.md). Exit 1 if it cannot start (port taken, Redis unreachable).")
+final class ServeCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+  private static final long SHUTDOWN_GRACE_SECONDS = 10;
+
+  @Option(names = "--address", defaultValue = "0.0.0.0", description = "gRPC bind address (default: ${DEFAULT-VALUE}).")
+  String address;
+
+  @Option(names = "--port", defaultValue = "50051", description = "gRPC (ext_proc) port (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--admin-address", defaultValue = "127.0.0.1",
+      description = "Admin HTTP bind address (default: ${DEFAULT-VALUE}).")
+  String adminAddress;
+
+  @Option(names = "--admin-port", defaultValue = "19001",
+      description = "Admin HTTP port: /metrics, /healthz (default: ${DEFAULT-VALUE}).")
+  int adminPort;
+
+  @Option(names = "--redis", paramLabel = "URI",
+      description = "Redis (redis://host:port[/db]) for the store named 'redis'; 'memory' is always available.")
+  Optional<String> redis;
+
+  @Option(names = "--ttl", defaultValue = "24h",
+      description = "How long a session's history lives after its last write (default: ${DEFAULT-VALUE}).")
+  Duration ttl;
+
+  @Option(names = "--max-body", defaultValue = "8Mi",
+      description = "Bodies larger than this pass through unparsed (default: ${DEFAULT-VALUE}).")
+  String maxBody;
+
+  @Option(names = "--memory-max-chars", defaultValue = "64Mi",
+      description = "Bound of the in-memory store, in characters (default: ${DEFAULT-VALUE}).")
+  String memoryMaxChars;
+
+  private final CountDownLatch stopping = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  @Override
+  public Integer call() throws Exception {
+    ContextServer.Settings settings = new ContextServer.Settings(address, port, adminAddress, adminPort, redis, ttl,
+        Units.bytes(maxBody), Units.bytes(memoryMaxChars));
+    try (Telemetry telemetry = Telemetry.autoconfigured();
+         ContextServer server = ContextServer.start(settings, telemetry)) {
+      log.info("llm-xds-filters serving ext_proc on {}:{} (stores {}), admin on http://{}:{}", address,
+          server.port(), server.stores(), adminAddress, server.adminPort());
+      awaitShutdownSignal();
+      log.info("shutting down");
+    } finally {
+      stopped.countDown();
+    }
+    return 0;
+  }
+
+  /** Blocks until Ctrl-C / SIGTERM; the hook waits (bounded) for {@link #call()} to close the servers. */
+  private void awaitShutdownSignal() throws InterruptedException {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stopping.countDown();
+      try {
+        stopped.await(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "shutdown"));
+    stopping.await();
+  }
+}

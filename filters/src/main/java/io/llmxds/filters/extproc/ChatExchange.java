@@ -1,0 +1,287 @@
+package io.llmxds.filters.extproc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode;
+import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
+import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.HeaderSendMode;
+import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
+import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest.RequestCase;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+import io.llmxds.filters.context.ContextSpanAttributes;
+import io.llmxds.filters.context.RequestPolicy;
+import io.llmxds.filters.context.SessionKey;
+import io.llmxds.filters.context.Turn;
+import io.llmxds.filters.extproc.ServiceMetrics.Outcome;
+import io.llmxds.filters.store.StoreException;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client request through the context service (docs/context-protocol.md): a chat completion is routed by its
+ * model, gets its session's history injected, and its exchange is stored once the answer is complete. Anything
+ * else passes untouched.
+ */
+final class ChatExchange implements ExchangeHandler {
+  private static final Logger log = LoggerFactory.getLogger(ChatExchange.class);
+  static final String CHAT_PATH = "/v1/chat/completions";
+  static final String MODEL_HEADER = "x-llm-model";
+  /** A model name that is a valid header value and a sane route key; anything else is not routed by model. */
+  private static final Pattern ROUTABLE_MODEL = Pattern.compile("[\\x21-\\x7e]{1,256}");
+  private static final AttributeKey<Long> TURNS_LOADED = AttributeKey.longKey("llm_xds.context.turns.loaded");
+  private static final AttributeKey<Long> TURNS_DROPPED = AttributeKey.longKey("llm_xds.context.turns.dropped");
+  private static final AttributeKey<Long> CHARS = AttributeKey.longKey("llm_xds.context.chars");
+  private static final AttributeKey<String> FAILURE_MODE = AttributeKey.stringKey("llm_xds.context.failure_mode");
+  private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
+  /** After a non-chat request's headers, Envoy need send nothing more of it. */
+  private static final ProcessingMode NOTHING_MORE = ProcessingMode.newBuilder()
+      .setRequestBodyMode(BodySendMode.NONE)
+      .setRequestTrailerMode(HeaderSendMode.SKIP)
+      .setResponseHeaderMode(HeaderSendMode.SKIP)
+      .setResponseBodyMode(BodySendMode.NONE)
+      .setResponseTrailerMode(HeaderSendMode.SKIP)
+      .build();
+  private static final ProcessingMode STREAMED_RESPONSE = ProcessingMode.newBuilder()
+      .setResponseBodyMode(BodySendMode.STREAMED)
+      .setResponseTrailerMode(HeaderSendMode.SKIP)
+      .build();
+
+  private final Optional<RequestPolicy> policy;
+  private final ServiceParts parts;
+
+  private boolean chat;
+  private Instant arrivedAt = Instant.EPOCH;
+  private Optional<SessionKey> session = Optional.empty();
+  private Optional<String> requestModel = Optional.empty();
+  /** The request's turns, waiting for the answer; set only when the request runs with a session's context. */
+  private Optional<List<Turn>> pendingTurns = Optional.empty();
+  private boolean succeeded;
+  private boolean readable;
+  private SseAnswer sse;
+  private boolean usageEmitted;
+  private boolean finished;
+
+  ChatExchange(Optional<RequestPolicy> policy, ServiceParts parts) {
+    this.policy = policy;
+    this.parts = parts;
+  }
+
+  @Override
+  public ProcessingResponse requestHeaders(Headers headers) {
+    String path = headers.get(":path").map(p -> p.split("\\?", 2)[0]).orElse("");
+    chat = headers.get(":method").filter("POST"::equals).isPresent() && path.equals(CHAT_PATH);
+    if (!chat) {
+      countBypass(Bypass.NOT_CHAT);
+      return Responses.of(RequestCase.REQUEST_HEADERS, CommonResponse.getDefaultInstance())
+          .setModeOverride(NOTHING_MORE)
+          .build();
+    }
+    arrivedAt = parts.clock().instant();
+    session = policy.flatMap(p -> headers.get(p.sessionHeader())
+        .map(id -> new SessionKey(id, p.userHeader().isEmpty() ? Optional.empty() : headers.get(p.userHeader()))));
+    // The service must read the answer (to store it, and its usage): ask the provider for it uncompressed.
+    CommonResponse.Builder common = CommonResponse.newBuilder();
+    common.getHeaderMutationBuilder().addRemoveHeaders("accept-encoding");
+    return Responses.of(RequestCase.REQUEST_HEADERS, common.build()).build();
+  }
+
+  @Override
+  public ProcessingResponse requestBody(HttpBody body) {
+    if (!chat) {
+      return Responses.passThrough(RequestCase.REQUEST_BODY);
+    }
+    if (!body.getEndOfStream()) {
+      return bypassed(Bypass.BODY_INCOMPLETE);
+    }
+    JsonBody parsed = JsonBody.parse(body.getBody(), parts.maxBodyBytes());
+    if (parsed.json().isEmpty()) {
+      return bypassed(parsed.failure());
+    }
+    ObjectNode json = parsed.json().get();
+    CommonResponse.Builder common = CommonResponse.newBuilder();
+    requestModel = JsonBody.text(json, "model");
+    requestModel.filter(m -> ROUTABLE_MODEL.matcher(m).matches()).ifPresent(model -> {
+      common.getHeaderMutationBuilder().addSetHeaders(Headers.set(MODEL_HEADER, model));
+      common.setClearRouteCache(true);
+    });
+    JsonNode messages = json.get("messages");
+    if (messages == null || !messages.isArray()) {
+      return stateless(common, Bypass.NO_MESSAGES);
+    }
+    if (policy.isEmpty()) {
+      return stateless(common, Bypass.NO_POLICY);
+    }
+    if (session.isEmpty()) {
+      return stateless(common, Bypass.NO_SESSION);
+    }
+    return inject(common, json, (ArrayNode) messages, policy.get(), session.get());
+  }
+
+  @SuppressWarnings("try") // the scope is only held open, never read
+  private ProcessingResponse inject(
+      CommonResponse.Builder common, ObjectNode json, ArrayNode messages, RequestPolicy policy, SessionKey key) {
+    Span span = parts.tracer().spanBuilder("context.inject")
+        .setAllAttributes(ContextSpanAttributes.of(policy, key, policy.schema()))
+        .startSpan();
+    try (Scope ignored = span.makeCurrent()) {
+      List<Turn> loaded;
+      try {
+        loaded = parts.memory().load(key, policy);
+      } catch (StoreException e) {
+        return storeUnavailable(common, policy, span, e);
+      }
+      List<Turn> injected = HistoryLimits.newestWithin(loaded, policy.maxTurns(), policy.maxInjectedChars());
+      span.setAttribute(ContextSpanAttributes.TURNS, (long) injected.size());
+      span.setAttribute(TURNS_LOADED, (long) loaded.size());
+      span.setAttribute(TURNS_DROPPED, (long) (loaded.size() - injected.size()));
+      span.setAttribute(CHARS, HistoryLimits.chars(injected));
+      pendingTurns = Optional.of(ChatMessages.storable(messages));
+      if (!injected.isEmpty()) {
+        ChatMessages.insertAfterSystem(messages, injected);
+        Responses.replaceBody(common, json);
+      }
+      parts.metrics().injected(injected.size());
+      parts.metrics().outcome(Outcome.INJECTED);
+      return Responses.of(RequestCase.REQUEST_BODY, common.build()).build();
+    } finally {
+      span.end();
+    }
+  }
+
+  private ProcessingResponse storeUnavailable(
+      CommonResponse.Builder common, RequestPolicy policy, Span span, StoreException e) {
+    parts.metrics().error("read");
+    String mode = policy.failureMode().name().toLowerCase(Locale.ROOT);
+    span.addEvent("context.store_unavailable",
+        Attributes.of(FAILURE_MODE, mode, ERROR_TYPE, e.getClass().getSimpleName()));
+    log.warn("context store '{}' unavailable (failure mode {}): {}", policy.store(), mode, e.getMessage());
+    if (policy.failureMode() == RequestPolicy.FailureMode.CLOSED) {
+      span.setStatus(StatusCode.ERROR, "context store unavailable");
+      parts.metrics().outcome(Outcome.STORE_FAILED_CLOSED);
+      return Responses.contextUnavailable();
+    }
+    parts.metrics().outcome(Outcome.STORE_FAILED_OPEN);
+    return Responses.of(RequestCase.REQUEST_BODY, common.build()).build();
+  }
+
+  @Override
+  public ProcessingResponse responseHeaders(Headers headers) {
+    if (!chat) {
+      return Responses.passThrough(RequestCase.RESPONSE_HEADERS);
+    }
+    succeeded = headers.get(":status").filter(s -> s.length() == 3 && s.charAt(0) == '2').isPresent();
+    readable = headers.get("content-encoding").map(e -> e.equalsIgnoreCase("identity")).orElse(true);
+    boolean streaming = headers.get("content-type")
+        .map(t -> t.toLowerCase(Locale.ROOT).startsWith("text/event-stream")).orElse(false);
+    if (!streaming) {
+      return Responses.passThrough(RequestCase.RESPONSE_HEADERS);
+    }
+    // Each chunk must reach the client as it comes, not once the whole answer is buffered.
+    sse = new SseAnswer(parts.maxBodyBytes());
+    return Responses.of(RequestCase.RESPONSE_HEADERS, CommonResponse.getDefaultInstance())
+        .setModeOverride(STREAMED_RESPONSE)
+        .build();
+  }
+
+  @Override
+  public ProcessingResponse responseBody(HttpBody body) {
+    ProcessingResponse.Builder response =
+        Responses.of(RequestCase.RESPONSE_BODY, CommonResponse.getDefaultInstance());
+    if (!chat || !readable || finished) {
+      return response.build();
+    }
+    if (sse != null) {
+      sse.feed(body.getBody());
+      if (body.getEndOfStream()) {
+        sse.end();
+      }
+      emitUsage(response, sse.usage(), sse.answer().model());
+      if (body.getEndOfStream()) {
+        finish(sse.answer(), Bypass.MALFORMED_SSE);
+      }
+      return response.build();
+    }
+    if (body.getEndOfStream()) {
+      ChatAnswer answer = JsonBody.parse(body.getBody(), parts.maxBodyBytes()).json()
+          .map(ChatAnswer::ofJson).orElse(ChatAnswer.NONE);
+      emitUsage(response, answer.usage(), answer.model());
+      finish(answer, Bypass.UNREADABLE_RESPONSE);
+    }
+    return response.build();
+  }
+
+  /** A streamed response that ends with trailers has no body chunk with {@code end_of_stream}. */
+  @Override
+  public ProcessingResponse responseTrailers() {
+    if (chat && readable && sse != null && !finished) {
+      sse.end();
+      finish(sse.answer(), Bypass.MALFORMED_SSE);
+    }
+    return Responses.passThrough(RequestCase.RESPONSE_TRAILERS);
+  }
+
+  private void emitUsage(ProcessingResponse.Builder response, Optional<TokenUsage> usage, Optional<String> model) {
+    if (usage.isPresent() && !usageEmitted) {
+      usageEmitted = true;
+      response.setDynamicMetadata(UsageMetadata.of(usage.get(), model.or(() -> requestModel).orElse("")));
+    }
+  }
+
+  /** The answer is complete: store the exchange, once, when the request ran with context and succeeded. */
+  private void finish(ChatAnswer answer, Bypass unreadable) {
+    finished = true;
+    if (!succeeded) {
+      return;
+    }
+    if (answer.content().isEmpty()) {
+      parts.metrics().bypass(unreadable);
+      return;
+    }
+    if (pendingTurns.isEmpty()) {
+      return;
+    }
+    Optional<String> model = answer.model().or(() -> requestModel);
+    List<Turn> turns = new ArrayList<>();
+    for (Turn turn : pendingTurns.get()) {
+      turns.add(new Turn(turn.role(), turn.content(), Optional.of(arrivedAt), model, Optional.empty()));
+    }
+    turns.add(new Turn("assistant", answer.content().get(), Optional.of(arrivedAt), model,
+        answer.usage().map(TokenUsage::turnUsage)));
+    try {
+      parts.memory().append(session.orElseThrow(), policy.orElseThrow(), turns);
+    } catch (StoreException e) {
+      // The answer exists and is on its way; failing it now would only waste it. The exchange is lost.
+      parts.metrics().error("write");
+      log.warn("context store '{}' could not store an exchange: {}", policy.get().store(), e.getMessage());
+    }
+  }
+
+  private ProcessingResponse stateless(CommonResponse.Builder common, Bypass reason) {
+    parts.metrics().bypass(reason);
+    parts.metrics().outcome(Outcome.STATELESS);
+    return Responses.of(RequestCase.REQUEST_BODY, common.build()).build();
+  }
+
+  private ProcessingResponse bypassed(Bypass reason) {
+    countBypass(reason);
+    return Responses.passThrough(RequestCase.REQUEST_BODY);
+  }
+
+  private void countBypass(Bypass reason) {
+    parts.metrics().bypass(reason);
+    parts.metrics().outcome(Outcome.BYPASSED);
+  }
+}

@@ -1,0 +1,30 @@
+package io.llmxds.filters.extproc;
+
+import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest.RequestCase;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+
+/**
+ * What one HTTP request's ext_proc stream does with each message Envoy sends; every method answers its message
+ * with a response of the same kind. Unless a handler says otherwise, a message passes unchanged.
+ */
+interface ExchangeHandler {
+
+  ProcessingResponse requestHeaders(Headers headers);
+
+  default ProcessingResponse requestBody(HttpBody body) {
+    return Responses.passThrough(RequestCase.REQUEST_BODY);
+  }
+
+  default ProcessingResponse responseHeaders(Headers headers) {
+    return Responses.passThrough(RequestCase.RESPONSE_HEADERS);
+  }
+
+  default ProcessingResponse responseBody(HttpBody body) {
+    return Responses.passThrough(RequestCase.RESPONSE_BODY);
+  }
+
+  default ProcessingResponse responseTrailers() {
+    return Responses.passThrough(RequestCase.RESPONSE_TRAILERS);
+  }
+}

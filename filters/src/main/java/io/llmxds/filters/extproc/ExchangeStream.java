@@ -1,0 +1,84 @@
+package io.llmxds.filters.extproc;
+
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest.RequestCase;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+import io.grpc.stub.StreamObserver;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.propagation.TextMapPropagator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One ext_proc stream (one HTTP request): answers each message with exactly one response of its kind, inside the
+ * request's trace. A failure while handling a message never fails the request: the message passes unchanged.
+ */
+final class ExchangeStream implements StreamObserver<ProcessingRequest> {
+  private static final Logger log = LoggerFactory.getLogger(ExchangeStream.class);
+
+  private final StreamObserver<ProcessingResponse> responses;
+  private final ExchangeHandler handler;
+  private final TextMapPropagator propagator;
+  private final ServiceMetrics metrics;
+  private Context trace = Context.root();
+
+  ExchangeStream(StreamObserver<ProcessingResponse> responses, ExchangeHandler handler,
+      TextMapPropagator propagator, ServiceMetrics metrics) {
+    this.responses = responses;
+    this.handler = handler;
+    this.propagator = propagator;
+    this.metrics = metrics;
+  }
+
+  @Override
+  @SuppressWarnings("try") // the scope is only held open, never read
+  public void onNext(ProcessingRequest request) {
+    RequestCase kind = request.getRequestCase();
+    ProcessingResponse response;
+    try {
+      if (kind == RequestCase.REQUEST_HEADERS) {
+        trace = RequestTrace.extract(propagator, Headers.of(request.getRequestHeaders().getHeaders()));
+      }
+      try (Scope ignored = trace.makeCurrent()) {
+        response = handle(request);
+      }
+    } catch (RuntimeException e) {
+      metrics.error("internal");
+      // The exception's message may quote the body: only its type and where it was thrown are logged.
+      StackTraceElement[] where = e.getStackTrace();
+      log.error("ext_proc {} failed ({} at {}); the message passes unchanged", kind, e.getClass().getName(),
+          where.length > 0 ? where[0] : "?");
+      response = Responses.passThrough(kind);
+    }
+    responses.onNext(response);
+  }
+
+  private ProcessingResponse handle(ProcessingRequest request) {
+    switch (request.getRequestCase()) {
+      case REQUEST_HEADERS:
+        return handler.requestHeaders(Headers.of(request.getRequestHeaders().getHeaders()));
+      case REQUEST_BODY:
+        return handler.requestBody(request.getRequestBody());
+      case RESPONSE_HEADERS:
+        return handler.responseHeaders(Headers.of(request.getResponseHeaders().getHeaders()));
+      case RESPONSE_BODY:
+        return handler.responseBody(request.getResponseBody());
+      case RESPONSE_TRAILERS:
+        return handler.responseTrailers();
+      default:
+        return Responses.passThrough(request.getRequestCase());
+    }
+  }
+
+  /** Envoy gave up on the request (client gone, timeout): nothing was stored yet, nothing is. */
+  @Override
+  public void onError(Throwable t) {
+    log.debug("ext_proc stream ended by Envoy: {}", t.toString());
+  }
+
+  @Override
+  public void onCompleted() {
+    responses.onCompleted();
+  }
+}

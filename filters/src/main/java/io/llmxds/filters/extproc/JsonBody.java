@@ -1,0 +1,81 @@
+package io.llmxds.filters.extproc;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * An HTTP body read as one JSON object, or why it could not be: too large, not valid UTF-8 (decoded strictly first,
+ * since a lenient decoder would silently replace bytes the client sent), or not a JSON object.
+ */
+final class JsonBody {
+  static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  private final ObjectNode json;
+  private final Bypass failure;
+
+  private JsonBody(ObjectNode json, Bypass failure) {
+    this.json = json;
+    this.failure = failure;
+  }
+
+  static JsonBody parse(ByteString body, long maxBytes) {
+    if (body.size() > maxBytes) {
+      return new JsonBody(null, Bypass.BODY_TOO_LARGE);
+    }
+    String text;
+    try {
+      text = strictUtf8(body.asReadOnlyByteBuffer());
+    } catch (CharacterCodingException e) {
+      return new JsonBody(null, Bypass.INVALID_UTF8);
+    }
+    try {
+      JsonNode node = JSON.readTree(text);
+      return node instanceof ObjectNode o ? new JsonBody(o, null) : new JsonBody(null, Bypass.NOT_JSON);
+    } catch (JsonProcessingException e) {
+      return new JsonBody(null, Bypass.NOT_JSON);
+    }
+  }
+
+  /** Decodes UTF-8, refusing malformed input instead of replacing it. */
+  static String strictUtf8(ByteBuffer bytes) throws CharacterCodingException {
+    return StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(bytes)
+        .toString();
+  }
+
+  /** The object, when the body was one. */
+  Optional<ObjectNode> json() {
+    return Optional.ofNullable(json);
+  }
+
+  /** Why the body is not a JSON object; only meaningful when {@link #json()} is empty. */
+  Bypass failure() {
+    return failure;
+  }
+
+  static ByteString serialize(JsonNode node) {
+    try {
+      return ByteString.copyFrom(JSON.writeValueAsBytes(node));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a JSON tree always serializes", e);
+    }
+  }
+
+  /** The field when it is a non-empty string. */
+  static Optional<String> text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value != null && value.isTextual() && !value.asText().isEmpty() ? Optional.of(value.asText())
+        : Optional.empty();
+  }
+}

@@ -1,0 +1,70 @@
+package io.llmxds.filters.extproc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.ByteString;
+import io.envoyproxy.envoy.service.ext_proc.v3.BodyMutation;
+import io.envoyproxy.envoy.service.ext_proc.v3.BodyResponse;
+import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
+import io.envoyproxy.envoy.service.ext_proc.v3.HeaderMutation;
+import io.envoyproxy.envoy.service.ext_proc.v3.HeadersResponse;
+import io.envoyproxy.envoy.service.ext_proc.v3.ImmediateResponse;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest.RequestCase;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+import io.envoyproxy.envoy.service.ext_proc.v3.TrailersResponse;
+import io.envoyproxy.envoy.type.v3.HttpStatus;
+import io.envoyproxy.envoy.type.v3.StatusCode;
+
+/**
+ * ProcessingResponses of the kind Envoy expects: each message is answered by a response of its own kind (a request
+ * body by a {@code request_body} BodyResponse, …), or Envoy fails the request.
+ */
+final class Responses {
+  static final String CONTEXT_UNAVAILABLE_BODY =
+      "{\"error\":{\"message\":\"conversation context unavailable\",\"type\":\"context_unavailable\"}}";
+
+  private Responses() {}
+
+  /** Lets the message through unchanged. */
+  static ProcessingResponse passThrough(RequestCase kind) {
+    return of(kind, CommonResponse.getDefaultInstance()).build();
+  }
+
+  /** A response of {@code kind} applying {@code common} (ignored for trailers, which take no CommonResponse). */
+  static ProcessingResponse.Builder of(RequestCase kind, CommonResponse common) {
+    ProcessingResponse.Builder response = ProcessingResponse.newBuilder();
+    switch (kind) {
+      case REQUEST_HEADERS:
+        return response.setRequestHeaders(HeadersResponse.newBuilder().setResponse(common));
+      case RESPONSE_HEADERS:
+        return response.setResponseHeaders(HeadersResponse.newBuilder().setResponse(common));
+      case REQUEST_BODY:
+        return response.setRequestBody(BodyResponse.newBuilder().setResponse(common));
+      case RESPONSE_BODY:
+        return response.setResponseBody(BodyResponse.newBuilder().setResponse(common));
+      case REQUEST_TRAILERS:
+        return response.setRequestTrailers(TrailersResponse.getDefaultInstance());
+      case RESPONSE_TRAILERS:
+        return response.setResponseTrailers(TrailersResponse.getDefaultInstance());
+      default:
+        throw new IllegalArgumentException("ProcessingRequest without a request: " + kind);
+    }
+  }
+
+  /** Replaces the body with {@code json} and sets {@code content-length} to its new length. */
+  static void replaceBody(CommonResponse.Builder common, JsonNode json) {
+    ByteString body = JsonBody.serialize(json);
+    common.setBodyMutation(BodyMutation.newBuilder().setBody(body));
+    common.getHeaderMutationBuilder().addSetHeaders(Headers.set("content-length", Integer.toString(body.size())));
+  }
+
+  /** The failure-mode {@code closed} answer when the store cannot be read: a JSON 503 in OpenAI's error shape. */
+  static ProcessingResponse contextUnavailable() {
+    return ProcessingResponse.newBuilder()
+        .setImmediateResponse(ImmediateResponse.newBuilder()
+            .setStatus(HttpStatus.newBuilder().setCode(StatusCode.ServiceUnavailable))
+            .setHeaders(HeaderMutation.newBuilder().addSetHeaders(Headers.set("content-type", "application/json")))
+            .setBody(ByteString.copyFromUtf8(CONTEXT_UNAVAILABLE_BODY))
+            .setDetails("context_unavailable"))
+        .build();
+  }
+}

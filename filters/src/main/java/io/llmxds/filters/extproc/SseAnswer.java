@@ -1,0 +1,129 @@
+package io.llmxds.filters.extproc;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.ByteString;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+
+/**
+ * A streamed ({@code text/event-stream}) chat-completions answer, reassembled from body chunks that may end anywhere
+ * (inside a line, inside a UTF-8 character): lines are cut at LF bytes, which never occur inside a multi-byte
+ * character, and only whole lines are decoded. Events are dispatched at blank lines (multi-line {@code data} joined
+ * by LF, as the SSE format says); {@code [DONE]} ends the answer. Any event that is not JSON, an {@code error} event,
+ * or more than {@code maxBytes} of stream makes the answer malformed: it passes through but is not stored.
+ */
+final class SseAnswer {
+  private final long maxBytes;
+  private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+  private final StringBuilder data = new StringBuilder();
+  private final StringBuilder content = new StringBuilder();
+  private boolean hasData;
+  private long seen;
+  private boolean done;
+  private boolean malformed;
+  private Optional<TokenUsage> usage = Optional.empty();
+  private Optional<String> model = Optional.empty();
+
+  SseAnswer(long maxBytes) {
+    this.maxBytes = maxBytes;
+  }
+
+  void feed(ByteString chunk) {
+    seen += chunk.size();
+    if (seen > maxBytes) {
+      malformed = true;
+    }
+    if (malformed || done) {
+      return;
+    }
+    byte[] bytes = chunk.toByteArray();
+    int start = 0;
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == '\n') {
+        line.write(bytes, start, i - start);
+        onLine();
+        start = i + 1;
+      }
+    }
+    line.write(bytes, start, bytes.length - start);
+  }
+
+  /** The stream ended: a last line without LF and a last event without a blank line still count. */
+  void end() {
+    if (line.size() > 0) {
+      onLine();
+    }
+    dispatch();
+  }
+
+  Optional<TokenUsage> usage() {
+    return usage;
+  }
+
+  /** The answer, when the stream was complete and well-formed. */
+  ChatAnswer answer() {
+    boolean complete = done && !malformed && content.length() > 0;
+    return new ChatAnswer(complete ? Optional.of(content.toString()) : Optional.empty(), usage, model);
+  }
+
+  boolean malformed() {
+    return malformed || !done;
+  }
+
+  private void onLine() {
+    byte[] bytes = line.toByteArray();
+    line.reset();
+    if (malformed || done) {
+      return;
+    }
+    String text;
+    try {
+      text = JsonBody.strictUtf8(ByteBuffer.wrap(bytes));
+    } catch (CharacterCodingException e) {
+      malformed = true;
+      return;
+    }
+    if (text.endsWith("\r")) {
+      text = text.substring(0, text.length() - 1);
+    }
+    if (text.isEmpty()) {
+      dispatch();
+    } else if (text.startsWith("data:")) {
+      String value = text.substring(5);
+      data.append(hasData ? "\n" : "").append(value.startsWith(" ") ? value.substring(1) : value);
+      hasData = true;
+    }
+    // Comments (":…") and the event/id/retry fields carry nothing the answer needs.
+  }
+
+  private void dispatch() {
+    if (!hasData || malformed || done) {
+      return;
+    }
+    String event = data.toString();
+    data.setLength(0);
+    hasData = false;
+    if (event.equals("[DONE]")) {
+      done = true;
+      return;
+    }
+    try {
+      JsonNode chunk = JsonBody.JSON.readTree(event);
+      if (!chunk.isObject() || chunk.has("error")) {
+        malformed = true;
+        return;
+      }
+      model = model.or(() -> JsonBody.text(chunk, "model"));
+      JsonNode delta = chunk.path("choices").path(0).path("delta").path("content");
+      if (delta.isTextual()) {
+        content.append(delta.asText());
+      }
+      usage = usage.or(() -> TokenUsage.read(chunk.get("usage")));
+    } catch (JsonProcessingException e) {
+      malformed = true;
+    }
+  }
+}

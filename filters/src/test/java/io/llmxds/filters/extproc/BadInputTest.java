@@ -1,0 +1,258 @@
+package io.llmxds.filters.extproc;
+
+import static io.llmxds.filters.extproc.ContextProcessorTest.header;
+import static io.llmxds.filters.extproc.ContextProcessorTest.requestHeaders;
+import static io.llmxds.filters.extproc.ContextService.chatHeaders;
+import static io.llmxds.filters.extproc.ContextService.chatRequest;
+import static io.llmxds.filters.extproc.ContextService.jsonAnswer;
+import static io.llmxds.filters.extproc.ContextService.jsonResponseHeaders;
+import static io.llmxds.filters.extproc.ContextService.messages;
+import static io.llmxds.filters.extproc.ContextService.policy;
+import static io.llmxds.filters.extproc.ContextService.with;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
+import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
+import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
+import io.envoyproxy.envoy.service.ext_proc.v3.ImmediateResponse;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+import io.llmxds.filters.store.ContextStore;
+import io.llmxds.filters.store.RedisContextStore;
+import io.llmxds.filters.testing.LocalRedis;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** docs/context-protocol.md "What happens on every kind of failure": the request always goes on. */
+class BadInputTest {
+  private static final int MAX_BODY = 4096;
+  private ContextService service = new ContextService(Map.of(), MAX_BODY);
+
+  @AfterEach
+  void close() {
+    service.close();
+  }
+
+  private static String session() {
+    return "s-" + UUID.randomUUID();
+  }
+
+  /** The request went on unchanged: the body answer is a plain CONTINUE. */
+  private static void passedUntouched(FakeEnvoy.Answers answers) {
+    assertThat(answers.requestBody().getRequestBody().getResponse()).isEqualTo(CommonResponse.getDefaultInstance());
+    assertThat(answers.responseBodies()).isNotEmpty();
+  }
+
+  private FakeEnvoy.Answers chatWithBody(String body) {
+    return service.envoy.exchange(new FakeEnvoy.Http(policy(), chatHeaders(session()), body, jsonResponseHeaders(),
+        List.of(jsonAnswer("m", "ok", 1, 1))));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"hello", "{\"model\":\"m\",\"messages\":[", "[1,2]", "{} trailing", ""})
+  void aBodyThatIsNotAJsonObjectPassesUntouched(String body) {
+    passedUntouched(chatWithBody(body));
+    assertThat(service.counter(ServiceMetrics.BYPASSES, "reason", "not_json")).isEqualTo(1);
+  }
+
+  @Test
+  void jsonWithoutMessagesIsRoutedByModelButGetsNoContext() {
+    FakeEnvoy.Answers answers = chatWithBody("{\"model\":\"gpt-4o\",\"prompt\":\"hi\"}");
+
+    CommonResponse common = answers.requestBody().getRequestBody().getResponse();
+    assertThat(header(common, "x-llm-model")).contains("gpt-4o");
+    assertThat(common.hasBodyMutation()).isFalse();
+    assertThat(service.counter(ServiceMetrics.BYPASSES, "reason", "no_messages")).isEqualTo(1);
+  }
+
+  @Test
+  void aModelThatIsNotAValidHeaderValueIsNotRouted() {
+    FakeEnvoy.Answers answers = chatWithBody(chatRequest("gpt\n4o", null, "hi"));
+
+    CommonResponse common = answers.requestBody().getRequestBody().getResponse();
+    assertThat(header(common, "x-llm-model")).isEmpty();
+    assertThat(common.getClearRouteCache()).isFalse();
+  }
+
+  @Test
+  void invalidUtf8PassesUntouched() {
+    byte[] body = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"\u00e9\"}]}"
+        .getBytes(StandardCharsets.UTF_8);
+    byte[] broken = java.util.Arrays.copyOf(body, body.length);
+    int at = new String(body, StandardCharsets.ISO_8859_1).indexOf('\u00c3');
+    broken[at + 1] = (byte) 0x28; // a lead byte followed by an ASCII byte: malformed
+    FakeEnvoy.Stream stream = service.envoy.open(policy());
+    stream.send(requestHeaders(chatHeaders(session())));
+    ProcessingResponse answer = stream.send(ProcessingRequest.newBuilder()
+        .setRequestBody(HttpBody.newBuilder().setBody(ByteString.copyFrom(broken)).setEndOfStream(true)).build());
+    stream.end();
+
+    assertThat(answer.getRequestBody().getResponse()).isEqualTo(CommonResponse.getDefaultInstance());
+    assertThat(service.counter(ServiceMetrics.BYPASSES, "reason", "invalid_utf8")).isEqualTo(1);
+  }
+
+  @Test
+  void aBodyOverTheLimitPassesUnparsed() {
+    passedUntouched(chatWithBody(chatRequest("gpt-4o", null, "x".repeat(MAX_BODY))));
+    assertThat(service.counter(ServiceMetrics.BYPASSES, "reason", "body_too_large")).isEqualTo(1);
+  }
+
+  @Test
+  void aMissingOrUnreadablePolicyRunsUnderTheBuiltInDefault() {
+    String session = session();
+    Map<String, String> unreadable = with(policy(), PolicyMetadata.MAX_TURNS, "twenty",
+        PolicyMetadata.STORE, "nowhere");
+    service.chat(unreadable, session, chatRequest("m", null, "first"), "one");
+    String next = chatRequest("m", null, "second");
+
+    FakeEnvoy.Answers answers = service.chat(Map.of(), session, next, "two");
+
+    assertThat(messages(answers.upstreamBody(next))).containsExactly("user:first", "assistant:one", "user:second");
+    assertThat(service.counter(ServiceMetrics.POLICY_FALLBACKS)).isEqualTo(2);
+  }
+
+  @Test
+  void aRouteWithoutPolicyKeepsNoContext() {
+    Map<String, String> noPolicy = FakeEnvoy.headers(PolicyMetadata.ROUTE, "chat");
+    String session = session();
+    service.chat(noPolicy, session, chatRequest("m", null, "first"), "one");
+    String next = chatRequest("m", null, "second");
+
+    FakeEnvoy.Answers answers = service.chat(noPolicy, session, next, "two");
+
+    assertThat(header(answers.requestBody().getRequestBody().getResponse(), "x-llm-model")).contains("m");
+    assertThat(messages(answers.upstreamBody(next))).containsExactly("user:second");
+    assertThat(service.counter(ServiceMetrics.BYPASSES, "reason", "no_policy")).isEqualTo(2);
+  }
+
+  @Test
+  void malformedSsePassesThroughAndStoresNothing() {
+    String session = session();
+    List<byte[]> sse = List.of(
+        "data: {\"choices\":[{\"delta\":{\"content\":\"par\"}}]}\n\n".getBytes(StandardCharsets.UTF_8),
+        "data: {not json\n\ndata: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+    FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(policy(), chatHeaders(session),
+        chatRequest("m", null, "first"), ContextService.sseResponseHeaders(), sse));
+    String next = chatRequest("m", null, "second");
+    FakeEnvoy.Answers after = service.chat(policy(), session, next, "two");
+
+    assertThat(answers.responseBodies()).allSatisfy(
+        r -> assertThat(r.getResponseBody().getResponse()).isEqualTo(CommonResponse.getDefaultInstance()));
+    assertThat(messages(after.upstreamBody(next))).containsExactly("user:second");
+    assertThat(service.counter(ServiceMetrics.BYPASSES, "reason", "malformed_sse")).isEqualTo(1);
+  }
+
+  @Test
+  void aStreamCutBeforeDoneStoresNothing() {
+    String session = session();
+    byte[] whole = ContextService.sseAnswer("m", 1, 1, "half an answer");
+    byte[] cut = java.util.Arrays.copyOf(whole, new String(whole, StandardCharsets.UTF_8).indexOf("data: [DONE]"));
+    service.envoy.exchange(new FakeEnvoy.Http(policy(), chatHeaders(session), chatRequest("m", null, "first"),
+        ContextService.sseResponseHeaders(), ContextService.chunks(cut, 50)));
+    String next = chatRequest("m", null, "second");
+
+    assertThat(messages(service.chat(policy(), session, next, "two").upstreamBody(next)))
+        .containsExactly("user:second");
+  }
+
+  @Test
+  void aFailedUpstreamAnswerStoresNothing() {
+    String session = session();
+    service.envoy.exchange(new FakeEnvoy.Http(policy(), chatHeaders(session), chatRequest("m", null, "first"),
+        FakeEnvoy.headers(":status", "429", "content-type", "application/json"),
+        List.of("{\"error\":{\"message\":\"slow down\"}}".getBytes(StandardCharsets.UTF_8))));
+    String next = chatRequest("m", null, "second");
+
+    assertThat(messages(service.chat(policy(), session, next, "two").upstreamBody(next)))
+        .containsExactly("user:second");
+  }
+
+  @Test
+  void anUnconfiguredStoreWithFailureModeOpenServesTheRequestWithoutHistory() {
+    FakeEnvoy.Answers answers = service.chat(with(policy(), PolicyMetadata.STORE, "redis"), session(),
+        chatRequest("gpt-4o", null, "hi"), "yo");
+
+    CommonResponse common = answers.requestBody().getRequestBody().getResponse();
+    assertThat(header(common, "x-llm-model")).contains("gpt-4o");
+    assertThat(common.hasBodyMutation()).isFalse();
+    SpanData inject = service.spans.getFinishedSpanItems().stream()
+        .filter(s -> s.getName().equals("context.inject")).findFirst().orElseThrow();
+    assertThat(inject.getEvents()).extracting(e -> e.getName()).containsExactly("context.store_unavailable");
+    assertThat(service.counter(ServiceMetrics.REQUESTS, "outcome", "store_failed_open")).isEqualTo(1);
+  }
+
+  @Test
+  void anUnconfiguredStoreWithFailureModeClosedAnswersTheDocumented503() {
+    FakeEnvoy.Answers answers = service.chat(
+        with(policy(), PolicyMetadata.STORE, "redis", PolicyMetadata.FAILURE_MODE, "closed"), session(),
+        chatRequest("gpt-4o", null, "hi"), "yo");
+
+    assertContextUnavailable(answers);
+  }
+
+  private static void assertContextUnavailable(FakeEnvoy.Answers answers) {
+    ImmediateResponse immediate = answers.requestBody().getImmediateResponse();
+    assertThat(immediate.getStatus().getCodeValue()).isEqualTo(503);
+    assertThat(immediate.getBody().toStringUtf8()).isEqualTo(
+        "{\"error\":{\"message\":\"conversation context unavailable\",\"type\":\"context_unavailable\"}}");
+    assertThat(immediate.getHeaders().getSetHeadersList())
+        .anySatisfy(h -> assertThat(h.getHeader().getRawValue().toStringUtf8()).isEqualTo("application/json"));
+    assertThat(answers.responseHeaders()).as("the upstream is never called").isNull();
+  }
+
+  @Test
+  void aStoppedRedisFailsOpenOrClosedPerPolicyAndAWriteFailureLosesOnlyThatExchange() throws Exception {
+    try (LocalRedis redis = LocalRedis.start();
+         ContextStore store = RedisContextStore.connect(redis.uri(), RedisContextStore.DEFAULT_COMMAND_TIMEOUT)) {
+      service.close();
+      service = new ContextService(Map.of("redis", store), MAX_BODY);
+      Map<String, String> open = with(policy(), PolicyMetadata.STORE, "redis");
+      Map<String, String> closed = with(open, PolicyMetadata.FAILURE_MODE, "closed");
+      String session = session();
+      service.chat(open, session, chatRequest("m", null, "kept"), "stored");
+
+      // The store goes away between the request (read) and the answer (write).
+      FakeEnvoy.Stream stream = service.envoy.open(open);
+      stream.send(requestHeaders(chatHeaders(session)));
+      ProcessingResponse injected = stream.send(ContextProcessorTest.requestBody(chatRequest("m", null, "lost")));
+      redis.stop();
+      stream.send(ProcessingRequest.newBuilder()
+          .setResponseHeaders(HttpHeaders.newBuilder().setHeaders(FakeEnvoy.headerMap(jsonResponseHeaders())))
+          .build());
+      ProcessingResponse answer = stream.send(ProcessingRequest.newBuilder()
+          .setResponseBody(HttpBody.newBuilder().setBody(ByteString.copyFrom(jsonAnswer("m", "gone", 1, 1)))
+              .setEndOfStream(true))
+          .build());
+      stream.end();
+
+      assertThat(messages(injected.getRequestBody().getResponse().getBodyMutation().getBody().toStringUtf8()))
+          .containsExactly("user:kept", "assistant:stored", "user:lost");
+      assertThat(answer.getResponseBody().getResponse()).isEqualTo(CommonResponse.getDefaultInstance());
+      assertThat(service.counter(ServiceMetrics.ERRORS, "stage", "write")).isEqualTo(1);
+
+      FakeEnvoy.Answers failedOpen = service.chat(open, session, chatRequest("m", null, "hi"), "yo");
+      assertThat(failedOpen.requestBody().getRequestBody().getResponse().hasBodyMutation()).isFalse();
+      assertThat(failedOpen.responseBodies()).hasSize(1);
+      assertContextUnavailable(service.chat(closed, session, chatRequest("m", null, "hi"), "yo"));
+      assertThat(service.counter(ServiceMetrics.ERRORS, "stage", "read")).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aRequestWithoutBodyIsAnsweredAndTheStreamEnds() {
+    FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(policy(), chatHeaders(session()), null,
+        jsonResponseHeaders(), List.of(jsonAnswer("m", "ok", 1, 1))));
+
+    assertThat(answers.requestBody()).isNull();
+    assertThat(answers.responseBodies()).hasSize(1);
+    assertThat(service.meters.find(ServiceMetrics.ERRORS).counters()).isEmpty();
+  }
+}

@@ -1,0 +1,83 @@
+package io.llmxds.filters.extproc;
+
+import static io.llmxds.filters.extproc.ContextService.chatHeaders;
+import static io.llmxds.filters.extproc.ContextService.chatRequest;
+import static io.llmxds.filters.extproc.ContextService.policy;
+import static io.llmxds.filters.extproc.ContextService.with;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.Meter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** No prompt or completion text in any span, log line or metric, on the good paths and the failing ones. */
+class NoContentLeakTest {
+  private static final String MARKER = "QUOKKA-7f3a9c";
+
+  @Test
+  void promptAndCompletionTextNeverReachSpansLogsOrMetrics() throws Exception {
+    ByteArrayOutputStream logs = new ByteArrayOutputStream();
+    PrintStream stderr = System.err;
+    System.setErr(new PrintStream(new TeeStream(logs, stderr), true, StandardCharsets.UTF_8));
+    try (ContextService service = new ContextService(Map.of(), 2048)) {
+      String session = "s-" + UUID.randomUUID();
+      Map<String, String> v2 = with(policy(), PolicyMetadata.SCHEMA, "v2", PolicyMetadata.MODE, "v1_v2_migration");
+      Map<String, String> traced = with(chatHeaders(session), "traceparent",
+          "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+      service.chat(policy(), session, chatRequest("m", "system " + MARKER, "user " + MARKER), "answer " + MARKER);
+      service.envoy.exchange(new FakeEnvoy.Http(v2, traced, chatRequest("m", null, "streamed " + MARKER),
+          ContextService.sseResponseHeaders(),
+          ContextService.chunks(ContextService.sseAnswer("m", 1, 1, "delta " + MARKER), 5)));
+      service.envoy.exchange(new FakeEnvoy.Http(v2, traced, chatRequest("m", null, "bad sse " + MARKER),
+          ContextService.sseResponseHeaders(),
+          List.of(("data: {" + MARKER + "\n\n").getBytes(StandardCharsets.UTF_8))));
+      service.chat(v2, session, "{\"model\":\"m\",\"messages\":[" + MARKER, "x");
+      service.chat(v2, session, chatRequest("m", null, MARKER.repeat(200)), "too large");
+      service.chat(with(v2, PolicyMetadata.STORE, "redis"), session, chatRequest("m", null, "open " + MARKER), "x");
+      service.chat(with(v2, PolicyMetadata.STORE, "redis", PolicyMetadata.FAILURE_MODE, "closed"), session,
+          chatRequest("m", null, "closed " + MARKER), "x");
+      service.chat(with(v2, PolicyMetadata.MAX_TURNS, MARKER), session, chatRequest("m", null, MARKER), "x");
+
+      List<SpanData> spans = service.spans.getFinishedSpanItems();
+      assertThat(spans).extracting(SpanData::getName).contains("context.inject", "context.read", "context.write",
+          "context.migrate");
+      assertThat(spans).allSatisfy(span -> assertThat(span.toString()).doesNotContain(MARKER));
+      assertThat(service.meters.getMeters()).extracting(Meter::getId)
+          .allSatisfy(id -> assertThat(id.toString()).doesNotContain(MARKER));
+    } finally {
+      System.setErr(stderr);
+    }
+    String logged = logs.toString(StandardCharsets.UTF_8);
+    assertThat(logged).as("the service logged (the scan is not vacuous)").contains("context store 'redis'");
+    assertThat(logged).doesNotContain(MARKER);
+  }
+
+  /** Copies what is logged to the test's buffer and to the real stderr. */
+  private static final class TeeStream extends java.io.OutputStream {
+    private final java.io.OutputStream a;
+    private final java.io.OutputStream b;
+
+    TeeStream(java.io.OutputStream a, java.io.OutputStream b) {
+      this.a = a;
+      this.b = b;
+    }
+
+    @Override
+    public void write(int x) throws java.io.IOException {
+      a.write(x);
+      b.write(x);
+    }
+
+    @Override
+    public void write(byte[] bytes, int off, int len) throws java.io.IOException {
+      a.write(bytes, off, len);
+      b.write(bytes, off, len);
+    }
+  }
+}
