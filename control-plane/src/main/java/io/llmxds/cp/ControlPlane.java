@@ -8,7 +8,7 @@ import io.llmxds.cp.observe.NodeStatusBoard;
 import io.llmxds.cp.observe.PushCorrelator;
 import io.llmxds.cp.observe.PushLog;
 import io.llmxds.cp.observe.PushSpans;
-import io.llmxds.cp.observe.Telemetry;
+import io.llmxds.common.Telemetry;
 import io.llmxds.cp.observe.TracedReloader;
 import io.llmxds.cp.observe.VersionRecordingPublisher;
 import io.llmxds.cp.observe.XdsMetrics;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.llmxds.cp.observe.NodeStatusBoard;
-import io.llmxds.cp.observe.Telemetry;
+import io.llmxds.common.Telemetry;
 import io.llmxds.cp.observe.TracedReloader;
 import io.llmxds.cp.publish.XdsServer;
 import io.llmxds.cp.reload.ReloadOutcome;

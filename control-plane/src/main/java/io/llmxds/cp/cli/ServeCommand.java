@@ -1,13 +1,13 @@
 package io.llmxds.cp.cli;
 
+import io.llmxds.common.ShutdownSignal;
 import io.llmxds.cp.ControlPlane;
 import io.llmxds.cp.admin.AdminToken;
-import io.llmxds.cp.observe.Telemetry;
+import io.llmxds.common.Telemetry;
 import io.llmxds.cp.source.PolicyDirectoryWatcher;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", description = "Serve a policy directory to Envoy over ADS, reloading it on change.")
 final class ServeCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
-  private static final long SHUTDOWN_GRACE_SECONDS = 10;
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+  private static final String SERVICE_NAME = "llm-xds-control-plane";
 
   @Option(names = "--policies", defaultValue = "examples/policies",
       description = "Policy directory (default: ${DEFAULT-VALUE}).")
@@ -44,40 +45,22 @@ final class ServeCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   Path adminTokenFile;
 
-  private final CountDownLatch stopping = new CountDownLatch(1);
-  private final CountDownLatch stopped = new CountDownLatch(1);
-
   @Override
   public Integer call() throws Exception {
     AdminToken token = AdminToken.loadOrCreate(adminTokenFile);
     ControlPlane.Settings settings = new ControlPlane.Settings(policies, xdsAddress, xdsPort, adminAddress,
         adminPort, token, PolicyDirectoryWatcher.DEFAULT_QUIET, PolicyDirectoryWatcher.DEFAULT_MAX_DELAY);
-    try (Telemetry telemetry = Telemetry.autoconfigured();
+    ShutdownSignal shutdown = ShutdownSignal.install(SHUTDOWN_GRACE);
+    try (Telemetry telemetry = Telemetry.autoconfigured(SERVICE_NAME);
          ControlPlane cp = ControlPlane.start(settings, telemetry)) {
       log.info("llm-xds serving {}: xDS on {}:{}, admin on http://{}:{} (token in {})",
           policies.toAbsolutePath().normalize(), xdsAddress, cp.xdsPort(), adminAddress, cp.adminPort(),
           adminTokenFile);
-      awaitShutdownSignal();
+      shutdown.await();
       log.info("shutting down");
     } finally {
-      stopped.countDown();
+      shutdown.done();
     }
     return 0;
-  }
-
-  /**
-   * Blocks until Ctrl-C / SIGTERM. The JVM only waits for shutdown hooks, not for this thread, so the hook waits
-   * (bounded) for {@link #call()} to finish closing the servers.
-   */
-  private void awaitShutdownSignal() throws InterruptedException {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stopping.countDown();
-      try {
-        stopped.await(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "shutdown"));
-    stopping.await();
   }
 }

@@ -5,10 +5,12 @@ import io.envoyproxy.envoy.config.core.v3.GrpcService;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExtProcOverrides;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor;
+import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.MetadataOptions;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.HeaderSendMode;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.llmxds.common.ContextPolicyMetadata;
 import io.llmxds.cp.policy.ContextPolicy;
 import io.llmxds.cp.policy.Gateway;
 import io.llmxds.cp.policy.ModelRoute;
@@ -41,6 +43,11 @@ final class ExtProcFeature implements HttpFilterFeature {
             .setRequestTrailerMode(HeaderSendMode.SKIP)
             .setResponseTrailerMode(HeaderSendMode.SKIP))
         .setAllowModeOverride(true)
+        // Envoy drops dynamic metadata from the processor unless its namespace is listed: token usage for
+        // token-based rate limits and access logs.
+        .setMetadataOptions(MetadataOptions.newBuilder()
+            .setReceivingNamespaces(MetadataOptions.MetadataNamespaces.newBuilder()
+                .addUntyped(ContextPolicyMetadata.USAGE_NAMESPACE)))
         .build();
     return HttpFilter.newBuilder().setName(name()).setTypedConfig(Any.pack(processor)).build();
   }
@@ -88,7 +95,7 @@ final class ExtProcFeature implements HttpFilterFeature {
   private static Any perRoute(String route, Optional<ContextPolicy> policy) {
     return Any.pack(ExtProcPerRoute.newBuilder()
         .setOverrides(ExtProcOverrides.newBuilder()
-            .addAllGrpcInitialMetadata(ContextPolicyMetadata.headers(route, policy)))
+            .addAllGrpcInitialMetadata(ContextPolicyHeaders.headers(route, policy)))
         .build());
   }
 }

@@ -13,6 +13,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.http.injected_credentials.generic.v3.Generic;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SdsSecretConfig;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.llmxds.common.ContextPolicyMetadata;
 import io.llmxds.cp.policy.Gateway;
 import io.llmxds.cp.policy.Provider;
 import java.util.ArrayList;

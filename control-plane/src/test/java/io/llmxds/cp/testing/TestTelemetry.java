@@ -1,6 +1,6 @@
 package io.llmxds.cp.testing;
 
-import io.llmxds.cp.observe.Telemetry;
+import io.llmxds.common.Telemetry;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute;
+import io.llmxds.common.ContextPolicyMetadata;
 import io.llmxds.cp.policy.ContextPolicy;
 import io.llmxds.cp.policy.ModelRoute;
 import io.llmxds.cp.policy.PolicyBundle;
@@ -44,7 +45,7 @@ class ExtProcFeatureTest {
     assertThat(headers).containsExactly(
         Map.entry(ContextPolicyMetadata.ROUTE, "r"),
         Map.entry(ContextPolicyMetadata.POLICY, "own"),
-        Map.entry(ContextPolicyMetadata.POLICY_VERSION, ContextPolicyMetadata.version(own)),
+        Map.entry(ContextPolicyMetadata.POLICY_VERSION, ContextPolicyHeaders.version(own)),
         Map.entry(ContextPolicyMetadata.SCHEMA, "v2"),
         Map.entry(ContextPolicyMetadata.MODE, "v1_v2_migration"),
         Map.entry(ContextPolicyMetadata.MAX_TURNS, "5"),
@@ -82,11 +83,11 @@ class ExtProcFeatureTest {
   @Test
   void versionDependsOnThePolicyAloneAndIs16Hex() {
     ContextPolicy policy = Bundles.contextPolicy("default");
-    String version = ContextPolicyMetadata.version(policy);
-    assertThat(version).matches("[0-9a-f]{16}").isEqualTo(ContextPolicyMetadata.version(Bundles.contextPolicy("default")));
+    String version = ContextPolicyHeaders.version(policy);
+    assertThat(version).matches("[0-9a-f]{16}").isEqualTo(ContextPolicyHeaders.version(Bundles.contextPolicy("default")));
     ContextPolicy fewerTurns = new ContextPolicy("default", "x-session-id", "x-user-id", ContextPolicy.Schema.V1,
         ContextPolicy.Mode.STRICT, 19, 32000, "memory", ContextPolicy.FailureMode.OPEN);
-    assertThat(ContextPolicyMetadata.version(fewerTurns)).isNotEqualTo(version);
+    assertThat(ContextPolicyHeaders.version(fewerTurns)).isNotEqualTo(version);
 
     PolicyBundle example = Bundles.example();
     PolicyBundle otherProviders = new PolicyBundle(example.gateway(),

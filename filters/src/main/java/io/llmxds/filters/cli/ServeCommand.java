@@ -1,12 +1,11 @@
 package io.llmxds.filters.cli;
 
+import io.llmxds.common.ShutdownSignal;
+import io.llmxds.common.Telemetry;
 import io.llmxds.filters.server.ContextServer;
-import io.llmxds.filters.server.Telemetry;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -17,7 +16,8 @@ import picocli.CommandLine.Option;
     + "(docs/context-protocol.md). Exit 1 if it cannot start (port taken, Redis unreachable).")
 final class ServeCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
-  private static final long SHUTDOWN_GRACE_SECONDS = 10;
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+  private static final String SERVICE_NAME = "llm-xds-filters";
 
   @Option(names = "--address", defaultValue = "0.0.0.0", description = "gRPC bind address (default: ${DEFAULT-VALUE}).")
   String address;
@@ -49,35 +49,21 @@ final class ServeCommand implements Callable<Integer> {
       description = "Bound of the in-memory store, in characters (default: ${DEFAULT-VALUE}).")
   String memoryMaxChars;
 
-  private final CountDownLatch stopping = new CountDownLatch(1);
-  private final CountDownLatch stopped = new CountDownLatch(1);
 
   @Override
   public Integer call() throws Exception {
     ContextServer.Settings settings = new ContextServer.Settings(address, port, adminAddress, adminPort, redis, ttl,
         Units.bytes(maxBody), Units.bytes(memoryMaxChars));
-    try (Telemetry telemetry = Telemetry.autoconfigured();
+    ShutdownSignal shutdown = ShutdownSignal.install(SHUTDOWN_GRACE);
+    try (Telemetry telemetry = Telemetry.autoconfigured(SERVICE_NAME);
          ContextServer server = ContextServer.start(settings, telemetry)) {
       log.info("llm-xds-filters serving ext_proc on {}:{} (stores {}), admin on http://{}:{}", address,
           server.port(), server.stores(), adminAddress, server.adminPort());
-      awaitShutdownSignal();
+      shutdown.await();
       log.info("shutting down");
     } finally {
-      stopped.countDown();
+      shutdown.done();
     }
     return 0;
-  }
-
-  /** Blocks until Ctrl-C / SIGTERM; the hook waits (bounded) for {@link #call()} to close the servers. */
-  private void awaitShutdownSignal() throws InterruptedException {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stopping.countDown();
-      try {
-        stopped.await(SHUTDOWN_GRACE_SECONDS, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "shutdown"));
-    stopping.await();
   }
 }

@@ -1,6 +1,9 @@
 package io.llmxds.filters.extproc;
 
+import static io.llmxds.common.ContextPolicyMetadata.*;
+
 import io.grpc.Metadata;
+import io.llmxds.common.ContextPolicyMetadata;
 import io.llmxds.filters.context.RequestPolicy;
 import io.llmxds.filters.context.RequestPolicy.FailureMode;
 import io.llmxds.filters.context.RequestPolicy.Mode;
@@ -9,26 +12,11 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The gRPC initial metadata keys the control plane sets on each route's ext_proc stream, and how they become a
- * {@link StreamPolicy}. The keys repeat {@code io.llmxds.cp.translate.ContextPolicyMetadata} (filters does not
- * depend on the control plane); the contract is docs/translation.md "Context-policy metadata" and
- * docs/context-protocol.md "The per-request policy".
+ * How the gRPC initial metadata the control plane sets on each route's ext_proc stream ({@link
+ * ContextPolicyMetadata}, docs/context-protocol.md "The per-request policy") becomes a {@link StreamPolicy}.
  */
 public final class PolicyMetadata {
 
-  public static final String ROUTE = "x-llm-route";
-  public static final String POLICY = "x-llm-context-policy";
-  public static final String POLICY_VERSION = "x-llm-context-policy-version";
-  public static final String SCHEMA = "x-llm-context-schema";
-  public static final String MODE = "x-llm-context-mode";
-  public static final String MAX_TURNS = "x-llm-context-max-turns";
-  public static final String MAX_CHARS = "x-llm-context-max-chars";
-  public static final String STORE = "x-llm-context-store";
-  public static final String FAILURE_MODE = "x-llm-context-failure-mode";
-  public static final String SESSION_HEADER = "x-llm-context-session-header";
-  public static final String USER_HEADER = "x-llm-context-user-header";
-  public static final String PHASE = "x-llm-phase";
-  public static final String PHASE_UPSTREAM = "upstream";
 
   /** The policy of streams whose metadata is missing or unreadable (documented in docs/context-protocol.md). */
   public static final RequestPolicy DEFAULT = new RequestPolicy("", "default", "builtin", Schema.V1, Mode.STRICT,

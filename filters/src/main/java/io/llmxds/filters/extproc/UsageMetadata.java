@@ -2,13 +2,14 @@ package io.llmxds.filters.extproc;
 
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import io.llmxds.common.ContextPolicyMetadata;
 
 /**
  * Token usage as Envoy dynamic metadata, namespace {@value #NAMESPACE}, for token-based rate limits
  * ({@code %DYNAMIC_METADATA(io.llmxds.usage:total_tokens)%}). Numbers are numbers.
  */
 final class UsageMetadata {
-  static final String NAMESPACE = "io.llmxds.usage";
+  static final String NAMESPACE = ContextPolicyMetadata.USAGE_NAMESPACE;
 
   private UsageMetadata() {}
 

@@ -2,6 +2,7 @@ package io.llmxds.filters.server;
 
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.llmxds.common.Telemetry;
 import io.llmxds.filters.context.StoredConversationMemory;
 import io.llmxds.filters.extproc.ContextProcessor;
 import io.llmxds.filters.store.ContextStore;

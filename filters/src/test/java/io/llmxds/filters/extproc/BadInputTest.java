@@ -18,6 +18,7 @@ import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
 import io.envoyproxy.envoy.service.ext_proc.v3.ImmediateResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+import io.llmxds.common.ContextPolicyMetadata;
 import io.llmxds.filters.store.ContextStore;
 import io.llmxds.filters.store.RedisContextStore;
 import io.llmxds.filters.testing.LocalRedis;
@@ -108,8 +109,8 @@ class BadInputTest {
   @Test
   void aMissingOrUnreadablePolicyRunsUnderTheBuiltInDefault() {
     String session = session();
-    Map<String, String> unreadable = with(policy(), PolicyMetadata.MAX_TURNS, "twenty",
-        PolicyMetadata.STORE, "nowhere");
+    Map<String, String> unreadable = with(policy(), ContextPolicyMetadata.MAX_TURNS, "twenty",
+        ContextPolicyMetadata.STORE, "nowhere");
     service.chat(unreadable, session, chatRequest("m", null, "first"), "one");
     String next = chatRequest("m", null, "second");
 
@@ -121,7 +122,7 @@ class BadInputTest {
 
   @Test
   void aRouteWithoutPolicyKeepsNoContext() {
-    Map<String, String> noPolicy = FakeEnvoy.headers(PolicyMetadata.ROUTE, "chat");
+    Map<String, String> noPolicy = FakeEnvoy.headers(ContextPolicyMetadata.ROUTE, "chat");
     String session = session();
     service.chat(noPolicy, session, chatRequest("m", null, "first"), "one");
     String next = chatRequest("m", null, "second");
@@ -177,7 +178,7 @@ class BadInputTest {
 
   @Test
   void anUnconfiguredStoreWithFailureModeOpenServesTheRequestWithoutHistory() {
-    FakeEnvoy.Answers answers = service.chat(with(policy(), PolicyMetadata.STORE, "redis"), session(),
+    FakeEnvoy.Answers answers = service.chat(with(policy(), ContextPolicyMetadata.STORE, "redis"), session(),
         chatRequest("gpt-4o", null, "hi"), "yo");
 
     CommonResponse common = answers.requestBody().getRequestBody().getResponse();
@@ -192,7 +193,7 @@ class BadInputTest {
   @Test
   void anUnconfiguredStoreWithFailureModeClosedAnswersTheDocumented503() {
     FakeEnvoy.Answers answers = service.chat(
-        with(policy(), PolicyMetadata.STORE, "redis", PolicyMetadata.FAILURE_MODE, "closed"), session(),
+        with(policy(), ContextPolicyMetadata.STORE, "redis", ContextPolicyMetadata.FAILURE_MODE, "closed"), session(),
         chatRequest("gpt-4o", null, "hi"), "yo");
 
     assertContextUnavailable(answers);
@@ -214,8 +215,8 @@ class BadInputTest {
          ContextStore store = RedisContextStore.connect(redis.uri(), RedisContextStore.DEFAULT_COMMAND_TIMEOUT)) {
       service.close();
       service = new ContextService(Map.of("redis", store), MAX_BODY);
-      Map<String, String> open = with(policy(), PolicyMetadata.STORE, "redis");
-      Map<String, String> closed = with(open, PolicyMetadata.FAILURE_MODE, "closed");
+      Map<String, String> open = with(policy(), ContextPolicyMetadata.STORE, "redis");
+      Map<String, String> closed = with(open, ContextPolicyMetadata.FAILURE_MODE, "closed");
       String session = session();
       service.chat(open, session, chatRequest("m", null, "kept"), "stored");
 

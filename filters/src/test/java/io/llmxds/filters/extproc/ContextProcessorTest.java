@@ -12,6 +12,7 @@ import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
 import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+import io.llmxds.common.ContextPolicyMetadata;
 import io.llmxds.filters.context.RequestPolicy;
 import io.llmxds.filters.context.SessionKey;
 import io.llmxds.filters.context.StoredConversationMemory;
@@ -59,7 +60,7 @@ class ContextProcessorTest {
   @Test
   void afterMaxTurnsTheOldestAreDroppedFromStoreAndInjection() {
     String session = session();
-    Map<String, String> fourTurns = with(policy(), PolicyMetadata.MAX_TURNS, "4");
+    Map<String, String> fourTurns = with(policy(), ContextPolicyMetadata.MAX_TURNS, "4");
     for (int i = 1; i <= 3; i++) {
       service.chat(fourTurns, session, chatRequest("gpt-4o", null, "q" + i), "a" + i);
     }
@@ -73,7 +74,7 @@ class ContextProcessorTest {
   @Test
   void maxInjectedCharsDropsTheOldestTurnsUntilTheHistoryFits() {
     String session = session();
-    Map<String, String> tenChars = with(policy(), PolicyMetadata.MAX_CHARS, "10");
+    Map<String, String> tenChars = with(policy(), ContextPolicyMetadata.MAX_CHARS, "10");
     service.chat(tenChars, session, chatRequest("gpt-4o", null, "0123456789"), "abc");
     service.chat(tenChars, session, chatRequest("gpt-4o", null, "defg"), "hij");
     String next = chatRequest("gpt-4o", null, "now");
@@ -127,7 +128,7 @@ class ContextProcessorTest {
 
   @Test
   void theUpstreamPhaseRewritesTheModelAndRemovesTheHeader() {
-    Map<String, String> upstream = FakeEnvoy.headers(PolicyMetadata.PHASE, PolicyMetadata.PHASE_UPSTREAM);
+    Map<String, String> upstream = FakeEnvoy.headers(ContextPolicyMetadata.PHASE, ContextPolicyMetadata.PHASE_UPSTREAM);
     String body = chatRequest("gpt-4o", null, "hi");
     var stream = service.envoy.open(upstream);
     ProcessingResponse headers = stream.send(requestHeaders(FakeEnvoy.headers(":method", "POST", ":path",
@@ -145,7 +146,7 @@ class ContextProcessorTest {
 
   @Test
   void theUpstreamPhaseWithoutTheHeaderChangesNothing() {
-    var stream = service.envoy.open(FakeEnvoy.headers(PolicyMetadata.PHASE, PolicyMetadata.PHASE_UPSTREAM));
+    var stream = service.envoy.open(FakeEnvoy.headers(ContextPolicyMetadata.PHASE, ContextPolicyMetadata.PHASE_UPSTREAM));
     ProcessingResponse headers = stream.send(requestHeaders(chatHeaders(session())));
     ProcessingResponse body = stream.send(requestBody(chatRequest("gpt-4o", null, "hi")));
     stream.end();

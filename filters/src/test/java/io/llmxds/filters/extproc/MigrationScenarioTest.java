@@ -9,6 +9,7 @@ import static io.llmxds.filters.extproc.ContextService.policy;
 import static io.llmxds.filters.extproc.ContextService.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmxds.common.ContextPolicyMetadata;
 import io.llmxds.filters.context.ContextSpanAttributes;
 import io.llmxds.filters.store.ContextStore;
 import io.llmxds.filters.testing.TestStores;
@@ -34,9 +35,9 @@ class MigrationScenarioTest {
         .getPayload();
     try (ContextService service = new ContextService(Map.of(storeName, store),
         ContextProcessor.DEFAULT_MAX_BODY_BYTES)) {
-      Map<String, String> v1 = with(policy(), PolicyMetadata.STORE, storeName);
-      Map<String, String> v2 = with(v1, PolicyMetadata.SCHEMA, "v2", PolicyMetadata.MODE, "v1_v2_migration",
-          PolicyMetadata.POLICY_VERSION, "0123456789abcdef");
+      Map<String, String> v1 = with(policy(), ContextPolicyMetadata.STORE, storeName);
+      Map<String, String> v2 = with(v1, ContextPolicyMetadata.SCHEMA, "v2", ContextPolicyMetadata.MODE, "v1_v2_migration",
+          ContextPolicyMetadata.POLICY_VERSION, "0123456789abcdef");
       String session = "s-" + UUID.randomUUID();
       service.chat(v1, session, chatRequest("m", "sys", "q1"), "a1");
       service.chat(v1, session, chatRequest("m", "sys", "q2"), "a2");

@@ -6,6 +6,7 @@ import static io.llmxds.filters.extproc.ContextService.policy;
 import static io.llmxds.filters.extproc.ContextService.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmxds.common.ContextPolicyMetadata;
 import io.micrometer.core.instrument.Meter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.ByteArrayOutputStream;
@@ -27,7 +28,7 @@ class NoContentLeakTest {
     System.setErr(new PrintStream(new TeeStream(logs, stderr), true, StandardCharsets.UTF_8));
     try (ContextService service = new ContextService(Map.of(), 2048)) {
       String session = "s-" + UUID.randomUUID();
-      Map<String, String> v2 = with(policy(), PolicyMetadata.SCHEMA, "v2", PolicyMetadata.MODE, "v1_v2_migration");
+      Map<String, String> v2 = with(policy(), ContextPolicyMetadata.SCHEMA, "v2", ContextPolicyMetadata.MODE, "v1_v2_migration");
       Map<String, String> traced = with(chatHeaders(session), "traceparent",
           "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
       service.chat(policy(), session, chatRequest("m", "system " + MARKER, "user " + MARKER), "answer " + MARKER);
@@ -39,10 +40,10 @@ class NoContentLeakTest {
           List.of(("data: {" + MARKER + "\n\n").getBytes(StandardCharsets.UTF_8))));
       service.chat(v2, session, "{\"model\":\"m\",\"messages\":[" + MARKER, "x");
       service.chat(v2, session, chatRequest("m", null, MARKER.repeat(200)), "too large");
-      service.chat(with(v2, PolicyMetadata.STORE, "redis"), session, chatRequest("m", null, "open " + MARKER), "x");
-      service.chat(with(v2, PolicyMetadata.STORE, "redis", PolicyMetadata.FAILURE_MODE, "closed"), session,
+      service.chat(with(v2, ContextPolicyMetadata.STORE, "redis"), session, chatRequest("m", null, "open " + MARKER), "x");
+      service.chat(with(v2, ContextPolicyMetadata.STORE, "redis", ContextPolicyMetadata.FAILURE_MODE, "closed"), session,
           chatRequest("m", null, "closed " + MARKER), "x");
-      service.chat(with(v2, PolicyMetadata.MAX_TURNS, MARKER), session, chatRequest("m", null, MARKER), "x");
+      service.chat(with(v2, ContextPolicyMetadata.MAX_TURNS, MARKER), session, chatRequest("m", null, MARKER), "x");
 
       List<SpanData> spans = service.spans.getFinishedSpanItems();
       assertThat(spans).extracting(SpanData::getName).contains("context.inject", "context.read", "context.write",

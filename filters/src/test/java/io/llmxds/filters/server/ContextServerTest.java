@@ -3,6 +3,7 @@ package io.llmxds.filters.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.llmxds.common.Telemetry;
 import io.llmxds.filters.extproc.ContextProcessor;
 import io.llmxds.filters.extproc.FakeEnvoy;
 import io.llmxds.filters.store.InMemoryContextStore;
@@ -35,7 +36,7 @@ class ContextServerTest {
 
   @Test
   void servesExtProcOverGrpcWithBothStoresAndItsMetricsAndHealthOverHttp() throws Exception {
-    try (Telemetry telemetry = Telemetry.autoconfigured();
+    try (Telemetry telemetry = Telemetry.autoconfigured("llm-xds-filters");
          ContextServer server = ContextServer.start(settings(Optional.of(TestStores.sharedRedis().uri())),
              telemetry);
          FakeEnvoy envoy = FakeEnvoy.connectedTo(server.port())) {
@@ -69,7 +70,7 @@ class ContextServerTest {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = socket.getLocalPort();
     }
-    try (Telemetry telemetry = Telemetry.autoconfigured()) {
+    try (Telemetry telemetry = Telemetry.autoconfigured("llm-xds-filters")) {
       assertThatThrownBy(() -> ContextServer.start(
           settings(Optional.of("redis://127.0.0.1:" + closedPort)), telemetry))
           .isInstanceOf(StoreException.class)

@@ -1,4 +1,4 @@
-package io.llmxds.cp.observe;
+package io.llmxds.common;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -15,12 +15,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The process's tracing and metrics: an OpenTelemetry SDK (spans) and a Prometheus meter registry (served at
- * {@code GET /metrics}).
+ * A process's tracing and metrics: an OpenTelemetry SDK (spans) and a Prometheus meter registry (served at
+ * {@code GET /metrics}). The control plane and the context service set themselves up the same way.
  */
 public final class Telemetry implements AutoCloseable {
-  public static final String INSTRUMENTATION = "io.llmxds.control-plane";
-  static final String DEFAULT_SERVICE_NAME = "llm-xds-control-plane";
+  public static final String INSTRUMENTATION = "io.llmxds";
 
   private final OpenTelemetry openTelemetry;
   private final Tracer tracer;
@@ -40,9 +39,9 @@ public final class Telemetry implements AutoCloseable {
    * With nothing configured, spans are still created (their trace ids appear in logs and {@code /status}) but not
    * exported: an exporter that points at a collector nobody runs would only log connection errors.
    */
-  public static Telemetry autoconfigured() {
+  public static Telemetry autoconfigured(String serviceName) {
     OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
-        .addPropertiesSupplier(() -> defaults(System.getenv(), System.getProperties()))
+        .addPropertiesSupplier(() -> defaults(serviceName, System.getenv(), System.getProperties()))
         // Without any span processor the SDK hands out invalid no-op spans; this one keeps spans (and their trace
         // ids) real when no exporter is configured, at no cost.
         .addTracerProviderCustomizer((tracerProvider, config) -> tracerProvider.addSpanProcessor(new KeepSpans()))
@@ -57,9 +56,9 @@ public final class Telemetry implements AutoCloseable {
   }
 
   /** Defaults that environment variables and system properties override. */
-  static Map<String, String> defaults(Map<String, String> env, Map<Object, Object> sysProps) {
+  static Map<String, String> defaults(String serviceName, Map<String, String> env, Map<Object, Object> sysProps) {
     Map<String, String> defaults = new HashMap<>();
-    defaults.put("otel.service.name", DEFAULT_SERVICE_NAME);
+    defaults.put("otel.service.name", serviceName);
     defaults.put("otel.metrics.exporter", "none");
     defaults.put("otel.logs.exporter", "none");
     boolean tracesConfigured = configured(env, sysProps, "otel.traces.exporter")
