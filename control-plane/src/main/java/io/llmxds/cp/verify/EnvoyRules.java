@@ -41,7 +41,7 @@ public final class EnvoyRules {
     RuleWalk.walk(label(resource), resource, found);
   }
 
-  /** {@code Cluster provider/openai}: the type and its {@code name} (a ClusterLoadAssignment's {@code cluster_name}). */
+  /** {@code Cluster provider/openai}: the type and its {@code name} (an endpoint assignment's {@code cluster_name}). */
   private static String label(Message resource) {
     String type = resource.getDescriptorForType().getName();
     for (String nameField : List.of("name", "cluster_name")) {

@@ -48,7 +48,7 @@ final class OrderedRule implements ValueRule {
     ignoreEmpty = Boolean.TRUE.equals(field(rules, "ignore_empty"));
   }
 
-  /** The rule for {@code rules} (a FloatRules … DurationRules/TimestampRules message), or null when it sets nothing. */
+  /** The rule for {@code rules} (FloatRules … DurationRules, TimestampRules), or null when it sets nothing. */
   static ValueRule of(Ordered kind, String name, Message rules) {
     OrderedRule rule = new OrderedRule(kind, name, rules);
     boolean any = rule.constant != null || rule.rangeRule != null || !rule.in.isEmpty() || !rule.notIn.isEmpty();

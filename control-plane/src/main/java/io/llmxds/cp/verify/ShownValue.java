@@ -63,6 +63,9 @@ final class ShownValue {
       }
     }
     text.append('"');
-    return s.length() > MAX_CHARS ? text.append("…(").append(s.length()).append(" chars)").toString() : text.toString();
+    if (s.length() > MAX_CHARS) {
+      text.append("…(").append(s.length()).append(" chars)");
+    }
+    return text.toString();
   }
 }

@@ -32,7 +32,8 @@ final class StringRule implements ValueRule {
     if (rules.hasWellKnownRegex() && rules.getWellKnownRegex() != KnownRegex.UNKNOWN) {
       wellKnown = !rules.getStrict() ? HEADER_STRING
           : rules.getWellKnownRegex() == KnownRegex.HTTP_HEADER_NAME ? HEADER_NAME : HEADER_VALUE;
-      wellKnownRule = rule("well_known_regex", rules.getWellKnownRegex() + (rules.getStrict() ? "" : ", strict: false"));
+      wellKnownRule = rule("well_known_regex",
+          rules.getWellKnownRegex() + (rules.getStrict() ? "" : ", strict: false"));
     } else {
       wellKnown = null;
       wellKnownRule = null;
@@ -49,7 +50,7 @@ final class StringRule implements ValueRule {
     check((String) value, value, findings);
   }
 
-  /** Checks {@code s}; a violation shows {@code shown} (the field's own value, e.g. the bytes {@code s} was read from). */
+  /** Checks {@code s}; a violation shows {@code shown}, the field's own value (the bytes {@code s} was read from). */
   void check(String s, Object shown, Findings findings) {
     if (rules.getIgnoreEmpty() && s.isEmpty()) {
       return;
