@@ -7,8 +7,10 @@ import io.llmxds.cp.policy.PolicyError;
 import io.llmxds.cp.policy.PolicyLoader;
 import io.llmxds.cp.translate.EnvoyResources;
 import io.llmxds.cp.translate.Translator;
+import io.llmxds.cp.verify.EnvoyRules;
 import io.llmxds.cp.verify.ReferenceCheck;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -41,10 +43,21 @@ public final class PolicyCompiler {
     }
     LoadResult.Loaded ok = (LoadResult.Loaded) loaded;
     EnvoyResources resources = Translator.translate(ok.bundle());
-    List<String> problems = ReferenceCheck.check(resources);
+    List<String> problems = verify(resources);
     if (!problems.isEmpty()) {
-      return new Failed(problems.stream().map(p -> "verify: " + p).toList());
+      return new Failed(problems);
     }
     return new Compiled(ConfigVersion.of(ok.bundle()), ok.bundle(), resources, ok.inputs());
+  }
+
+  /**
+   * The verify stage on its own: broken references between the resources, then every field that breaks Envoy's
+   * {@code validate.rules} (which Envoy would NACK). Each line starts with {@code verify: }; empty when all pass.
+   */
+  public static List<String> verify(EnvoyResources resources) {
+    List<String> problems = new ArrayList<>();
+    ReferenceCheck.check(resources).forEach(p -> problems.add("verify: " + p));
+    EnvoyRules.check(resources).forEach(p -> problems.add("verify: " + p));
+    return problems;
   }
 }

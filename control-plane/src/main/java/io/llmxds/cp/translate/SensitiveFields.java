@@ -15,15 +15,20 @@ import udpa.annotations.Sensitive;
  * Replaces the value of every field Envoy's API marks {@code (udpa.annotations.sensitive)} (generic secrets, private
  * keys) by {@code <redacted sha256:…>}: a reviewer sees that a secret changed, never what it is.
  */
-final class SensitiveFields {
+public final class SensitiveFields {
 
   private SensitiveFields() {}
+
+  /** Whether Envoy's API marks {@code field} as holding a secret. */
+  public static boolean isSensitive(FieldDescriptor field) {
+    return field.getOptions().getExtension(Sensitive.sensitive);
+  }
 
   static Message redact(Message message) {
     Message.Builder builder = message.toBuilder();
     for (Map.Entry<FieldDescriptor, Object> field : message.getAllFields().entrySet()) {
       FieldDescriptor descriptor = field.getKey();
-      if (descriptor.getOptions().getExtension(Sensitive.sensitive)) {
+      if (isSensitive(descriptor)) {
         builder.setField(descriptor, redactedValue(field.getValue()));
       } else if (descriptor.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
         builder.setField(descriptor, redactNested(field.getValue()));

@@ -7,7 +7,7 @@ import io.llmxds.cp.policy.LoadResult;
 import io.llmxds.cp.policy.PolicyBundle;
 import io.llmxds.cp.policy.PolicyLoader;
 import io.llmxds.cp.policy.Provider;
-import io.llmxds.cp.verify.EnvoyProtoRules;
+import io.llmxds.cp.verify.EnvoyRules;
 import io.llmxds.cp.verify.ReferenceCheck;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +48,7 @@ class GoldenFilesTest {
     PolicyBundle bundle = load(dir);
     EnvoyResources resources = Translator.translate(bundle);
     assertThat(ReferenceCheck.check(resources)).as("reference check").isEmpty();
-    assertThat(EnvoyProtoRules.violations(resources)).as("Envoy's validate rules").isEmpty();
+    assertThat(EnvoyRules.check(resources)).as("Envoy's validate rules").isEmpty();
 
     Map<String, String> rendered = new LinkedHashMap<>();
     rendered.put("listeners", ResourceYaml.render(resources.listeners()));
