@@ -13,16 +13,10 @@ import java.util.List;
  */
 final class StringRule implements ValueRule {
 
-  // PGV's own expressions (templates/goshared/known.go), kept verbatim: "+-." is a range, so ',' passes as Envoy's.
-  private static final Pattern HEADER_NAME = Pattern.compile("^:?[0-9a-zA-Z!#$%&'*+-.^_|~\\x60]+$");
-  private static final Pattern HEADER_VALUE = Pattern.compile("^[^\\x00-\\x08\\x0A-\\x1F\\x7F]*$");
-  /** strict: false relaxes both header expressions to "no NUL, LF or CR". */
-  private static final Pattern HEADER_STRING = Pattern.compile("^[^\\x00\\x0A\\x0D]*$");
-
   private final StringRules rules;
   private final String name;
   private final Pattern pattern;
-  private final Pattern wellKnown;
+  private final HeaderSyntax wellKnown;
   private final String wellKnownRule;
 
   private StringRule(String name, StringRules rules) {
@@ -30,8 +24,8 @@ final class StringRule implements ValueRule {
     this.name = name;
     pattern = rules.hasPattern() ? Pattern.compile(rules.getPattern()) : null;
     if (rules.hasWellKnownRegex() && rules.getWellKnownRegex() != KnownRegex.UNKNOWN) {
-      wellKnown = !rules.getStrict() ? HEADER_STRING
-          : rules.getWellKnownRegex() == KnownRegex.HTTP_HEADER_NAME ? HEADER_NAME : HEADER_VALUE;
+      wellKnown = !rules.getStrict() ? HeaderSyntax.LENIENT
+          : rules.getWellKnownRegex() == KnownRegex.HTTP_HEADER_NAME ? HeaderSyntax.NAME : HeaderSyntax.VALUE;
       wellKnownRule = rule("well_known_regex",
           rules.getWellKnownRegex() + (rules.getStrict() ? "" : ", strict: false"));
     } else {
@@ -91,7 +85,7 @@ final class StringRule implements ValueRule {
     if (rules.getNotInList().contains(s)) {
       findings.add(rule("not_in", quoted(rules.getNotInList())), shown);
     }
-    if (wellKnown != null && !wellKnown.matcher(s).find()) {
+    if (wellKnown != null && !wellKnown.matches(s)) {
       findings.add(wellKnownRule, shown);
     }
   }
