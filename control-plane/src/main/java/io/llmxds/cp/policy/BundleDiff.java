@@ -71,6 +71,7 @@ public final class BundleDiff {
           // as written in the YAML: unset means "the baseUrl's host", which the baseUrl already shows
           field("sni", (Provider p) -> p.sni().equals(p.host()) ? "" : p.sni()),
           field("connectTimeout", Provider::connectTimeout),
+          field("loadBalancing", (Provider p) -> p.loadBalancing().wire()),
           optional("credentials", Provider::credentials, List.of(
               field("header", Credentials::header),
               field("prefix", (Credentials c) -> '"' + c.prefix() + '"'),

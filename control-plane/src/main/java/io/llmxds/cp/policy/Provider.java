@@ -8,6 +8,7 @@ import java.util.Optional;
  *
  * @param tls true for {@code https} base URLs: TLS with SNI {@code sni}
  * @param pathPrefix the base URL's path ("" or e.g. "/openai"), prepended to the client's path
+ * @param loadBalancing how a client spreads requests over the provider's hosts
  */
 public record Provider(
     String name,
@@ -17,7 +18,30 @@ public record Provider(
     String sni,
     String pathPrefix,
     Duration connectTimeout,
+    LoadBalancing loadBalancing,
     Optional<Credentials> credentials) {
+
+  /**
+   * Envoy's load-balancing policies a provider may ask for. Envoy supports all of them; gRPC xDS clients support
+   * only some (grpc-java NACKs a cluster with {@code MAGLEV}): see docs/proxyless-grpc.md.
+   */
+  public enum LoadBalancing {
+    ROUND_ROBIN("round_robin"),
+    LEAST_REQUEST("least_request"),
+    RING_HASH("ring_hash"),
+    RANDOM("random"),
+    MAGLEV("maglev");
+
+    private final String wire;
+
+    LoadBalancing(String wire) {
+      this.wire = wire;
+    }
+
+    public String wire() {
+      return wire;
+    }
+  }
 
   /**
    * A credential Envoy adds to every upstream request: header {@code header} with value {@code prefix + secret}.

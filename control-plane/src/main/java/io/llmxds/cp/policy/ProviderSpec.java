@@ -2,6 +2,7 @@ package io.llmxds.cp.policy;
 
 import io.llmxds.cp.policy.Durations.Rule;
 import io.llmxds.cp.policy.Provider.Credentials;
+import io.llmxds.cp.policy.Provider.LoadBalancing;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -10,7 +11,7 @@ import java.util.Optional;
 /** Reads a Provider's spec, including the secret its credentials name. */
 final class ProviderSpec {
 
-  static final FieldSet FIELDS = FieldSet.of("baseUrl", "connectTimeout", "sni", "credentials");
+  static final FieldSet FIELDS = FieldSet.of("baseUrl", "connectTimeout", "sni", "loadBalancing", "credentials");
   /** Anything but these three under credentials is most likely a secret pasted inline: say so. */
   private static final FieldSet CREDENTIALS = FieldSet.of("header", "prefix", "secretFile")
       .unknownFieldsMean(name -> "unknown field \"" + name + "\": inline secrets are not allowed; use secretFile");
@@ -29,6 +30,8 @@ final class ProviderSpec {
     Optional<BaseUrl> url = spec.required("baseUrl", BASE_URL);
     Duration connectTimeout = spec.optional("connectTimeout", Values.duration(Rule.POSITIVE), Duration.ofSeconds(5));
     Optional<String> sni = spec.optional("sni", Values.HOST);
+    LoadBalancing loadBalancing = spec.optional("loadBalancing",
+        Values.oneOf(LoadBalancing.values(), LoadBalancing::wire), LoadBalancing.ROUND_ROBIN);
     if (sni.isPresent() && url.isPresent() && !url.get().tls()) {
       spec.error("sni", "sni is only valid with an https baseUrl");
     }
@@ -38,7 +41,8 @@ final class ProviderSpec {
       BaseUrl base = url.get();
       String serverName = base.tls() ? sni.orElse(base.host()) : "";
       return new Provider(
-          name, base.host(), base.port(), base.tls(), serverName, base.pathPrefix(), connectTimeout, credentials);
+          name, base.host(), base.port(), base.tls(), serverName, base.pathPrefix(), connectTimeout, loadBalancing,
+          credentials);
     });
   }
 

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /** CDS: one cluster per provider, and one aggregate fallback cluster per (model route with fallbacks, backend). */
 final class ClusterTranslator {
@@ -20,6 +21,13 @@ final class ClusterTranslator {
   static List<Cluster> translate(PolicyBundle bundle) {
     List<Cluster> clusters = new ArrayList<>();
     bundle.providers().forEach(p -> clusters.add(providerCluster(bundle, p)));
+    clusters.addAll(perFallbackChain(bundle, (route, backend) -> fallbackCluster(bundle, route, backend)));
+    return clusters;
+  }
+
+  /** One cluster per (model route with fallbacks, backend provider): the head of each fallback chain. */
+  static List<Cluster> perFallbackChain(PolicyBundle bundle, BiFunction<ModelRoute, String, Cluster> cluster) {
+    List<Cluster> clusters = new ArrayList<>();
     for (ModelRoute route : bundle.modelRoutes()) {
       if (route.fallbacks().isEmpty()) {
         continue;
@@ -27,7 +35,7 @@ final class ClusterTranslator {
       route.backends().stream()
           .map(ModelRoute.Backend::provider)
           .distinct()
-          .forEach(p -> clusters.add(fallbackCluster(bundle, route, p)));
+          .forEach(p -> clusters.add(cluster.apply(route, p)));
     }
     return clusters;
   }
@@ -57,12 +65,41 @@ final class ClusterTranslator {
     boolean rewritesModel = bundle.modelRoutes().stream()
         .flatMap(r -> r.backends().stream())
         .anyMatch(b -> b.provider().equals(provider.name()) && b.model().isPresent());
+    return providerClusterBase(provider)
+        .putAllTypedExtensionProtocolOptions(
+            UpstreamProtocolOptions.forProvider(bundle.gateway(), provider, rewritesModel))
+        .build();
+  }
+
+  /** What a provider's cluster is in every flavor: its upstream, load-balancing policy and TLS. */
+  static Cluster.Builder providerClusterBase(Provider provider) {
     Cluster.Builder cluster = upstreamCluster(
         Names.providerCluster(provider.name()), provider.host(), provider.port(), provider.connectTimeout())
-        .putAllTypedExtensionProtocolOptions(
-            UpstreamProtocolOptions.forProvider(bundle.gateway(), provider, rewritesModel));
+        .setLbPolicy(lbPolicy(provider.loadBalancing()));
     UpstreamTls.transportSocket(provider).ifPresent(cluster::setTransportSocket);
-    return cluster.build();
+    return cluster;
+  }
+
+  static Cluster.LbPolicy lbPolicy(Provider.LoadBalancing loadBalancing) {
+    return switch (loadBalancing) {
+      case ROUND_ROBIN -> Cluster.LbPolicy.ROUND_ROBIN;
+      case LEAST_REQUEST -> Cluster.LbPolicy.LEAST_REQUEST;
+      case RING_HASH -> Cluster.LbPolicy.RING_HASH;
+      case RANDOM -> Cluster.LbPolicy.RANDOM;
+      case MAGLEV -> Cluster.LbPolicy.MAGLEV;
+    };
+  }
+
+  /** The aggregate cluster of {@code route} in front of {@code backend}: the backend, then the route's fallbacks. */
+  static Cluster.Builder aggregateCluster(ModelRoute route, String backend) {
+    Set<String> children = new LinkedHashSet<>();
+    children.add(Names.providerCluster(backend));
+    route.fallbacks().forEach(f -> children.add(Names.providerCluster(f)));
+    return Cluster.newBuilder()
+        .setName(Names.fallbackCluster(route.name(), backend))
+        .setClusterType(Cluster.CustomClusterType.newBuilder()
+            .setName(Names.AGGREGATE_CLUSTER)
+            .setTypedConfig(Any.pack(ClusterConfig.newBuilder().addAllClusters(children).build())));
   }
 
   /**
@@ -73,15 +110,7 @@ final class ClusterTranslator {
    * when the backend renames the model, the model rewriter; the fallbacks receive the renamed model too.
    */
   private static Cluster fallbackCluster(PolicyBundle bundle, ModelRoute route, String backend) {
-    Set<String> children = new LinkedHashSet<>();
-    children.add(Names.providerCluster(backend));
-    route.fallbacks().forEach(f -> children.add(Names.providerCluster(f)));
-    Cluster.Builder cluster = Cluster.newBuilder()
-        .setName(Names.fallbackCluster(route.name(), backend))
-        .setClusterType(Cluster.CustomClusterType.newBuilder()
-            .setName(Names.AGGREGATE_CLUSTER)
-            .setTypedConfig(Any.pack(ClusterConfig.newBuilder().addAllClusters(children).build())))
-        .setLbPolicy(Cluster.LbPolicy.CLUSTER_PROVIDED);
+    Cluster.Builder cluster = aggregateCluster(route, backend).setLbPolicy(Cluster.LbPolicy.CLUSTER_PROVIDED);
     boolean rewritesModel = route.backends().stream()
         .anyMatch(b -> b.provider().equals(backend) && b.model().isPresent());
     bundle.provider(backend).ifPresent(p -> cluster.putAllTypedExtensionProtocolOptions(

@@ -7,6 +7,7 @@ import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.llmxds.cp.policy.PolicyBundle;
+import io.llmxds.cp.policy.Provider;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -24,7 +25,12 @@ final class EndpointTranslator {
   private EndpointTranslator() {}
 
   static List<ClusterLoadAssignment> translate(PolicyBundle bundle) {
-    return bundle.providers().stream()
+    return providerAssignments(bundle.providers());
+  }
+
+  /** The EDS resources of those {@code providers} whose hosts are IP literals. */
+  static List<ClusterLoadAssignment> providerAssignments(List<Provider> providers) {
+    return providers.stream()
         .map(p -> edsAssignment(Names.providerCluster(p.name()), p.host(), p.port()))
         .flatMap(Optional::stream)
         .toList();

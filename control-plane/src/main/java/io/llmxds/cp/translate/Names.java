@@ -17,6 +17,10 @@ public final class Names {
   /** Set per backend when the backend serves the model under another name. */
   public static final String UPSTREAM_MODEL_HEADER = "x-llm-upstream-model";
 
+  /** The one locality of every proxyless ClusterLoadAssignment (gRPC clients want a locality with a weight). */
+  public static final String PROXYLESS_REGION = "llm-xds";
+  public static final String PROXYLESS_ZONE = "default";
+
   public static final String HTTP_CONNECTION_MANAGER = "envoy.filters.network.http_connection_manager";
   public static final String EXT_PROC_FILTER = "envoy.filters.http.ext_proc";
   public static final String LOCAL_RATELIMIT_FILTER = "envoy.filters.http.local_ratelimit";
@@ -43,6 +47,11 @@ public final class Names {
 
   public static String credentialSecret(String provider) {
     return "provider/" + provider + "/credential";
+  }
+
+  /** The RouteConfiguration of a proxyless client's listener for {@code modelRoute} (the listener has its name). */
+  public static String proxylessRouteConfig(String modelRoute) {
+    return "proxyless/" + modelRoute;
   }
 
   public static String route(String modelRoute, String model) {

@@ -21,17 +21,13 @@ final class RetryPolicies {
     if (retry.attempts() <= 0) {
       return Optional.empty();
     }
-    RetryPolicy.Builder policy = RetryPolicy.newBuilder()
+    RetryPolicy.Builder policy = attemptsAndTimeout(retry)
         .setRetryOn(String.join(",", retry.retryOn()))
-        .setNumRetries(UInt32Value.of(retry.attempts()))
         .addAllRetriableStatusCodes(retry.statusCodes())
         .addRetryHostPredicate(RetryPolicy.RetryHostPredicate.newBuilder()
             .setName(Names.PREVIOUS_HOSTS_PREDICATE)
             .setTypedConfig(Any.pack(PreviousHostsPredicate.getDefaultInstance())))
         .setHostSelectionRetryMaxAttempts(HOST_SELECTION_ATTEMPTS);
-    if (!retry.perTryTimeout().isZero()) {
-      policy.setPerTryTimeout(ProtoValues.duration(retry.perTryTimeout()));
-    }
     if (!route.fallbacks().isEmpty()) {
       // In the aggregate fallback cluster each provider is one priority level: skip the levels already tried.
       policy.setRetryPriority(RetryPolicy.RetryPriority.newBuilder()
@@ -39,5 +35,14 @@ final class RetryPolicies {
           .setTypedConfig(Any.pack(PreviousPrioritiesConfig.newBuilder().setUpdateFrequency(1).build())));
     }
     return Optional.of(policy.build());
+  }
+
+  /** What every flavor's retry policy has: how many retries, and the limit of one try when there is one. */
+  static RetryPolicy.Builder attemptsAndTimeout(ModelRoute.Retry retry) {
+    RetryPolicy.Builder policy = RetryPolicy.newBuilder().setNumRetries(UInt32Value.of(retry.attempts()));
+    if (!retry.perTryTimeout().isZero()) {
+      policy.setPerTryTimeout(ProtoValues.duration(retry.perTryTimeout()));
+    }
+    return policy;
   }
 }

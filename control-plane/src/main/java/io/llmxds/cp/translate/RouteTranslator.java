@@ -85,16 +85,21 @@ final class RouteTranslator {
   private static WeightedCluster weightedClusters(ModelRoute route) {
     WeightedCluster.Builder clusters = WeightedCluster.newBuilder();
     for (ModelRoute.Backend backend : route.backends()) {
-      WeightedCluster.ClusterWeight.Builder weight = WeightedCluster.ClusterWeight.newBuilder()
-          .setName(route.fallbacks().isEmpty()
-              ? Names.providerCluster(backend.provider())
-              : Names.fallbackCluster(route.name(), backend.provider()))
-          .setWeight(UInt32Value.of(backend.weight()));
+      WeightedCluster.ClusterWeight.Builder weight = clusterWeight(route, backend);
       backend.model().ifPresent(m -> weight.addRequestHeadersToAdd(
           ProtoValues.overwriteHeader(Names.UPSTREAM_MODEL_HEADER, m)));
       clusters.addClusters(weight);
     }
     return clusters.build();
+  }
+
+  /** A backend's share of a route: its provider cluster, or the aggregate in front of it when there are fallbacks. */
+  static WeightedCluster.ClusterWeight.Builder clusterWeight(ModelRoute route, ModelRoute.Backend backend) {
+    return WeightedCluster.ClusterWeight.newBuilder()
+        .setName(route.fallbacks().isEmpty()
+            ? Names.providerCluster(backend.provider())
+            : Names.fallbackCluster(route.name(), backend.provider()))
+        .setWeight(UInt32Value.of(backend.weight()));
   }
 
   /** The loader ensures that all providers of a route share one path prefix; the first backend's stands for all. */

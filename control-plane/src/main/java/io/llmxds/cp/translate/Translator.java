@@ -10,7 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.function.Function;
 
-/** Policy to Envoy: a pure, deterministic function; equal bundles give equal resources, each list sorted by name. */
+/** Policy to Envoy, edge flavor ({@link ProxylessTranslator} is the other): a pure, deterministic function; equal bundles give equal resources, each list sorted by name. */
 public final class Translator {
 
   private Translator() {}
@@ -32,7 +32,7 @@ public final class Translator {
         sorted(SecretTranslator.translate(bundle), Secret::getName));
   }
 
-  private static <T extends Message> List<T> sorted(List<T> resources, Function<T, String> name) {
+  static <T extends Message> List<T> sorted(List<T> resources, Function<T, String> name) {
     return resources.stream().sorted(Comparator.comparing(name)).toList();
   }
 }

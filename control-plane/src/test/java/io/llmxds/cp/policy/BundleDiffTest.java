@@ -142,6 +142,13 @@ class BundleDiffTest {
   }
 
   @Test
+  void loadBalancingChangeIsListed() {
+    assertThat(diff(dir -> edit(dir.resolve("providers.yaml"), "http://127.0.0.1:18081/v1",
+        "http://127.0.0.1:18081/v1\n  loadBalancing: maglev")))
+        .containsExactly("Provider/mock-a loadBalancing round_robin→maglev");
+  }
+
+  @Test
   void documentsAddedAndRemovedInKindThenNameOrder() {
     PolicyBundle after = edited(dir -> {
       edit(dir.resolve("routes.yaml"), "name: gpt-4o\n", "name: gpt4o\n");

@@ -30,11 +30,13 @@ public final class Bundles {
   }
 
   public static Provider plain(String name, String host, int port) {
-    return new Provider(name, host, port, false, "", "", Duration.ofSeconds(2), Optional.empty());
+    return new Provider(name, host, port, false, "", "", Duration.ofSeconds(2),
+        Provider.LoadBalancing.ROUND_ROBIN, Optional.empty());
   }
 
   public static Provider openai() {
     return new Provider("openai", "api.openai.com", 443, true, "api.openai.com", "/v1", Duration.ofSeconds(5),
+        Provider.LoadBalancing.ROUND_ROBIN,
         Optional.of(new Provider.Credentials("Authorization", "Bearer ", "secrets/openai-api-key",
             new SecretValue(SECRET))));
   }

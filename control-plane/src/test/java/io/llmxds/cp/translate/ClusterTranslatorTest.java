@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class ClusterTranslatorTest {
 
@@ -32,6 +34,18 @@ class ClusterTranslatorTest {
   private static HttpProtocolOptions options(Cluster cluster) {
     return Unpack.any(cluster.getTypedExtensionProtocolOptionsOrThrow(Names.UPSTREAM_HTTP_PROTOCOL_OPTIONS),
         HttpProtocolOptions.class);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Provider.LoadBalancing.class)
+  void aProviderClusterHasItsLoadBalancingPolicy(Provider.LoadBalancing loadBalancing) {
+    Provider provider = new Provider("p", "10.0.0.1", 8000, false, "", "", Duration.ofSeconds(1), loadBalancing,
+        Optional.empty());
+    PolicyBundle bundle = new PolicyBundle(Bundles.gateway(Optional.empty()), List.of(provider), List.of(),
+        List.of(), List.of());
+    Cluster cluster = Translator.translate(bundle).clusters().stream()
+        .filter(c -> c.getName().equals("provider/p")).findFirst().orElseThrow();
+    assertThat(cluster.getLbPolicy().name()).isEqualTo(loadBalancing.name());
   }
 
   @Test
@@ -117,7 +131,7 @@ class ClusterTranslatorTest {
   void aFallbackClusterCarriesTheCredentialChainOfItsBackend() {
     Provider primary = Bundles.openai();
     Provider backup = new Provider("backup", "backup.example.com", 443, true, "backup.example.com", "/v1",
-        Duration.ofSeconds(5), primary.credentials());
+        Duration.ofSeconds(5), Provider.LoadBalancing.ROUND_ROBIN, primary.credentials());
     ModelRoute route = new ModelRoute("r", List.of("m"), List.of(new ModelRoute.Backend("openai", Optional.empty(), 1)),
         List.of("backup"), Bundles.retry(1), Duration.ofSeconds(60), Optional.empty());
     PolicyBundle bundle = new PolicyBundle(Bundles.gateway(Optional.empty()), List.of(backup, primary),

@@ -32,33 +32,56 @@ class GoldenFilesTest {
   private static final Path EXAMPLES = Path.of("../examples/policies");
   private static final boolean UPDATE = "true".equals(System.getProperty("golden.update"));
 
+  /** Every case in every flavor: the edge's files are {@code <case>.<kind>.yaml}, others {@code <case>.<flavor>.…}. */
   static Stream<Arguments> cases() throws IOException {
+    List<Path> dirs = new ArrayList<>();
+    dirs.add(EXAMPLES);
+    try (Stream<Path> in = Files.list(GOLDEN.resolve("in"))) {
+      in.filter(Files::isDirectory).sorted().forEach(dirs::add);
+    }
     List<Arguments> cases = new ArrayList<>();
-    cases.add(Arguments.of("examples", EXAMPLES));
-    try (Stream<Path> dirs = Files.list(GOLDEN.resolve("in"))) {
-      dirs.filter(Files::isDirectory).sorted()
-          .forEach(d -> cases.add(Arguments.of(d.getFileName().toString(), d)));
+    for (Flavor flavor : Flavor.values()) {
+      for (Path dir : dirs) {
+        String name = dir.equals(EXAMPLES) ? "examples" : dir.getFileName().toString();
+        cases.add(Arguments.of(flavor == Flavor.EDGE ? name : name + "." + flavor.wire(), flavor, dir));
+      }
     }
     return cases.stream();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
-  void translatesAsRecorded(String name, Path dir) throws IOException {
+  void translatesAsRecorded(String name, Flavor flavor, Path dir) throws IOException {
     PolicyBundle bundle = load(dir);
-    EnvoyResources resources = Translator.translate(bundle);
+    EnvoyResources resources = flavor.translate(bundle);
+    assertVerified(resources);
+    Map<String, String> rendered = rendered(resources);
+    if (flavor == Flavor.EDGE) {
+      rendered.put("secrets", ResourceYaml.render(resources.secrets()));
+    } else {
+      assertThat(resources.secrets()).as("a proxyless client gets no credentials").isEmpty();
+    }
+    compare(bundle, name + ".", rendered);
+  }
+
+  private static void assertVerified(EnvoyResources resources) {
     assertThat(ReferenceCheck.check(resources)).as("reference check").isEmpty();
     assertThat(EnvoyRules.check(resources)).as("Envoy's validate rules").isEmpty();
+  }
 
+  private static Map<String, String> rendered(EnvoyResources resources) {
     Map<String, String> rendered = new LinkedHashMap<>();
     rendered.put("listeners", ResourceYaml.render(resources.listeners()));
     rendered.put("routes", ResourceYaml.render(resources.routes()));
     rendered.put("clusters", ResourceYaml.render(resources.clusters()));
     rendered.put("endpoints", ResourceYaml.render(resources.endpoints()));
-    rendered.put("secrets", ResourceYaml.render(resources.secrets()));
+    return rendered;
+  }
+
+  private static void compare(PolicyBundle bundle, String prefix, Map<String, String> rendered) throws IOException {
     for (Map.Entry<String, String> output : rendered.entrySet()) {
       assertNoSecretIn(bundle, output.getValue());
-      Path golden = GOLDEN.resolve("out").resolve(name + "." + output.getKey() + ".yaml");
+      Path golden = GOLDEN.resolve("out").resolve(prefix + output.getKey() + ".yaml");
       if (UPDATE) {
         Files.writeString(golden, output.getValue(), StandardCharsets.UTF_8);
       } else {

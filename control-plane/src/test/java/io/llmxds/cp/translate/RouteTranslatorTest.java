@@ -99,7 +99,7 @@ class RouteTranslatorTest {
         List.of(new ModelRoute.Backend("az", Optional.empty(), 1)), List.of(), Bundles.retry(0),
         Duration.ofSeconds(60), Optional.empty());
     Provider azure = new Provider("az", "llm.example.com", 443, true, "llm.example.com", "/openai",
-        Duration.ofSeconds(1), Optional.empty());
+        Duration.ofSeconds(1), Provider.LoadBalancing.ROUND_ROBIN, Optional.empty());
     assertThat(Unpack.route(routes(bundle(List.of(azure), route)), "azure/m").getRoute().getPrefixRewrite())
         .isEqualTo("/openai/");
 
