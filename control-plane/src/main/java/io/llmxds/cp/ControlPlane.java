@@ -65,7 +65,7 @@ public final class ControlPlane implements AutoCloseable {
     XdsServer xds = XdsServer.start(s.xdsAddress(), s.xdsPort());
     XdsMetrics metrics = new XdsMetrics(telemetry.meters());
     NodeStatusBoard board =
-        new NodeStatusBoard(() -> xds.current().map(PublishedSnapshot::typeVersions).orElse(Map.of()));
+        new NodeStatusBoard(flavor -> xds.current(flavor).map(PublishedSnapshot::typeVersions).orElse(Map.of()));
     xds.addListener(new PushCorrelator(versions,
         List.of(new PushSpans(telemetry.tracer()), new PushLog(), metrics, board)));
     PolicyDirectoryWatcher watcher = null;

@@ -162,9 +162,10 @@ public final class AdminServer implements AutoCloseable {
   private Map<String, Object> status() {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("policyDirectory", reloader.reloader().directory().toString());
-    xds.current().ifPresentOrElse(s -> {
-      body.put("configVersion", s.configVersion());
-      body.put("typeVersions", s.typeVersions());
+    xds.currentConfig().ifPresentOrElse(c -> {
+      body.put("configVersion", c.configVersion());
+      body.put("typeVersions", c.edge().typeVersions());
+      body.put("proxylessTypeVersions", c.proxyless().typeVersions());
     }, () -> body.put("configVersion", ""));
     reloader.reloader().lastOutcome().ifPresent(o -> body.put("lastReload", outcomeJson(o)));
     body.put("nodes", nodes.nodes());

@@ -21,6 +21,7 @@ final class ConfigDump {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("node", config.node().id());
     body.put("cluster", config.node().cluster());
+    body.put("flavor", config.node().flavor().wire());
     body.put("types", config.pushes().values().stream().map(ConfigDump::type).toList());
     return body;
   }

@@ -3,12 +3,16 @@ package io.llmxds.cp.cli;
 import com.google.protobuf.Message;
 import io.llmxds.cp.reload.PolicyCompiler;
 import io.llmxds.cp.translate.EnvoyResources;
+import io.llmxds.cp.translate.Flavor;
 import io.llmxds.cp.translate.ResourceYaml;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,6 +29,19 @@ final class RenderCommand implements Callable<Integer> {
   @Parameters(paramLabel = "DIR", description = "Policy directory.")
   Path dir;
 
+  @Option(names = "--flavor", defaultValue = "edge", converter = FlavorConverter.class,
+      description = "For which clients: edge (Envoy) or proxyless (gRPC xDS clients) (default: ${DEFAULT-VALUE}).")
+  Flavor flavor;
+
+  /** Flavors by their wire names, as the policy docs spell them. */
+  static final class FlavorConverter implements ITypeConverter<Flavor> {
+    @Override
+    public Flavor convert(String value) {
+      return Arrays.stream(Flavor.values()).filter(f -> f.wire().equals(value)).findFirst()
+          .orElseThrow(() -> new TypeConversionException("expected edge or proxyless, got " + value));
+    }
+  }
+
   @Option(names = "--type", defaultValue = "all",
       description = "Which resources: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   Type type;
@@ -40,8 +57,8 @@ final class RenderCommand implements Callable<Integer> {
       return 1;
     }
     PolicyCompiler.Compiled ok = (PolicyCompiler.Compiled) result;
-    out.println("# config version " + ok.configVersion());
-    EnvoyResources r = ok.resources();
+    out.println("# config version " + ok.configVersion() + ", " + flavor.wire() + " flavor");
+    EnvoyResources r = ok.resources(flavor);
     section(out, Type.listeners, r.listeners());
     section(out, Type.routes, r.routes());
     section(out, Type.clusters, r.clusters());

@@ -1,11 +1,15 @@
 package io.llmxds.cp.observe;
 
+import io.llmxds.cp.translate.Flavor;
 import io.opentelemetry.api.trace.SpanContext;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Collections;
 import java.util.Deque;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The config versions published recently and the reload that made each: how a push (which carries only a per-type
@@ -15,16 +19,34 @@ import java.util.Optional;
 public final class ConfigVersions {
   static final int CAPACITY = 64;
 
-  /** One published config version. */
-  public record Registered(
-      String configVersion, Map<String, String> typeVersions, SpanContext reloadSpan, Instant reloadStartedAt) {
+  /**
+   * One published config version.
+   *
+   * @param typeVersions per flavor, type URL to the version that flavor's nodes are pushed
+   */
+  public record Registered(String configVersion, Map<Flavor, Map<String, String>> typeVersions,
+      SpanContext reloadSpan, Instant reloadStartedAt) {
     public Registered {
-      typeVersions = Map.copyOf(typeVersions);
+      Map<Flavor, Map<String, String>> copy = new EnumMap<>(Flavor.class);
+      typeVersions.forEach((flavor, versions) -> copy.put(flavor, Map.copyOf(versions)));
+      typeVersions = Collections.unmodifiableMap(copy);
     }
 
-    /** True when a node that has ACKed {@code ackedTypeVersions} (type URL to version) runs this config version. */
-    public boolean appliedBy(Map<String, String> ackedTypeVersions) {
-      return typeVersions.entrySet().stream().allMatch(t -> t.getValue().equals(ackedTypeVersions.get(t.getKey())));
+    /**
+     * True when a node of {@code flavor} runs this config version: it has ACKed ({@code ackedTypeVersions}, type
+     * URL to version) this version of every type it subscribes to ({@code subscribedTypes}; a proxyless client never
+     * asks for secrets, an Envoy without credentials in its config neither). A node that subscribes to nothing runs
+     * nothing.
+     */
+    public boolean appliedBy(Flavor flavor, Set<String> subscribedTypes, Map<String, String> ackedTypeVersions) {
+      Map<String, String> versions = typeVersions.getOrDefault(flavor, Map.of());
+      return !subscribedTypes.isEmpty() && subscribedTypes.stream()
+          .allMatch(t -> versions.containsKey(t) && versions.get(t).equals(ackedTypeVersions.get(t)));
+    }
+
+    /** True if {@code typeVersion} is this config's version of {@code typeUrl} in some flavor. */
+    boolean has(String typeUrl, String typeVersion) {
+      return typeVersions.values().stream().anyMatch(v -> typeVersion.equals(v.get(typeUrl)));
     }
   }
 
@@ -44,11 +66,12 @@ public final class ConfigVersions {
   }
 
   /**
-   * The newest config version whose {@code typeUrl} resources have version {@code typeVersion}: a type that did not
-   * change keeps its version across config versions, and a node receiving it now receives the newest config.
+   * The newest config version whose {@code typeUrl} resources have version {@code typeVersion} in either flavor: a
+   * type that did not change keeps its version across config versions, and a node receiving it now receives the
+   * newest config. (The versions are content hashes, so a version both flavors share means the same resources.)
    */
   public synchronized Optional<Registered> byTypeVersion(String typeUrl, String typeVersion) {
-    return newestFirst.stream().filter(r -> typeVersion.equals(r.typeVersions().get(typeUrl))).findFirst();
+    return newestFirst.stream().filter(r -> r.has(typeUrl, typeVersion)).findFirst();
   }
 
   public synchronized Optional<Registered> newest() {

@@ -1,15 +1,18 @@
 package io.llmxds.cp.observe;
 
+import io.llmxds.cp.translate.Flavor;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * When each node has applied each config version: the first ACK after which the node runs every type at that
- * version's type versions. Measured from the reload's start, so it covers validation, translation, the push and the
+ * When each node has applied each config version: the first ACK after which the node runs every type it subscribes
+ * to at that version's type versions of the node's flavor. Measured from the reload's start, so it covers validation, translation, the push and the
  * node's own apply. Only nodes connected before the reload started count: a node that connects later is starting
  * up, not converging on a change. Not thread-safe: its owner guards it.
  */
@@ -22,6 +25,8 @@ final class Convergence {
 
   private static final class NodeAcks {
     final Instant connectedAt;
+    final Flavor flavor;
+    final Set<String> subscribedTypes = new HashSet<>();
     final Map<String, String> ackedTypeVersions = new HashMap<>();
     /** Keyed by the registration, not the version string: a rollback to identical content is a new convergence. */
     final Map<ConfigVersions.Registered, Boolean> converged = new LinkedHashMap<>() {
@@ -31,14 +36,24 @@ final class Convergence {
       }
     };
 
-    NodeAcks(Instant connectedAt) {
+    NodeAcks(Instant connectedAt, Flavor flavor) {
       this.connectedAt = connectedAt;
+      this.flavor = flavor;
     }
   }
 
   void identified(long streamId, XdsNode node, Instant now) {
     streams.identified(streamId, node.id());
-    nodes.computeIfAbsent(node.id(), id -> new NodeAcks(now));
+    nodes.computeIfAbsent(node.id(), id -> new NodeAcks(now, node.flavor()));
+  }
+
+  void subscription(XdsNode node, String typeUrl, boolean subscribed) {
+    NodeAcks acks = nodes.get(node.id());
+    if (acks != null && subscribed) {
+      acks.subscribedTypes.add(typeUrl);
+    } else if (acks != null) {
+      acks.subscribedTypes.remove(typeUrl);
+    }
   }
 
   void closed(long streamId) {
@@ -54,7 +69,7 @@ final class Convergence {
     node.ackedTypeVersions.put(push.typeUrl(), push.typeVersion());
     return push.config()
         .filter(config -> !node.connectedAt.isAfter(config.reloadStartedAt()))
-        .filter(config -> config.appliedBy(node.ackedTypeVersions))
+        .filter(config -> config.appliedBy(node.flavor, node.subscribedTypes, node.ackedTypeVersions))
         .filter(config -> node.converged.put(config, Boolean.TRUE) == null)
         .map(config -> Duration.between(config.reloadStartedAt(), now));
   }

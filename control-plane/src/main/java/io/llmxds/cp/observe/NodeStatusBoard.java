@@ -1,17 +1,20 @@
 package io.llmxds.cp.observe;
 
+import io.llmxds.cp.translate.Flavor;
 import io.opentelemetry.api.trace.SpanContext;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * What every connected node runs, type by type, compared with what the server serves now (like
@@ -47,22 +50,24 @@ public final class NodeStatusBoard implements PushObserver {
   /**
    * One connected node.
    *
-   * @param configVersion the config version whose every type the node has ACKed ("" while none)
+   * @param flavor which config the node is served: {@code edge} or {@code proxyless}
+   * @param configVersion the config version whose every type the node subscribes to it has ACKed ("" while none)
    * @param types type URL to status, in xDS order, every served type included
    */
   public record NodeStatus(
-      String node, String cluster, String configVersion, String lastPush, Map<String, TypeStatus> types) {}
+      String node, String cluster, String flavor, String configVersion, String lastPush, Map<String, TypeStatus> types) {}
 
   /** The pushes last sent to one node, type URL to push, in xDS order. */
   public record PushedConfig(XdsNode node, Map<String, Push> pushes) {}
 
-  private final Supplier<Map<String, String>> servedTypeVersions;
+  private final Function<Flavor, Map<String, String>> servedTypeVersions;
   private final NodeStreams streams = new NodeStreams();
   private final Map<String, NodeState> nodes = new HashMap<>();
 
   private static final class NodeState {
     final XdsNode node;
     final Map<String, TypeState> types = new HashMap<>();
+    final Set<String> subscribedTypes = new HashSet<>();
 
     NodeState(XdsNode node) {
       this.node = node;
@@ -76,8 +81,11 @@ public final class NodeStatusBoard implements PushObserver {
     Push lastAcked;
   }
 
-  /** @param servedTypeVersions type URL to the version served now ({@code XdsServer.current()}), empty if none */
-  public NodeStatusBoard(Supplier<Map<String, String>> servedTypeVersions) {
+  /**
+   * @param servedTypeVersions per flavor, type URL to the version served now ({@code XdsServer.current(flavor)}),
+   *     empty if none
+   */
+  public NodeStatusBoard(Function<Flavor, Map<String, String>> servedTypeVersions) {
     this.servedTypeVersions = servedTypeVersions;
   }
 
@@ -90,6 +98,16 @@ public final class NodeStatusBoard implements PushObserver {
   @Override
   public synchronized void onStreamClosed(long streamId, XdsNode node) {
     streams.closed(streamId).ifPresent(nodes::remove);
+  }
+
+  @Override
+  public synchronized void onSubscription(long streamId, XdsNode node, String typeUrl, boolean subscribed) {
+    NodeState state = nodes.get(node.id());
+    if (state != null && subscribed) {
+      state.subscribedTypes.add(typeUrl);
+    } else if (state != null) {
+      state.subscribedTypes.remove(typeUrl);
+    }
   }
 
   @Override
@@ -120,25 +138,34 @@ public final class NodeStatusBoard implements PushObserver {
 
   /** Every connected node, by node id. */
   public List<NodeStatus> nodes() {
-    Map<String, String> served = servedTypeVersions.get();
+    Map<Flavor, Map<String, String>> served = served();
     synchronized (this) {
       return nodes.values().stream()
           .sorted(Comparator.comparing(n -> n.node.id()))
-          .map(n -> status(n, served))
+          .map(n -> status(n, served.get(n.node.flavor())))
           .toList();
     }
   }
 
+  /** Read before taking this board's lock: the supplier asks the xDS server. */
+  private Map<Flavor, Map<String, String>> served() {
+    Map<Flavor, Map<String, String>> served = new EnumMap<>(Flavor.class);
+    for (Flavor flavor : Flavor.values()) {
+      served.put(flavor, servedTypeVersions.apply(flavor));
+    }
+    return served;
+  }
+
   /** What was last pushed to {@code nodeId}, if it is connected. */
   public Optional<PushedConfig> lastPushed(String nodeId) {
-    Map<String, String> served = servedTypeVersions.get();
+    Map<Flavor, Map<String, String>> served = served();
     synchronized (this) {
       NodeState node = nodes.get(nodeId);
       if (node == null) {
         return Optional.empty();
       }
       Map<String, Push> pushes = new LinkedHashMap<>();
-      for (String typeUrl : typeOrder(served, node)) {
+      for (String typeUrl : typeOrder(served.get(node.node.flavor()), node)) {
         TypeState type = node.types.get(typeUrl);
         if (type != null) {
           pushes.put(typeUrl, type.lastPush);
@@ -167,11 +194,11 @@ public final class NodeStatusBoard implements PushObserver {
       }
     }
     String configVersion = ackedConfigs.stream()
-        .filter(c -> c.appliedBy(acked))
+        .filter(c -> c.appliedBy(node.node.flavor(), node.subscribedTypes, acked))
         .max(Comparator.comparing(ConfigVersions.Registered::reloadStartedAt))
         .map(ConfigVersions.Registered::configVersion)
         .orElse("");
-    return new NodeStatus(node.node.id(), node.node.cluster(), configVersion,
+    return new NodeStatus(node.node.id(), node.node.cluster(), node.node.flavor().wire(), configVersion,
         lastPush == null ? null : lastPush.toString(), types);
   }
 

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -28,15 +29,26 @@ public final class PushCorrelator implements XdsEventListener {
   /** How many resource names a push keeps for spans and status: enough to recognise it, bounded for 2,000 routes. */
   static final int MAX_NAMES = 10;
 
+  /** Types whose request without names subscribes to every resource; for the others it unsubscribes. */
+  private static final Set<String> WILDCARD_TYPES =
+      Set.of(Resources.V3.CLUSTER_TYPE_URL, Resources.V3.LISTENER_TYPE_URL);
+
   private final ConfigVersions versions;
   private final List<PushObserver> observers;
   private final Map<Long, StreamPushes> streams = new ConcurrentHashMap<>();
 
   /** The pushes of one stream still waiting for an answer. */
   private static final class StreamPushes {
+    /** The type of a per-type stream (its requests may omit it); empty on ADS streams. */
+    final String defaultTypeUrl;
     XdsNode node = XdsNode.UNKNOWN;
+    final Map<String, Boolean> subscribed = new HashMap<>();
     final Map<String, Push> byNonce = new HashMap<>();
     final Map<String, Push> latestByType = new HashMap<>();
+
+    StreamPushes(String defaultTypeUrl) {
+      this.defaultTypeUrl = defaultTypeUrl;
+    }
   }
 
   public PushCorrelator(ConfigVersions versions, List<PushObserver> observers) {
@@ -46,7 +58,7 @@ public final class PushCorrelator implements XdsEventListener {
 
   @Override
   public void onStreamOpen(long streamId, String typeUrl) {
-    streams.put(streamId, new StreamPushes());
+    streams.put(streamId, new StreamPushes(typeUrl == null ? "" : typeUrl));
     notifyAll(o -> o.onStreamOpened(streamId));
   }
 
@@ -58,11 +70,18 @@ public final class PushCorrelator implements XdsEventListener {
     }
     Push answered;
     boolean identified;
+    String typeUrl = request.getTypeUrl().isEmpty() ? stream.defaultTypeUrl : request.getTypeUrl();
+    boolean subscribes = request.getResourceNamesCount() > 0 || WILDCARD_TYPES.contains(typeUrl);
+    boolean subscriptionChanged;
+    XdsNode who;
     synchronized (stream) {
       identified = stream.node == XdsNode.UNKNOWN && node != null && !node.getId().isEmpty();
       if (identified) {
         stream.node = XdsNode.of(node);
       }
+      who = stream.node;
+      subscriptionChanged = !typeUrl.isEmpty()
+          && !Boolean.valueOf(subscribes).equals(stream.subscribed.put(typeUrl, subscribes));
       answered = stream.byNonce.remove(request.getResponseNonce());
       if (answered != null) {
         stream.latestByType.remove(answered.typeUrl(), answered);
@@ -71,6 +90,9 @@ public final class PushCorrelator implements XdsEventListener {
     if (identified) {
       XdsNode id = XdsNode.of(node);
       notifyAll(o -> o.onNodeIdentified(streamId, id));
+    }
+    if (subscriptionChanged && who != XdsNode.UNKNOWN) {
+      notifyAll(o -> o.onSubscription(streamId, who, typeUrl, subscribes));
     }
     if (answered != null) {
       Duration latency = Duration.ofNanos(System.nanoTime() - answered.sentNanos());

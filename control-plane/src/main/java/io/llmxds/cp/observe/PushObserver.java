@@ -12,6 +12,12 @@ public interface PushObserver {
   /** The stream's first request named its node. */
   default void onNodeIdentified(long streamId, XdsNode node) {}
 
+  /**
+   * The node now subscribes to {@code typeUrl} on this stream ({@code subscribed}), or has unsubscribed from it: a
+   * request for EDS, RDS or SDS with no resource names. (An empty CDS or LDS request is a wildcard subscription.)
+   */
+  default void onSubscription(long streamId, XdsNode node, String typeUrl, boolean subscribed) {}
+
   default void onPushSent(Push push) {}
 
   default void onPushAnswered(Push push, PushOutcome outcome) {}

@@ -1,17 +1,20 @@
 package io.llmxds.cp.observe;
 
-import io.llmxds.cp.publish.PublishedSnapshot;
+import io.llmxds.cp.publish.PublishedConfig;
 import io.llmxds.cp.publish.XdsServer;
 import io.llmxds.cp.reload.ConfigPublisher;
-import io.llmxds.cp.translate.EnvoyResources;
+import io.llmxds.cp.reload.PolicyCompiler;
+import io.llmxds.cp.translate.Flavor;
 import io.opentelemetry.api.trace.Span;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
- * Publishes to the xDS server, first recording the version with its reload span. It runs inside the
- * {@code policy.reload} span ({@link TracedReloader} makes it current and the reloader publishes on the same thread),
- * and the recording must precede the publish: the server answers open watches while it sets the snapshot, and
- * those pushes look their version up.
+ * Publishes to the xDS server, first recording the version with its reload span and the type versions of both
+ * flavors. It runs inside the {@code policy.reload} span ({@link TracedReloader} makes it current and the reloader
+ * publishes on the same thread), and the recording must precede the publish: the server answers open watches while
+ * it sets the snapshots, and those pushes look their version up.
  */
 public final class VersionRecordingPublisher implements ConfigPublisher {
   private final XdsServer xds;
@@ -23,10 +26,14 @@ public final class VersionRecordingPublisher implements ConfigPublisher {
   }
 
   @Override
-  public void publish(String configVersion, EnvoyResources resources, Instant reloadStartedAt) {
-    PublishedSnapshot snapshot = PublishedSnapshot.of(configVersion, resources);
-    versions.register(new ConfigVersions.Registered(configVersion, snapshot.typeVersions(),
+  public void publish(PolicyCompiler.Compiled compiled, Instant reloadStartedAt) {
+    PublishedConfig config = PublishedConfig.of(compiled.configVersion(), compiled.resources(), compiled.proxyless());
+    Map<Flavor, Map<String, String>> typeVersions = new EnumMap<>(Flavor.class);
+    for (Flavor flavor : Flavor.values()) {
+      typeVersions.put(flavor, config.snapshot(flavor).typeVersions());
+    }
+    versions.register(new ConfigVersions.Registered(compiled.configVersion(), typeVersions,
         Span.current().getSpanContext(), reloadStartedAt));
-    xds.publish(snapshot).join();
+    xds.publish(config).join();
   }
 }

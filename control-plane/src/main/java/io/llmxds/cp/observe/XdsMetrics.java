@@ -104,6 +104,13 @@ public final class XdsMetrics implements PushObserver, ReloadObserver, AutoClose
   }
 
   @Override
+  public void onSubscription(long streamId, XdsNode node, String typeUrl, boolean subscribed) {
+    synchronized (convergence) {
+      convergence.subscription(node, typeUrl, subscribed);
+    }
+  }
+
+  @Override
   public void onPushSent(Push push) {
     count(PUSHES, "Responses sent, per type", push.typeUrl()).increment();
   }

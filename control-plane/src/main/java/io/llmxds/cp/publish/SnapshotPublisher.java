@@ -4,6 +4,7 @@ import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
 import io.llmxds.cp.translate.EnvoyResources;
+import io.llmxds.cp.translate.Flavor;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -25,9 +26,8 @@ final class SnapshotPublisher {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotPublisher.class);
 
   private final SimpleCache<String> cache;
-  private final XdsNodeGroups groups;
   private final NackSafeWatcher watcher;
-  private final AtomicReference<PublishedSnapshot> current = new AtomicReference<>();
+  private final AtomicReference<PublishedConfig> current = new AtomicReference<>();
   private final ExecutorService thread =
       Executors.newSingleThreadExecutor(
           task -> {
@@ -36,34 +36,33 @@ final class SnapshotPublisher {
             return t;
           });
 
-  SnapshotPublisher(SimpleCache<String> cache, XdsNodeGroups groups, NackSafeWatcher watcher) {
+  SnapshotPublisher(SimpleCache<String> cache, NackSafeWatcher watcher) {
     this.cache = cache;
-    this.groups = groups;
     this.watcher = watcher;
   }
 
   /** A queued publish; kept as a type so that publishes dropped at shutdown can fail their futures. */
   private final class Publish implements Runnable {
-    private final PublishedSnapshot snapshot;
-    private final CompletableFuture<PublishedSnapshot> result = new CompletableFuture<>();
+    private final PublishedConfig config;
+    private final CompletableFuture<PublishedConfig> result = new CompletableFuture<>();
 
-    Publish(PublishedSnapshot snapshot) {
-      this.snapshot = snapshot;
+    Publish(PublishedConfig config) {
+      this.config = config;
     }
 
     @Override
     public void run() {
       try {
-        set(snapshot);
-        result.complete(snapshot);
+        set(config);
+        result.complete(config);
       } catch (RuntimeException e) {
         result.completeExceptionally(e);
       }
     }
   }
 
-  CompletableFuture<PublishedSnapshot> publish(PublishedSnapshot snapshot) {
-    Publish publish = new Publish(snapshot);
+  CompletableFuture<PublishedConfig> publish(PublishedConfig config) {
+    Publish publish = new Publish(config);
     try {
       thread.execute(publish);
     } catch (RejectedExecutionException e) {
@@ -72,18 +71,19 @@ final class SnapshotPublisher {
     return publish.result;
   }
 
-  Optional<PublishedSnapshot> current() {
+  Optional<PublishedConfig> current() {
     return Optional.ofNullable(current.get());
   }
 
-  private void set(PublishedSnapshot published) {
-    Snapshot snapshot = snapshotOf(published);
-    for (String group : groups.all()) {
-      cache.setSnapshot(group, snapshot);
+  /** Each flavor's group gets its own snapshot; the parked watches are swept once both are set. */
+  private void set(PublishedConfig published) {
+    for (Flavor flavor : Flavor.values()) {
+      cache.setSnapshot(flavor.wire(), snapshotOf(published.snapshot(flavor)));
     }
     current.set(published);
     watcher.snapshotPublished();
-    LOG.info("published config {} with type versions {}", published.configVersion(), published.typeVersions());
+    LOG.info("published config {} with type versions: edge {}, proxyless {}", published.configVersion(),
+        published.edge().typeVersions(), published.proxyless().typeVersions());
   }
 
   /**

@@ -7,6 +7,7 @@ import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializ
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.llmxds.cp.translate.EnvoyResources;
+import io.llmxds.cp.translate.Flavor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The xDS server: state-of-the-world ADS (and the per-type CDS, EDS, LDS, RDS, SDS services) over gRPC, serving the
- * last published {@link EnvoyResources} with one content-hash version per resource type. A NACKed config is not
+ * last published config to each node in its flavor (Envoy or proxyless gRPC), with one content-hash version per
+ * flavor and resource type. A NACKed config is not
  * resent until a newer one is published. See docs/xds-server.md.
  */
 public final class XdsServer implements AutoCloseable {
@@ -75,7 +77,7 @@ public final class XdsServer implements AutoCloseable {
             .build()
             .start();
     LOG.info("xDS server listening on {}:{}", host, server.getPort());
-    return new XdsServer(server, new SnapshotPublisher(cache, groups, watcher), callbacks);
+    return new XdsServer(server, new SnapshotPublisher(cache, watcher), callbacks);
   }
 
   public int port() {
@@ -83,21 +85,32 @@ public final class XdsServer implements AutoCloseable {
   }
 
   /**
-   * Serves {@code resources} from now on. Thread-safe; publishes apply in call order on the publisher thread. The
-   * future completes once the snapshot is set and every open watch has been answered (that fan-out is why this is
-   * asynchronous), with what was set.
+   * Serves {@code edge} to Envoy nodes and {@code proxyless} to gRPC clients from now on (see {@link XdsNodeGroups}).
+   * Thread-safe; publishes apply in call order on the publisher thread. The future completes once both snapshots are
+   * set and every open watch has been answered (that fan-out is why this is asynchronous), with what was set.
    */
-  public CompletableFuture<PublishedSnapshot> publish(String configVersion, EnvoyResources resources) {
-    return publish(PublishedSnapshot.of(configVersion, resources));
+  public CompletableFuture<PublishedConfig> publish(
+      String configVersion, EnvoyResources edge, EnvoyResources proxyless) {
+    return publish(PublishedConfig.of(configVersion, edge, proxyless));
   }
 
-  /** As {@link #publish(String, EnvoyResources)}, for a caller that needed the type versions beforehand. */
-  public CompletableFuture<PublishedSnapshot> publish(PublishedSnapshot snapshot) {
-    return publisher.publish(snapshot);
+  /** As {@link #publish(String, EnvoyResources, EnvoyResources)}, for a caller that needed the versions beforehand. */
+  public CompletableFuture<PublishedConfig> publish(PublishedConfig config) {
+    return publisher.publish(config);
   }
 
-  /** The last snapshot set, if any. */
+  /** The edge snapshot last set, if any: what Envoy nodes are served. */
   public Optional<PublishedSnapshot> current() {
+    return current(Flavor.EDGE);
+  }
+
+  /** The snapshot of {@code flavor} last set, if any. */
+  public Optional<PublishedSnapshot> current(Flavor flavor) {
+    return publisher.current().map(c -> c.snapshot(flavor));
+  }
+
+  /** The config last set, both flavors, if any. */
+  public Optional<PublishedConfig> currentConfig() {
     return publisher.current();
   }
 

@@ -6,7 +6,7 @@ import io.llmxds.cp.policy.PolicyBundle;
 import io.llmxds.cp.policy.PolicyError;
 import io.llmxds.cp.policy.PolicyLoader;
 import io.llmxds.cp.translate.EnvoyResources;
-import io.llmxds.cp.translate.Translator;
+import io.llmxds.cp.translate.Flavor;
 import io.llmxds.cp.verify.EnvoyRules;
 import io.llmxds.cp.verify.ReferenceCheck;
 import java.nio.file.Path;
@@ -25,9 +25,20 @@ public final class PolicyCompiler {
   /** The outcome of compiling one policy directory. */
   public sealed interface Result {}
 
-  /** A directory that is ready to publish. {@code inputs}: every file read, for the watcher. */
-  public record Compiled(String configVersion, PolicyBundle bundle, EnvoyResources resources, Set<Path> inputs)
-      implements Result {}
+  /**
+   * A directory that is ready to publish, in both flavors under one config version.
+   *
+   * @param resources what Envoy nodes get (the edge flavor)
+   * @param proxyless what proxyless gRPC clients get
+   * @param inputs every file read, for the watcher
+   */
+  public record Compiled(String configVersion, PolicyBundle bundle, EnvoyResources resources,
+      EnvoyResources proxyless, Set<Path> inputs) implements Result {
+
+    public EnvoyResources resources(Flavor flavor) {
+      return flavor == Flavor.EDGE ? resources : proxyless;
+    }
+  }
 
   /** A directory that must not be published; {@code errors} are formatted like compiler errors. */
   public record Failed(List<String> errors) implements Result {
@@ -42,12 +53,15 @@ public final class PolicyCompiler {
       return new Failed(rejected.errors().stream().map(PolicyError::format).toList());
     }
     LoadResult.Loaded ok = (LoadResult.Loaded) loaded;
-    EnvoyResources resources = Translator.translate(ok.bundle());
-    List<String> problems = verify(resources);
+    EnvoyResources resources = Flavor.EDGE.translate(ok.bundle());
+    EnvoyResources proxyless = Flavor.PROXYLESS.translate(ok.bundle());
+    List<String> problems = new ArrayList<>(verify(resources));
+    // A proxyless problem is a translator bug as much as an edge one: neither flavor is published without the other.
+    verify(proxyless).forEach(p -> problems.add(p.replaceFirst("^verify: ", "verify: proxyless flavor: ")));
     if (!problems.isEmpty()) {
       return new Failed(problems);
     }
-    return new Compiled(ConfigVersion.of(ok.bundle()), ok.bundle(), resources, ok.inputs());
+    return new Compiled(ConfigVersion.of(ok.bundle()), ok.bundle(), resources, proxyless, ok.inputs());
   }
 
   /**

@@ -56,7 +56,7 @@ public final class PolicyReloader {
         log.debug("reload ({}): unchanged, version {}", trigger.wire(), previous);
       } else {
         List<String> changes = current == null ? List.of() : BundleDiff.summarize(current.bundle(), compiled.bundle());
-        publisher.publish(compiled.configVersion(), compiled.resources(), startedAt);
+        publisher.publish(compiled, startedAt);
         current = compiled;
         outcome = outcome(Status.SUCCESS, trigger, compiled.configVersion(), previous, List.of(), changes, startedAt,
             start);

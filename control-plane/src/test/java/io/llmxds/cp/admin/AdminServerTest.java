@@ -46,11 +46,11 @@ class AdminServerTest {
     token = Files.readString(tokenFile).strip();
     xds = XdsServer.start("127.0.0.1", 0);
     PolicyReloader reloader =
-        new PolicyReloader(policies, (v, r, started) -> xds.publish(v, r).join(), inputs -> { });
+        new PolicyReloader(policies, (c, started) -> xds.publish(c.configVersion(), c.resources(), c.proxyless()).join(), inputs -> { });
     TracedReloader traced = new TracedReloader(reloader, telemetry.telemetry().tracer(), List.of());
     traced.reload(ReloadTrigger.STARTUP, Context.root(), "startup");
     NodeStatusBoard board =
-        new NodeStatusBoard(() -> xds.current().map(PublishedSnapshot::typeVersions).orElse(Map.of()));
+        new NodeStatusBoard(flavor -> xds.current(flavor).map(PublishedSnapshot::typeVersions).orElse(Map.of()));
     admin = AdminServer.start("127.0.0.1", 0, traced, xds, board, adminToken, telemetry.telemetry());
   }
 

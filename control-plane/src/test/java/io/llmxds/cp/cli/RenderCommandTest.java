@@ -29,6 +29,23 @@ class RenderCommandTest {
   }
 
   @Test
+  void rendersTheProxylessFlavorOnRequest() {
+    CliRun run = CliRun.of("render", "--flavor", "proxyless", "--type", "listeners", PolicyDirs.EXAMPLES.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out()).contains("proxyless flavor", "api_listener", "route_config_name: proxyless/chat")
+        .doesNotContain("ext_proc");
+  }
+
+  @Test
+  void anUnknownFlavorIsAUsageError() {
+    CliRun run = CliRun.of("render", "--flavor", "sidecar", PolicyDirs.EXAMPLES.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("expected edge or proxyless, got sidecar");
+  }
+
+  @Test
   void anInvalidDirectoryPrintsErrorsAndExitsOne() {
     CliRun run = CliRun.of("render", Path.of("src/test/resources/policies/bad/dangling-provider").toString());
 

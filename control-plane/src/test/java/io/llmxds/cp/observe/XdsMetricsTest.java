@@ -9,6 +9,8 @@ import static io.llmxds.cp.testing.LiveControlPlane.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmxds.cp.testing.AdsTestClient;
 import io.llmxds.cp.testing.LiveControlPlane;
 import io.micrometer.core.instrument.Gauge;
@@ -16,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -99,6 +102,26 @@ class XdsMetricsTest {
     await().atMost(PATIENCE).until(() -> meters.get(XdsMetrics.CONVERGENCE).timer().count() == 1);
     Gauge streams = meters.get(XdsMetrics.STREAMS).gauge();
     assertThat(streams.value()).isEqualTo(1);
+  }
+
+  @Test
+  void aProxylessClientConvergesWithoutSecretsAndStatusShowsItsFlavor() throws Exception {
+    live.connectSynced("envoy-a");
+    AdsTestClient grpc = live.connectSyncedProxyless("grpc-a", List.of("chat", "gpt-4o"));
+    live.editAndReload("routes.yaml", "weight: 90", "weight: 50");
+    live.awaitSynced(grpc);
+
+    // Both converge: the gRPC client never subscribes to SDS, so its missing SDS ACK must not hold it back.
+    await().atMost(PATIENCE).until(() -> meters.get(XdsMetrics.CONVERGENCE).timer().count() == 2);
+    String served = live.controlPlane().xds().current().orElseThrow().configVersion();
+    JsonNode status = new ObjectMapper().readTree(live.get("/status").body());
+    assertThat(status.at("/proxylessTypeVersions").size()).isEqualTo(5);
+    JsonNode node = StreamSupport.stream(status.at("/nodes").spliterator(), false)
+        .filter(n -> n.at("/node").asText().equals("grpc-a")).findFirst().orElseThrow();
+    assertThat(node.at("/flavor").asText()).isEqualTo("proxyless");
+    assertThat(node.at("/configVersion").asText()).isEqualTo(served);
+    assertThat(node.at("/types").properties()).allSatisfy(type -> assertThat(type.getValue().at("/state").asText())
+        .isEqualTo(type.getKey().equals(SDS) ? "NOT_SENT" : "SYNCED"));
   }
 
   private double counter(String name, String... tags) {

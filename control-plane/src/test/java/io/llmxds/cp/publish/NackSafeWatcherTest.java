@@ -14,6 +14,7 @@ import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.llmxds.cp.translate.EnvoyResources;
+import io.llmxds.cp.translate.Flavor;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,7 +32,7 @@ class NackSafeWatcherTest {
   private final NodeGroup<String> groups =
       node -> {
         groupedNodes.add(node);
-        return XdsNodeGroups.EDGE;
+        return Flavor.EDGE.wire();
       };
   private final SimpleCache<String> cache = new SimpleCache<>(groups);
   private final XdsStreams streams = new XdsStreams();
@@ -115,7 +116,7 @@ class NackSafeWatcherTest {
 
   private void publish(EnvoyResources resources) {
     PublishedSnapshot published = new PublishedSnapshot("test", TypeVersions.of(resources), resources);
-    cache.setSnapshot(XdsNodeGroups.EDGE, SnapshotPublisher.snapshotOf(published));
+    cache.setSnapshot(Flavor.EDGE.wire(), SnapshotPublisher.snapshotOf(published));
     watcher.snapshotPublished();
   }
 

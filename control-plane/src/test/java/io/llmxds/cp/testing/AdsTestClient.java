@@ -9,10 +9,10 @@ import io.envoyproxy.controlplane.cache.Resources;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
-import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.extensions.clusters.aggregate.v3.ClusterConfig;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
@@ -26,14 +26,24 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
- * An ADS client that behaves like Envoy on one state-of-the-world stream: sends its node only on the first request,
- * subscribes to all clusters and listeners (wildcard), then to the endpoints of its EDS clusters and the route
- * configurations its listeners name (like Envoy), and to all secrets (wildcard: this client has no transport sockets
- * to name them). It ACKs every response, or NACKs the versions it is told to reject. Thread-safe.
+ * An ADS client on one state-of-the-world stream that sends its node only on the first request and ACKs every
+ * response, or NACKs the versions it is told to reject. Thread-safe. It behaves like one of two clients:
+ *
+ * <ul>
+ *   <li>Envoy ({@link #connect}): subscribes to all clusters and listeners (wildcard), then to the endpoints of its
+ *       EDS clusters and the route configurations its listeners name, and to all secrets (wildcard: this client has
+ *       no transport sockets to name them);
+ *   <li>a gRPC xDS client ({@link #connectByName}): subscribes to the listeners it dials by name, then by name to
+ *       what they reference: route configurations, the clusters of their routes (and of aggregate clusters), the
+ *       endpoints of EDS clusters; never to secrets.
+ * </ul>
  */
 public final class AdsTestClient implements AutoCloseable {
 
@@ -60,9 +70,12 @@ public final class AdsTestClient implements AutoCloseable {
   private final Map<String, String> lastNonces = new HashMap<>();
   private final Map<String, List<String>> subscriptions = new HashMap<>();
   private final Map<Rejection, String> rejections = new HashMap<>();
+  /** Null for an Envoy-like client (wildcard CDS); the clusters subscribed to by name otherwise. */
+  private final Set<String> clusterNames;
 
-  private AdsTestClient(int port, Node node) {
+  private AdsTestClient(int port, Node node, boolean byName) {
     this.node = node;
+    this.clusterNames = byName ? new TreeSet<>() : null;
     this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     this.requests =
         AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(new Responses());
@@ -70,8 +83,12 @@ public final class AdsTestClient implements AutoCloseable {
 
   /** Connects as node ({@code id}, {@code cluster}) and subscribes to clusters, listeners and secrets. */
   public static AdsTestClient connect(int port, String id, String cluster) {
-    AdsTestClient client =
-        new AdsTestClient(port, Node.newBuilder().setId(id).setCluster(cluster).build());
+    return connect(port, Node.newBuilder().setId(id).setCluster(cluster).build());
+  }
+
+  /** Connects like Envoy as {@code node} (which may carry a user agent and metadata). */
+  public static AdsTestClient connect(int port, Node node) {
+    AdsTestClient client = new AdsTestClient(port, node, false);
     synchronized (client) {
       client.subscribe(CDS, List.of());
       client.subscribe(LDS, List.of());
@@ -80,9 +97,28 @@ public final class AdsTestClient implements AutoCloseable {
     return client;
   }
 
+  /** Connects like a gRPC xDS client as {@code node}, dialing {@code listeners} ({@code xds:///<listener>}). */
+  public static AdsTestClient connectByName(int port, Node node, List<String> listeners) {
+    AdsTestClient client = new AdsTestClient(port, node, true);
+    synchronized (client) {
+      client.subscribe(LDS, listeners.stream().sorted().toList());
+    }
+    return client;
+  }
+
+  /** A node as grpc-java announces itself: {@code user_agent_name} "gRPC Java". */
+  public static Node grpcJavaNode(String id) {
+    return Node.newBuilder().setId(id).setCluster("grpc").setUserAgentName("gRPC Java")
+        .setUserAgentVersion("1.85.1").build();
+  }
+
   /** From now on, answers a response of {@code typeUrl} at {@code version} with a NACK carrying {@code reason}. */
   public synchronized void rejectVersion(String typeUrl, String version, String reason) {
     rejections.put(new Rejection(typeUrl, version), reason);
+  }
+
+  public Node node() {
+    return node;
   }
 
   public List<Received> received(String typeUrl) {
@@ -159,11 +195,22 @@ public final class AdsTestClient implements AutoCloseable {
     } else {
       send(answer.setErrorDetail(Status.newBuilder().setCode(Code.INVALID_ARGUMENT_VALUE).setMessage(reason)));
     }
-    // Like Envoy: clusters and listeners lead to subscriptions to what they reference.
+    // Like Envoy and gRPC: clusters and listeners lead to subscriptions to what they reference; by name, routes and
+    // aggregate clusters lead to the clusters they name.
     if (typeUrl.equals(CDS)) {
+      subscribeToClusters(aggregateChildren(resources));
       subscribe(EDS, edsServiceNames(resources));
     } else if (typeUrl.equals(LDS)) {
       subscribe(RDS, routeConfigNames(resources));
+    } else if (typeUrl.equals(RDS)) {
+      subscribeToClusters(routeClusters(resources));
+    }
+  }
+
+  private void subscribeToClusters(List<String> names) {
+    if (clusterNames != null) {
+      clusterNames.addAll(names);
+      subscribe(CDS, List.copyOf(clusterNames));
     }
   }
 
@@ -218,21 +265,43 @@ public final class AdsTestClient implements AutoCloseable {
         .toList();
   }
 
+  /** The RDS names of the listeners' HttpConnectionManagers, in filter chains (Envoy) or api listeners (gRPC). */
   private static List<String> routeConfigNames(List<Any> listeners) {
-    List<String> names = new ArrayList<>();
+    List<Any> hcms = new ArrayList<>();
     for (Any any : listeners) {
-      for (FilterChain chain : unpack(any, Listener.class).getFilterChainsList()) {
-        for (Filter filter : chain.getFiltersList()) {
-          if (filter.getTypedConfig().is(HttpConnectionManager.class)) {
-            HttpConnectionManager hcm = unpack(filter.getTypedConfig(), HttpConnectionManager.class);
-            if (hcm.hasRds()) {
-              names.add(hcm.getRds().getRouteConfigName());
-            }
-          }
-        }
+      Listener listener = unpack(any, Listener.class);
+      if (listener.hasApiListener()) {
+        hcms.add(listener.getApiListener().getApiListener());
+      }
+      for (FilterChain chain : listener.getFilterChainsList()) {
+        chain.getFiltersList().forEach(filter -> hcms.add(filter.getTypedConfig()));
       }
     }
-    return names.stream().distinct().sorted().toList();
+    return hcms.stream()
+        .filter(config -> config.is(HttpConnectionManager.class))
+        .map(config -> unpack(config, HttpConnectionManager.class))
+        .filter(HttpConnectionManager::hasRds)
+        .map(hcm -> hcm.getRds().getRouteConfigName())
+        .distinct().sorted().toList();
+  }
+
+  private static List<String> routeClusters(List<Any> routeConfigurations) {
+    return routeConfigurations.stream()
+        .map(any -> unpack(any, RouteConfiguration.class))
+        .flatMap(config -> config.getVirtualHostsList().stream())
+        .flatMap(host -> host.getRoutesList().stream())
+        .flatMap(route -> route.getRoute().hasWeightedClusters()
+            ? route.getRoute().getWeightedClusters().getClustersList().stream().map(w -> w.getName())
+            : Stream.of(route.getRoute().getCluster()).filter(c -> !c.isEmpty()))
+        .toList();
+  }
+
+  private static List<String> aggregateChildren(List<Any> clusters) {
+    return clusters.stream()
+        .map(any -> unpack(any, Cluster.class))
+        .filter(c -> c.getClusterType().getTypedConfig().is(ClusterConfig.class))
+        .flatMap(c -> unpack(c.getClusterType().getTypedConfig(), ClusterConfig.class).getClustersList().stream())
+        .toList();
   }
 
   private static <T extends Message> T unpack(Any any, Class<T> type) {

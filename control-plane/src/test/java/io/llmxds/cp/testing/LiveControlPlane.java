@@ -7,7 +7,9 @@ import static org.awaitility.Awaitility.await;
 import io.llmxds.cp.ControlPlane;
 import io.llmxds.cp.admin.AdminToken;
 import io.llmxds.cp.publish.TypeVersions;
+import io.llmxds.cp.publish.XdsNodeGroups;
 import io.llmxds.cp.reload.PolicyCompiler;
+import io.llmxds.cp.translate.Flavor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -18,8 +20,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A running control plane on a temporary copy of the example policies, with real ADS clients and an HTTP client
@@ -83,16 +88,27 @@ public final class LiveControlPlane implements AutoCloseable {
     return client;
   }
 
+  /** Connects a gRPC-like client ("gRPC Java") dialing {@code listeners} and waits until it has ACKed its config. */
+  public AdsTestClient connectSyncedProxyless(String nodeId, List<String> listeners) {
+    AdsTestClient client = AdsTestClient.connectByName(cp.xdsPort(), AdsTestClient.grpcJavaNode(nodeId), listeners);
+    clients.add(client);
+    awaitSynced(client);
+    return client;
+  }
+
   /** Closes the stream of {@code client}, as a node that goes away. */
   public void disconnect(AdsTestClient client) {
     clients.remove(client);
     client.close();
   }
 
-  /** Waits until {@code client} has ACKed every type at the versions served now. */
+  /** Waits until {@code client} has ACKed every type it asked for at the versions its flavor is served now. */
   public void awaitSynced(AdsTestClient client) {
+    Flavor flavor = XdsNodeGroups.flavorOf(client.node());
     await().atMost(PATIENCE).untilAsserted(() -> {
-      Map<String, String> serving = cp.xds().current().orElseThrow().typeVersions();
+      Set<String> asked = client.sent().stream().map(r -> r.getTypeUrl()).collect(Collectors.toSet());
+      Map<String, String> serving = new HashMap<>(cp.xds().current(flavor).orElseThrow().typeVersions());
+      serving.keySet().retainAll(asked);
       assertThat(client.ackedVersions()).isEqualTo(serving);
     });
   }

@@ -53,7 +53,7 @@ class VerifyStageTest {
   void theReloadFailsWithAnErrorSpanAndTheLastGoodConfigKeepsServing() {
     Path policies = PolicyDirs.copyExamples(tmp);
     List<String> published = new ArrayList<>();
-    PolicyReloader reloader = new PolicyReloader(policies, (version, resources, at) -> published.add(version),
+    PolicyReloader reloader = new PolicyReloader(policies, (config, at) -> published.add(config.configVersion()),
         inputs -> {});
     TracedReloader traced = new TracedReloader(reloader, telemetry.telemetry().tracer(), List.of());
     ReloadOutcome first = traced.reload(ReloadTrigger.STARTUP, Context.root(), "test");
