@@ -88,12 +88,12 @@ abstract class ProxylessConformance {
   void acksEveryTypeAtTheServedVersionAndItsRpcsReachTheBackends() {
     JsonNode node = awaitSyncedAt(servedConfigVersion());
 
-    node.path("types").fields().forEachRemaining(type -> {
+    for (Map.Entry<String, JsonNode> type : node.path("types").properties()) {
       if (!TYPES.contains(type.getKey())) {
         assertThat(type.getValue().path("state").asText()).as("%s for %s", type.getKey(), client.nodeId())
             .isEqualTo("NOT_SENT");
       }
-    });
+    }
     Calls calls = client.call(200);
     assertThat(calls.errors()).isEmpty();
     assertThat(calls.byBackend().keySet()).containsExactlyInAnyOrder(A, B);
