@@ -29,6 +29,11 @@ import org.slf4j.LoggerFactory;
  *       sees it differ from the snapshot and resends the rejected config at once, about 1,200 times a second per
  *       client. A NACK of the version that is still current is therefore parked until a snapshot with another
  *       version for that type is published.
+ *   <li>an answer, once there is something to serve, to a request that came before the first snapshot. A client
+ *       that reconnects to a restarted server as it starts asks with the version it runs; the cache keeps that watch
+ *       open and, when the same version is published, never answers it, so the node would never be shown as
+ *       synced. Parked until the group's first snapshot, the request reaches the cache as on a new stream, which
+ *       answers a request naming resources at once.
  * </ul>
  */
 final class NackSafeWatcher implements ConfigWatcher {
@@ -72,31 +77,31 @@ final class NackSafeWatcher implements ConfigWatcher {
     WatchRequest watchRequest =
         new WatchRequest(
             ads, completed, knownResourceNames, recordingSent, hasClusterChanged, allowDefaultEmptyEdsUpdate);
-    if (completed.hasErrorDetail()) {
-      Optional<ParkedWatch> parkedWatch = parkIfCurrent(stream, watchRequest);
-      if (parkedWatch.isPresent()) {
-        return parkedWatch.get();
-      }
-    }
-    return watchRequest.createOn(cache);
+    Optional<ParkedWatch> parkedWatch = parkIfUnanswerable(stream, watchRequest);
+    return parkedWatch.isPresent() ? parkedWatch.get() : watchRequest.createOn(cache);
   }
 
-  private Optional<ParkedWatch> parkIfCurrent(XdsStream stream, WatchRequest watchRequest) {
+  private Optional<ParkedWatch> parkIfUnanswerable(XdsStream stream, WatchRequest watchRequest) {
     String typeUrl = watchRequest.typeUrl();
     String group = groups.hash(watchRequest.request().v3Request().getNode());
     Optional<String> rejected = stream.lastSent(typeUrl);
     synchronized (parkLock) {
-      if (rejected.isEmpty() || !rejected.equals(currentVersion(group, typeUrl))) {
+      Optional<String> current = currentVersion(group, typeUrl);
+      boolean nackOfCurrent = watchRequest.request().hasErrorDetail() && rejected.isPresent()
+          && rejected.equals(current);
+      if (!nackOfCurrent && current.isPresent()) {
         return Optional.empty();
       }
-      ParkedWatch watch = new ParkedWatch(watchRequest, group, rejected.get(), this::unpark);
+      ParkedWatch watch = new ParkedWatch(watchRequest, group, current, this::unpark);
       parked.add(watch);
-      LOG.info(
-          "stream {} (node {}) rejected {} version {}: holding it back until the next config",
-          stream.id(),
-          stream.node().getId(),
-          typeUrl,
-          rejected.get());
+      if (nackOfCurrent) {
+        LOG.info(
+            "stream {} (node {}) rejected {} version {}: holding it back until the next config",
+            stream.id(),
+            stream.node().getId(),
+            typeUrl,
+            rejected.get());
+      }
       return Optional.of(watch);
     }
   }
@@ -107,15 +112,13 @@ final class NackSafeWatcher implements ConfigWatcher {
     }
   }
 
-  /** After a publish: hands every parked watch whose type now has another version to the cache. */
+  /** After a publish: hands every parked watch whose type now has another version (or has one) to the cache. */
   void snapshotPublished() {
     List<ParkedWatch> due = new ArrayList<>();
     synchronized (parkLock) {
       parked.removeIf(
           watch -> {
-            boolean moved =
-                !Optional.of(watch.rejectedVersion())
-                    .equals(currentVersion(watch.group(), watch.typeUrl()));
+            boolean moved = !watch.parkedAt().equals(currentVersion(watch.group(), watch.typeUrl()));
             if (moved) {
               due.add(watch);
             }

@@ -2,22 +2,24 @@ package io.llmxds.cp.publish;
 
 import io.envoyproxy.controlplane.cache.ConfigWatcher;
 import io.envoyproxy.controlplane.cache.Watch;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The watch handed to the stream for a NACK of the current version. It waits, outside the cache, until a snapshot
- * with a different version for its type exists; then {@link #reissue} creates the real watch in the cache. The
- * request still carries the client's old {@code version_info}, so the cache answers it at once with the new config.
- * Cancelling (a newer request of the same type, or the stream closing) un-parks it or cancels the real watch.
+ * The watch handed to the stream for a request the cache would leave unanswered for the wrong reason: a NACK of the
+ * current version, or any request that arrives before the node's group has a snapshot. It waits, outside the cache,
+ * until its type's version differs from the one it was parked at ({@code parkedAt}; empty for "no snapshot yet");
+ * then {@link #reissue} creates the real watch in the cache, which answers it at once with the new config. Cancelling
+ * (a newer request of the same type, or the stream closing) un-parks it or cancels the real watch.
  */
 final class ParkedWatch extends Watch {
 
   private final WatchRequest pending;
   private final String group;
-  private final String rejectedVersion;
+  private final Optional<String> parkedAt;
   private volatile Watch reissued;
 
-  ParkedWatch(WatchRequest pending, String group, String rejectedVersion, Consumer<ParkedWatch> unpark) {
+  ParkedWatch(WatchRequest pending, String group, Optional<String> parkedAt, Consumer<ParkedWatch> unpark) {
     super(
         pending.ads(),
         pending.allowDefaultEmptyEdsUpdate(),
@@ -25,7 +27,7 @@ final class ParkedWatch extends Watch {
         pending.responseConsumer());
     this.pending = pending;
     this.group = group;
-    this.rejectedVersion = rejectedVersion;
+    this.parkedAt = parkedAt;
     setStop(
         () -> {
           unpark.accept(this);
@@ -44,8 +46,8 @@ final class ParkedWatch extends Watch {
     return pending.typeUrl();
   }
 
-  String rejectedVersion() {
-    return rejectedVersion;
+  Optional<String> parkedAt() {
+    return parkedAt;
   }
 
   void reissue(ConfigWatcher cache) {

@@ -81,6 +81,17 @@ class NackSafeWatcherTest {
   }
 
   @Test
+  void aRequestForTheVersionAboutToBeServedThatCameBeforeAnySnapshotIsAnsweredWhenOneIsPublished() {
+    // A client reconnecting to a restarted control plane while it loads its policies.
+    request(routes(rds(V1)).setNode(NODE));
+    assertThat(responses).isEmpty();
+
+    publish(V1);
+
+    assertThat(responses).extracting(Response::version).containsExactly(rds(V1));
+  }
+
+  @Test
   void requestsWithoutANodeAreGroupedByTheNodeOfTheStream() {
     request(routes("").setNode(NODE));
     request(DiscoveryRequest.newBuilder().setTypeUrl(LDS));

@@ -42,17 +42,30 @@ public final class LiveControlPlane implements AutoCloseable {
   private final List<AdsTestClient> clients = new ArrayList<>();
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private LiveControlPlane(Path tmp) throws IOException {
-    policies = PolicyDirs.copyExamples(Files.createDirectory(tmp.resolve("policies")));
-    Path tokenFile = tmp.resolve("admin-token");
+  private LiveControlPlane(Path policies, Path tokenFile, int xdsPort) throws IOException {
+    this.policies = policies;
     AdminToken adminToken = AdminToken.loadOrCreate(tokenFile);
     token = Files.readString(tokenFile).strip();
-    cp = ControlPlane.start(new ControlPlane.Settings(policies, "127.0.0.1", 0, "127.0.0.1", 0, adminToken, NEVER,
-        NEVER), telemetry.telemetry());
+    cp = ControlPlane.start(new ControlPlane.Settings(policies, "127.0.0.1", xdsPort, "127.0.0.1", 0, adminToken,
+        NEVER, NEVER), telemetry.telemetry());
   }
 
+  /** Serves a copy of the example policies in {@code tmp}, on ports the OS chooses. */
   public static LiveControlPlane start(Path tmp) throws IOException {
-    return new LiveControlPlane(tmp);
+    Path policies = PolicyDirs.copyExamples(Files.createDirectory(tmp.resolve("policies")));
+    return new LiveControlPlane(policies, tmp.resolve("admin-token"), 0);
+  }
+
+  /**
+   * Serves {@code policies} with xDS on {@code xdsPort} (0 lets the OS choose; a fixed one lets a restarted control
+   * plane take over its predecessor's clients) and the admin token kept in {@code tokenFile}.
+   */
+  public static LiveControlPlane serve(Path policies, Path tokenFile, int xdsPort) throws IOException {
+    return new LiveControlPlane(policies, tokenFile, xdsPort);
+  }
+
+  public Path policies() {
+    return policies;
   }
 
   public ControlPlane controlPlane() {
