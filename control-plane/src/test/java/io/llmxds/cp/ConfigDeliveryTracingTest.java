@@ -9,6 +9,7 @@ import static io.llmxds.cp.testing.AdsTestClient.SDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.llmxds.common.testing.CapturedStderr;
 import io.llmxds.cp.admin.AdminToken;
 import io.llmxds.cp.reload.ReloadOutcome;
 import io.llmxds.cp.source.PolicyDirectoryWatcher;
@@ -18,14 +19,11 @@ import io.llmxds.cp.testing.TestTelemetry;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,8 +47,7 @@ class ConfigDeliveryTracingTest {
 
   @TempDir Path tmp;
   private final TestTelemetry telemetry = new TestTelemetry();
-  private final ByteArrayOutputStream logs = new ByteArrayOutputStream();
-  private PrintStream originalErr;
+  private CapturedStderr logs;
   private Path policies;
   private Path tokenFile;
   private ControlPlane cp;
@@ -58,9 +55,7 @@ class ConfigDeliveryTracingTest {
 
   @BeforeEach
   void start() throws IOException {
-    // slf4j-simple writes to whatever System.err is at the time of each line: capture it to scan the logs.
-    originalErr = System.err;
-    System.setErr(new PrintStream(new TeeStream(originalErr, logs), true, StandardCharsets.UTF_8));
+    logs = new CapturedStderr();
     policies = PolicyDirs.copyExamples(Files.createDirectory(tmp.resolve("policies")));
     tokenFile = tmp.resolve("admin-token");
     connect(PolicyDirectoryWatcher.DEFAULT_QUIET);
@@ -79,7 +74,7 @@ class ConfigDeliveryTracingTest {
     envoy.close();
     cp.close();
     telemetry.close();
-    System.setErr(originalErr);
+    logs.close();
   }
 
   @Test
@@ -133,7 +128,7 @@ class ConfigDeliveryTracingTest {
       assertThat(envoy.received(RDS).stream().filter(r -> r.version().equals(rejectedRds))).hasSize(1);
       assertThat(pushes(v2)).hasSize(1);
     });
-    assertThat(logs.toString(StandardCharsets.UTF_8)).contains("NACK from node envoy-1").contains(NACK_TEXT)
+    assertThat(logs.text()).contains("NACK from node envoy-1").contains(NACK_TEXT)
         .contains(reload2.getTraceId());
   }
 
@@ -194,7 +189,7 @@ class ConfigDeliveryTracingTest {
     await().during(Duration.ofMillis(750)).atMost(Duration.ofSeconds(3))
         .until(() -> telemetry.spans(PUSH_SPAN).size() == pushesBefore);
     assertThat(cp.xds().current().orElseThrow().configVersion()).isEqualTo(good);
-    assertThat(logs.toString(StandardCharsets.UTF_8)).contains("\"status\":\"failure\"").contains(failed.getTraceId());
+    assertThat(logs.text()).contains("\"status\":\"failure\"").contains(failed.getTraceId());
   }
 
   @Test
@@ -221,7 +216,7 @@ class ConfigDeliveryTracingTest {
     for (SpanData span : telemetry.spans()) {
       assertThat(span.toString()).doesNotContain(SECRET).doesNotContain("sk-example-rotated-value");
     }
-    assertThat(logs.toString(StandardCharsets.UTF_8)).doesNotContain(SECRET).doesNotContain("sk-example-rotated");
+    assertThat(logs.text()).doesNotContain(SECRET).doesNotContain("sk-example-rotated");
   }
 
   private List<SpanData> pushes(String configVersion) {
@@ -244,28 +239,5 @@ class ConfigDeliveryTracingTest {
   private static void awaitAcked(AdsTestClient client, Map<String, String> versions) {
     await().atMost(PATIENCE).untilAsserted(() -> versions.forEach(
         (type, version) -> assertThat(client.ackedVersion(type)).as(type).contains(version)));
-  }
-
-  /** Writes to two streams: the test still shows its logs, and keeps a copy to scan. */
-  private static final class TeeStream extends java.io.OutputStream {
-    private final java.io.OutputStream a;
-    private final java.io.OutputStream b;
-
-    TeeStream(java.io.OutputStream a, java.io.OutputStream b) {
-      this.a = a;
-      this.b = b;
-    }
-
-    @Override
-    public synchronized void write(int c) throws IOException {
-      a.write(c);
-      b.write(c);
-    }
-
-    @Override
-    public synchronized void write(byte[] buf, int off, int len) throws IOException {
-      a.write(buf, off, len);
-      b.write(buf, off, len);
-    }
   }
 }

@@ -7,10 +7,9 @@ import static io.llmxds.filters.extproc.ContextService.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmxds.common.ContextPolicyMetadata;
+import io.llmxds.common.testing.CapturedStderr;
 import io.micrometer.core.instrument.Meter;
 import io.opentelemetry.sdk.trace.data.SpanData;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +22,8 @@ class NoContentLeakTest {
 
   @Test
   void promptAndCompletionTextNeverReachSpansLogsOrMetrics() throws Exception {
-    ByteArrayOutputStream logs = new ByteArrayOutputStream();
-    PrintStream stderr = System.err;
-    System.setErr(new PrintStream(new TeeStream(logs, stderr), true, StandardCharsets.UTF_8));
-    try (ContextService service = new ContextService(Map.of(), 2048)) {
+    try (CapturedStderr logs = new CapturedStderr();
+         ContextService service = new ContextService(Map.of(), 2048)) {
       String session = "s-" + UUID.randomUUID();
       Map<String, String> v2 = with(policy(), ContextPolicyMetadata.SCHEMA, "v2", ContextPolicyMetadata.MODE, "v1_v2_migration");
       Map<String, String> traced = with(chatHeaders(session), "traceparent",
@@ -51,34 +48,9 @@ class NoContentLeakTest {
       assertThat(spans).allSatisfy(span -> assertThat(span.toString()).doesNotContain(MARKER));
       assertThat(service.meters.getMeters()).extracting(Meter::getId)
           .allSatisfy(id -> assertThat(id.toString()).doesNotContain(MARKER));
-    } finally {
-      System.setErr(stderr);
-    }
-    String logged = logs.toString(StandardCharsets.UTF_8);
-    assertThat(logged).as("the service logged (the scan is not vacuous)").contains("context store 'redis'");
-    assertThat(logged).doesNotContain(MARKER);
-  }
-
-  /** Copies what is logged to the test's buffer and to the real stderr. */
-  private static final class TeeStream extends java.io.OutputStream {
-    private final java.io.OutputStream a;
-    private final java.io.OutputStream b;
-
-    TeeStream(java.io.OutputStream a, java.io.OutputStream b) {
-      this.a = a;
-      this.b = b;
-    }
-
-    @Override
-    public void write(int x) throws java.io.IOException {
-      a.write(x);
-      b.write(x);
-    }
-
-    @Override
-    public void write(byte[] bytes, int off, int len) throws java.io.IOException {
-      a.write(bytes, off, len);
-      b.write(bytes, off, len);
+      String logged = logs.text();
+      assertThat(logged).as("the service logged (the scan is not vacuous)").contains("context store 'redis'");
+      assertThat(logged).doesNotContain(MARKER);
     }
   }
 }
