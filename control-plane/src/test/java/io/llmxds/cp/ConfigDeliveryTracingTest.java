@@ -137,6 +137,7 @@ class ConfigDeliveryTracingTest {
     SpanData startup = onlySpan(RELOAD_SPAN, s -> "startup".equals(s.getAttributes().get(TRIGGER)));
     String v1 = startup.getAttributes().get(CONFIG_VERSION);
     try (AdsTestClient late = AdsTestClient.connect(cp.xdsPort(), "envoy-2", "llm-gateway")) {
+      awaitAcked(late, PolicyDirs.typeVersionsOf(policies));
       await().atMost(PATIENCE).until(() -> pushes(v1).stream()
           .filter(s -> "envoy-2".equals(s.getAttributes().get(NODE_ID))).count() == 5);
     }
