@@ -32,9 +32,4 @@ public record PolicyBundle(
   public Optional<ContextPolicy> contextPolicy(String name) {
     return contextPolicies.stream().filter(c -> c.name().equals(name)).findFirst();
   }
-
-  /** Rate limits that apply to the given model route, in name order. */
-  public List<RateLimit> rateLimitsFor(String modelRouteName) {
-    return rateLimits.stream().filter(l -> l.modelRoutes().contains(modelRouteName)).toList();
-  }
 }
