@@ -31,7 +31,7 @@ import java.util.concurrent.locks.LockSupport;
  * (the floor) and the context service (ContextServer, as {@code llm-xds-filters serve} runs it) with the memory
  * store and with Redis.
  *
- * <p>Arguments: {@code [--rates 500,1000,2000] [--seconds 10] [--warmup 5] [--sessions 1000]}.
+ * <p>Arguments: {@code [--rates 500,1000,2000] [--seconds 10] [--warmup 5] [--slices 5] [--sessions 1000]}.
  */
 public final class ContextLoad {
   private static final long GRACE_SECONDS = 10;
@@ -48,6 +48,7 @@ public final class ContextLoad {
         .mapToInt(Integer::parseInt).toArray();
     int seconds = Integer.parseInt(options.getOrDefault("seconds", "10"));
     int warmup = Integer.parseInt(options.getOrDefault("warmup", "5"));
+    int slices = Integer.parseInt(options.getOrDefault("slices", "5"));
     ChatTraffic traffic = new ChatTraffic(Integer.parseInt(options.getOrDefault("sessions", "1000")));
 
     Optional<LocalRedisServer> redis = LocalRedisServer.startIfInstalled();
@@ -71,18 +72,26 @@ public final class ContextLoad {
       if (redis.isPresent()) {
         variants.add(new Variant("context+redis", stub(channel(context.port(), channels), "redis")));
       }
-      System.out.printf("warm-up: %d s at %d/s per variant; then %d s per rate and variant%n", warmup, WARMUP_RATE,
-          seconds);
+      System.out.printf("warm-up: %d s at %d/s per variant; then per rate %d s per variant, in %d alternating "
+          + "slices%n", warmup, WARMUP_RATE, seconds, slices);
       for (Variant variant : variants) {
-        run(variant, traffic, WARMUP_RATE, warmup);
+        StepRecorder recorder = new StepRecorder(WARMUP_RATE * warmup);
+        runSlice(variant, traffic, WARMUP_RATE, WARMUP_RATE * warmup, recorder);
       }
       List<StepResult> results = new ArrayList<>();
       for (int rate : rates) {
-        for (Variant variant : variants) {
-          StepResult result = run(variant, traffic, rate, seconds);
-          results.add(result);
-          System.out.printf("  done: %s at %d/s%n", variant.name(), rate);
+        int perSlice = rate * seconds / slices;
+        List<StepRecorder> recorders = new ArrayList<>();
+        variants.forEach(v -> recorders.add(new StepRecorder(perSlice * slices)));
+        for (int slice = 0; slice < slices; slice++) {
+          for (int v = 0; v < variants.size(); v++) {
+            runSlice(variants.get(v), traffic, rate, perSlice, recorders.get(v));
+          }
         }
+        for (int v = 0; v < variants.size(); v++) {
+          results.add(recorders.get(v).result(variants.get(v).name(), rate));
+        }
+        System.out.printf("  done: %d/s%n", rate);
       }
       System.out.println();
       System.out.print(ResultTable.render(results));
@@ -98,11 +107,8 @@ public final class ContextLoad {
   }
 
   /** Starts requests on a fixed schedule (open loop: a slow answer never delays the next start). */
-  private static StepResult run(Variant variant, ChatTraffic traffic, int rate, int seconds)
+  private static void runSlice(Variant variant, ChatTraffic traffic, int rate, int requests, StepRecorder recorder)
       throws InterruptedException {
-    int requests = rate * seconds;
-    StepRecorder recorder = new StepRecorder(requests);
-    long[] startLag = new long[requests];
     long interval = TimeUnit.SECONDS.toNanos(1) / rate;
     long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
     for (int i = 0; i < requests; i++) {
@@ -110,10 +116,10 @@ public final class ContextLoad {
       for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
         LockSupport.parkNanos(wait);
       }
-      startLag[i] = System.nanoTime() - due;
+      recorder.starting(System.nanoTime() - due);
       EnvoyStream.open(variant.stub(), traffic.nextRequest(), recorder);
     }
-    return recorder.finish(variant.name(), rate, start, startLag, GRACE_SECONDS);
+    recorder.endSlice(start, GRACE_SECONDS);
   }
 
   private static ManagedChannel channel(int port, List<ManagedChannel> channels) {
