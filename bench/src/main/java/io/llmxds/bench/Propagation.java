@@ -26,10 +26,12 @@ import java.util.function.BooleanSupplier;
 /**
  * Propagation benchmark: policy file saved → every connected simulated Envoy has ACKed the new RDS version. A real
  * {@link ControlPlane} watches a synthetic policy directory; N {@link SimulatedEnvoy} streams share a few loopback
- * channels; each change flips every route's weights by rewriting {@code routes.yaml}. Not JMH: it measures a
+ * channels; each change sets new weights on every route by rewriting {@code routes.yaml}. Not JMH: it measures a
  * distributed latency, one sample per change. Results and how to read them: docs/benchmarks.md, "Propagation".
  *
- * <p>Arguments: {@code [routes=2000] [changes=20] [clients=10,100,1000] [debounceMs=200,20]}.
+ * <p>Arguments: {@code [routes=2000] [changes=20] [clients=10,100,1000] [debounceMs=200,20] [fresh|flip]}: with
+ * {@code fresh} every change sets a weight not used before; with {@code flip} the weights alternate 90/10 ↔ 10/90,
+ * so every change returns to the content of two changes ago (a revert).
  */
 public final class Propagation {
   private static final int CHANNELS = 4;
@@ -43,8 +45,9 @@ public final class Propagation {
     }
   }
 
-  /** Changes written so far in this directory: even → the flipped weights, so that every write changes the file. */
+  /** Changes written so far in this directory; every write changes the file. */
   private static int written;
+  private static boolean flip;
 
   private Propagation() {}
 
@@ -53,8 +56,10 @@ public final class Propagation {
     int changes = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     int[] clients = ints(args.length > 2 ? args[2] : "10,100,1000");
     int[] debounces = ints(args.length > 3 ? args[3] : "200,20");
-    System.out.printf(Locale.ROOT, "routes=%d changes=%d (after %d warm-up) cores=%d heap=%dMiB%n", routes, changes,
-        WARMUP_CHANGES, Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+    flip = args.length > 4 && args[4].equals("flip");
+    System.out.printf(Locale.ROOT, "routes=%d changes=%d (after %d warm-up, %s) cores=%d heap=%dMiB%n", routes,
+        changes, WARMUP_CHANGES, flip ? "flip" : "fresh", Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20);
     for (int debounceMs : debounces) {
       Path dir = SyntheticPolicies.write(Files.createTempDirectory("propagation"), routes);
       written = 0;
@@ -108,8 +113,9 @@ public final class Propagation {
     firstPush.reset();
     Instant saveWall = Instant.now();
     long save = System.nanoTime();
-    SyntheticPolicies.writeRoutes(dir, routes, written++ % 2 == 0 ? 100 - SyntheticPolicies.PRIMARY_WEIGHT
-        : SyntheticPolicies.PRIMARY_WEIGHT);
+    int primary = SyntheticPolicies.PRIMARY_WEIGHT;
+    int n = ++written;
+    SyntheticPolicies.writeRoutes(dir, routes, flip ? (n % 2 == 1 ? 100 - primary : primary) : primary - n % 80);
     await("reload after change " + i, () -> {
       ReloadOutcome now = cp.reloader().lastOutcome().orElseThrow();
       return now != before && now.status() == ReloadOutcome.Status.SUCCESS;
