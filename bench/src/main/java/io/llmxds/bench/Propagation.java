@@ -34,7 +34,12 @@ import java.util.function.BooleanSupplier;
  * so every change returns to the content of two changes ago (a revert).
  */
 public final class Propagation {
-  private static final int CHANNELS = 4;
+  /**
+   * Streams per loopback connection (all connections share gRPC's default event loops: 2 × cores threads). Override
+   * with {@code -Dstreams.per.connection}: with 250 streams on one connection, each receiving the whole 2,000-route
+   * RDS, the client side's HTTP/2 decoder spent most of the "wire" time growing its cumulation buffer (JFR).
+   */
+  private static final int STREAMS_PER_CONNECTION = Integer.getInteger("streams.per.connection", 20);
   private static final int WARMUP_CHANGES = 3;
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
@@ -81,13 +86,14 @@ public final class Propagation {
       int debounceMs) throws Exception {
     long heapBefore = heapAfterGc();
     List<ManagedChannel> channels = new ArrayList<>();
-    for (int c = 0; c < CHANNELS; c++) {
+    int connections = (n + STREAMS_PER_CONNECTION - 1) / STREAMS_PER_CONNECTION;
+    for (int c = 0; c < connections; c++) {
       channels.add(NettyChannelBuilder.forAddress("127.0.0.1", cp.xdsPort()).usePlaintext()
           .maxInboundMessageSize(64 << 20).build());
     }
     List<SimulatedEnvoy> envoys = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      envoys.add(SimulatedEnvoy.connect("envoy-" + i, channels.get(i % CHANNELS)));
+      envoys.add(SimulatedEnvoy.connect("envoy-" + i, channels.get(i % connections)));
     }
     String serving = rdsVersion(cp);
     await("all " + n + " clients ACK the first RDS", () -> allAcked(envoys, serving));
