@@ -12,6 +12,7 @@ import java.nio.file.Path;
  */
 public final class SyntheticPolicies {
   static final int PROVIDERS = 20;
+  static final int PRIMARY_WEIGHT = 90;
 
   private SyntheticPolicies() {}
 
@@ -43,49 +44,53 @@ public final class SyntheticPolicies {
             """.formatted(p, p / 250, p % 250 + 1));
       }
       Files.writeString(dir.resolve("providers.yaml"), providers.toString());
-      StringBuilder models = new StringBuilder();
+      writeRoutes(dir, routes, PRIMARY_WEIGHT);
       StringBuilder limits = new StringBuilder();
-      for (int r = 0; r < routes; r++) {
-        int a = r % PROVIDERS;
-        int b = (r + 1) % PROVIDERS;
-        int fallback = (r + 2) % PROVIDERS;
-        boolean withFallback = r % 4 == 0;
-        models.append("""
+      for (int r = 0; r < routes; r += 10) {
+        limits.append("""
             ---
             apiVersion: llm-xds.io/v1alpha1
-            kind: ModelRoute
-            metadata: {name: route-%d}
+            kind: RateLimit
+            metadata: {name: limit-%d}
             spec:
-              models: [model-%d]
-              backends:
-                - {provider: p%d, weight: 90}
-                - {provider: p%d, weight: 10}
-            """.formatted(r, r, a, b));
-        if (withFallback) {
-          models.append("""
-                fallbacks: [p%d]
-                retry: {attempts: 2, retryOn: [5xx, reset]}
-              """.formatted(fallback));
-        }
-        if (r % 10 == 0) {
-          limits.append("""
-              ---
-              apiVersion: llm-xds.io/v1alpha1
-              kind: RateLimit
-              metadata: {name: limit-%d}
-              spec:
-                modelRoutes: [route-%d]
-                keyHeader: x-api-key
-                limit: {requests: 100, per: 1m}
-                tiers: {header: x-llm-tier, limits: {premium: unlimited}}
-              """.formatted(r, r));
-        }
+              modelRoutes: [route-%d]
+              keyHeader: x-api-key
+              limit: {requests: 100, per: 1m}
+              tiers: {header: x-llm-tier, limits: {premium: unlimited}}
+            """.formatted(r, r));
       }
-      Files.writeString(dir.resolve("routes.yaml"), models.toString());
       Files.writeString(dir.resolve("ratelimits.yaml"), limits.toString());
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * (Re)writes only {@code routes.yaml}, every route splitting {@code primaryWeight} / {@code 100 - primaryWeight}
+   * between its two backends: flipping the weight is a change that touches every route's RDS entry and nothing else.
+   */
+  public static void writeRoutes(Path dir, int routes, int primaryWeight) throws IOException {
+    StringBuilder models = new StringBuilder();
+    for (int r = 0; r < routes; r++) {
+      models.append("""
+          ---
+          apiVersion: llm-xds.io/v1alpha1
+          kind: ModelRoute
+          metadata: {name: route-%d}
+          spec:
+            models: [model-%d]
+            backends:
+              - {provider: p%d, weight: %d}
+              - {provider: p%d, weight: %d}
+          """.formatted(r, r, r % PROVIDERS, primaryWeight, (r + 1) % PROVIDERS, 100 - primaryWeight));
+      if (r % 4 == 0) {
+        models.append("""
+              fallbacks: [p%d]
+              retry: {attempts: 2, retryOn: [5xx, reset]}
+            """.formatted((r + 2) % PROVIDERS));
+      }
+    }
+    Files.writeString(dir.resolve("routes.yaml"), models.toString());
   }
 }

@@ -1,0 +1,224 @@
+package io.llmxds.bench;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.llmxds.common.Telemetry;
+import io.llmxds.cp.ControlPlane;
+import io.llmxds.cp.admin.AdminToken;
+import io.llmxds.cp.publish.XdsEventListener;
+import io.llmxds.cp.reload.ReloadOutcome;
+import io.llmxds.cp.source.PolicyDirectoryWatcher;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.opentelemetry.api.OpenTelemetry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Propagation benchmark: policy file saved → every connected simulated Envoy has ACKed the new RDS version. A real
+ * {@link ControlPlane} watches a synthetic policy directory; N {@link SimulatedEnvoy} streams share a few loopback
+ * channels; each change sets new weights on every route by rewriting {@code routes.yaml}. Not JMH: it measures a
+ * distributed latency, one sample per change. Results and how to read them: docs/benchmarks.md, "Propagation".
+ *
+ * <p>Arguments: {@code [routes=2000] [changes=20] [clients=10,100,1000] [debounceMs=200,20] [fresh|flip]}: with
+ * {@code fresh} every change sets a weight not used before; with {@code flip} the weights alternate 90/10 ↔ 10/90,
+ * so every change returns to the content of two changes ago (a revert).
+ */
+public final class Propagation {
+  /**
+   * Streams per loopback connection (all connections share gRPC's default event loops: 2 × cores threads). Override
+   * with {@code -Dstreams.per.connection}: with 250 streams on one connection, each receiving the whole 2,000-route
+   * RDS, the client side's HTTP/2 decoder spent most of the "wire" time growing its cumulation buffer (JFR).
+   */
+  private static final int STREAMS_PER_CONNECTION = Integer.getInteger("streams.per.connection", 20);
+  private static final int WARMUP_CHANGES = 3;
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  /** One change: all times in System.nanoTime. */
+  private record Sample(long save, long reloadStart, long firstPush, long reloadEnd, long lastAck) {
+    double total() {
+      return ms(lastAck - save);
+    }
+  }
+
+  /** Changes written so far in this directory; every write changes the file. */
+  private static int written;
+  private static boolean flip;
+
+  private Propagation() {}
+
+  public static void main(String[] args) throws Exception {
+    int routes = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+    int changes = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+    int[] clients = ints(args.length > 2 ? args[2] : "10,100,1000");
+    int[] debounces = ints(args.length > 3 ? args[3] : "200,20");
+    flip = args.length > 4 && args[4].equals("flip");
+    System.out.printf(Locale.ROOT, "routes=%d changes=%d (after %d warm-up, %s) cores=%d heap=%dMiB%n", routes,
+        changes, WARMUP_CHANGES, flip ? "flip" : "fresh", Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20);
+    for (int debounceMs : debounces) {
+      Path dir = SyntheticPolicies.write(Files.createTempDirectory("propagation"), routes);
+      written = 0;
+      ControlPlane.Settings settings = new ControlPlane.Settings(dir, "127.0.0.1", 0, "127.0.0.1", 0,
+          AdminToken.loadOrCreate(Files.createTempDirectory("propagation-admin").resolve("token")),
+          Duration.ofMillis(debounceMs), PolicyDirectoryWatcher.DEFAULT_MAX_DELAY);
+      try (ControlPlane cp = ControlPlane.start(settings, Telemetry.of(OpenTelemetry.noop()))) {
+        FirstPush firstPush = new FirstPush();
+        cp.xds().addListener(firstPush);
+        for (int n : clients) {
+          run(cp, firstPush, dir, routes, n, changes, debounceMs);
+        }
+      }
+    }
+    System.exit(0);
+  }
+
+  private static void run(ControlPlane cp, FirstPush firstPush, Path dir, int routes, int n, int changes,
+      int debounceMs) throws Exception {
+    long heapBefore = heapAfterGc();
+    List<ManagedChannel> channels = new ArrayList<>();
+    int connections = (n + STREAMS_PER_CONNECTION - 1) / STREAMS_PER_CONNECTION;
+    for (int c = 0; c < connections; c++) {
+      channels.add(NettyChannelBuilder.forAddress("127.0.0.1", cp.xdsPort()).usePlaintext()
+          .maxInboundMessageSize(64 << 20).build());
+    }
+    List<SimulatedEnvoy> envoys = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      envoys.add(SimulatedEnvoy.connect("envoy-" + i, channels.get(i % connections)));
+    }
+    String serving = rdsVersion(cp);
+    await("all " + n + " clients ACK the first RDS", () -> allAcked(envoys, serving));
+    long heapWith = heapAfterGc();
+    List<Sample> samples = new ArrayList<>();
+    for (int i = 0; i < WARMUP_CHANGES + changes; i++) {
+      Sample sample = change(cp, firstPush, dir, routes, envoys, i);
+      if (i >= WARMUP_CHANGES) {
+        samples.add(sample);
+      }
+    }
+    envoys.forEach(SimulatedEnvoy::close);
+    for (ManagedChannel channel : channels) {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+    report(debounceMs, n, samples, (heapWith - heapBefore) / (double) n);
+  }
+
+  /** Flips the weights, then waits for the reload and for every client's ACK of the new RDS version. */
+  private static Sample change(ControlPlane cp, FirstPush firstPush, Path dir, int routes,
+      List<SimulatedEnvoy> envoys, int i) throws Exception {
+    ReloadOutcome before = cp.reloader().lastOutcome().orElseThrow();
+    firstPush.reset();
+    Instant saveWall = Instant.now();
+    long save = System.nanoTime();
+    int primary = SyntheticPolicies.PRIMARY_WEIGHT;
+    int n = ++written;
+    SyntheticPolicies.writeRoutes(dir, routes, flip ? (n % 2 == 1 ? 100 - primary : primary) : primary - n % 80);
+    await("reload after change " + i, () -> {
+      ReloadOutcome now = cp.reloader().lastOutcome().orElseThrow();
+      return now != before && now.status() == ReloadOutcome.Status.SUCCESS;
+    });
+    ReloadOutcome outcome = cp.reloader().lastOutcome().orElseThrow();
+    String version = rdsVersion(cp);
+    await("every client ACKs RDS " + version, () -> allAcked(envoys, version));
+    long lastAck = envoys.stream().mapToLong(e -> e.lastRdsAck().nanos()).max().orElseThrow();
+    long reloadStart = save + Duration.between(saveWall, outcome.startedAt()).toNanos();
+    return new Sample(save, reloadStart, firstPush.nanos(), reloadStart + outcome.duration().toNanos(), lastAck);
+  }
+
+  private static void report(int debounceMs, int n, List<Sample> samples, double bytesPerStream) {
+    double[] totals = samples.stream().mapToDouble(Sample::total).sorted().toArray();
+    double debounce = mean(samples, s -> s.reloadStart - s.save);
+    double compile = mean(samples, s -> s.firstPush - s.reloadStart);
+    double publish = mean(samples, s -> s.reloadEnd - s.firstPush);
+    double wire = mean(samples, s -> s.lastAck - s.reloadEnd);
+    double sum = debounce + compile + publish + wire;
+    System.out.printf(Locale.ROOT,
+        "debounce=%3dms N=%5d  save->last ACK p50=%7.1f ms p99=%7.1f ms max=%7.1f ms | mean: debounce %6.1f ms"
+            + " (%2.0f%%) compile %6.1f ms (%2.0f%%) publish %6.1f ms (%2.0f%%) wire %6.1f ms (%2.0f%%)"
+            + " | heap/stream %.1f KiB%n",
+        debounceMs, n, percentile(totals, 50), percentile(totals, 99), totals[totals.length - 1],
+        debounce, 100 * debounce / sum, compile, 100 * compile / sum, publish, 100 * publish / sum,
+        wire, 100 * wire / sum, bytesPerStream / 1024);
+  }
+
+  /** Records when the server pushed the first RDS response after {@link #reset()}: the fan-out has begun. */
+  private static final class FirstPush implements XdsEventListener {
+    private final AtomicLong nanos = new AtomicLong();
+
+    void reset() {
+      nanos.set(0);
+    }
+
+    long nanos() {
+      return nanos.get();
+    }
+
+    @Override
+    public void onResponse(long streamId, Node node, DiscoveryResponse response) {
+      if (response.getTypeUrl().equals(SimulatedEnvoy.RDS)) {
+        nanos.compareAndSet(0, System.nanoTime());
+      }
+    }
+  }
+
+  private static String rdsVersion(ControlPlane cp) {
+    return cp.xds().current().orElseThrow().typeVersions().get(SimulatedEnvoy.RDS);
+  }
+
+  private static boolean allAcked(List<SimulatedEnvoy> envoys, String version) {
+    for (SimulatedEnvoy envoy : envoys) {
+      if (envoy.failure() != null) {
+        throw new IllegalStateException("client stream failed", envoy.failure());
+      }
+      if (!envoy.lastRdsAck().version().equals(version)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Polls every millisecond: the wait is part of what is measured, so it must be fine-grained. */
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("timed out waiting for " + what);
+      }
+      Thread.sleep(1);
+    }
+  }
+
+  private static long heapAfterGc() throws InterruptedException {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(100);
+    }
+    Runtime rt = Runtime.getRuntime();
+    return rt.totalMemory() - rt.freeMemory();
+  }
+
+  private static double mean(List<Sample> samples, java.util.function.ToLongFunction<Sample> part) {
+    return ms((long) samples.stream().mapToLong(part).average().orElseThrow());
+  }
+
+  private static double percentile(double[] sorted, int p) {
+    return sorted[Math.max(0, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+  }
+
+  private static double ms(long nanos) {
+    return nanos / 1e6;
+  }
+
+  private static int[] ints(String csv) {
+    return Arrays.stream(csv.split(",")).mapToInt(Integer::parseInt).toArray();
+  }
+}
