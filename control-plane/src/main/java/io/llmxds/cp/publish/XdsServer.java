@@ -3,7 +3,6 @@ package io.llmxds.cp.publish;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
-import io.envoyproxy.controlplane.server.serializer.CachedProtoResourcesSerializer;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.llmxds.cp.translate.EnvoyResources;
@@ -65,7 +64,7 @@ public final class XdsServer implements AutoCloseable {
             watcher,
             new DefaultExecutorGroup(),
             // Serializes each resource once for all streams instead of once per stream.
-            new CachedProtoResourcesSerializer());
+            new IdentityCachingSerializer());
     Server server =
         NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
             .addService(discovery.getAggregatedDiscoveryServiceImpl())
