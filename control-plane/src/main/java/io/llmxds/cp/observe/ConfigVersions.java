@@ -73,8 +73,4 @@ public final class ConfigVersions {
   public synchronized Optional<Registered> byTypeVersion(String typeUrl, String typeVersion) {
     return newestFirst.stream().filter(r -> r.has(typeUrl, typeVersion)).findFirst();
   }
-
-  public synchronized Optional<Registered> newest() {
-    return Optional.ofNullable(newestFirst.peekFirst());
-  }
 }
