@@ -12,6 +12,7 @@ public sealed interface EnvoyPlan {
   String NODE_ID = "envoy-local-1";
   String CONTAINER = "llm-xds-envoy";
   String IMAGE = "envoyproxy/envoy:v1.34-latest";
+  String CONTAINER_BOOTSTRAP = "/etc/envoy/envoy.yaml";
 
   /** Run {@code command}; {@code stop} (possibly empty) is run too when the stack stops. */
   record Run(String how, List<String> command, List<String> stop) implements EnvoyPlan {}
@@ -43,8 +44,9 @@ public sealed interface EnvoyPlan {
     return List.of(binary.toString(), "-c", bootstrap.toString(), "--service-node", NODE_ID);
   }
 
+  /** The image's entrypoint runs {@code envoy} with arguments that start with "-": the same node id as a binary. */
   private static List<String> dockerCommand(Path bootstrap) {
     return List.of("docker", "run", "--rm", "--name", CONTAINER, "--network", "host", "-v",
-        bootstrap + ":/etc/envoy/envoy.yaml:ro", IMAGE);
+        bootstrap + ":" + CONTAINER_BOOTSTRAP + ":ro", IMAGE, "-c", CONTAINER_BOOTSTRAP, "--service-node", NODE_ID);
   }
 }

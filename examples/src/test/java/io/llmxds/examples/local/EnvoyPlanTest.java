@@ -28,7 +28,8 @@ class EnvoyPlanTest {
 
   private String dockerRun() {
     return "docker run --rm --name llm-xds-envoy --network host -v " + bootstrap
-        + ":/etc/envoy/envoy.yaml:ro envoyproxy/envoy:v1.34-latest";
+        + ":/etc/envoy/envoy.yaml:ro envoyproxy/envoy:v1.34-latest -c /etc/envoy/envoy.yaml"
+        + " --service-node envoy-local-1";
   }
 
   @Test
