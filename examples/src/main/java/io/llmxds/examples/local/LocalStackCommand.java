@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
     description = "Run the mock LLMs of the policies' local providers, the context service, the control plane and, "
         + "when possible, Envoy. Ctrl-C stops everything. Exit 1 if something cannot start.")
 final class LocalStackCommand implements Callable<Integer> {
-  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(20);
+  private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
 
   @Spec
   CommandSpec spec;
