@@ -40,10 +40,6 @@ public final class EnvoyProcess implements AutoCloseable {
     return process.isAlive();
   }
 
-  public long pid() {
-    return process.pid();
-  }
-
   @Override
   public void close() {
     if (!stop.isEmpty()) {
