@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.llmxds.cp.observe.SpanAttributes;
 import io.llmxds.cp.testing.LiveControlPlane;
 import io.llmxds.cp.testing.PolicyDirs;
 import io.llmxds.cp.testing.TestTelemetry;
@@ -14,6 +15,7 @@ import io.llmxds.examples.mockllm.MockLlm;
 import io.llmxds.filters.extproc.ContextProcessor;
 import io.llmxds.filters.server.ContextServer;
 import io.llmxds.filters.store.InMemoryContextStore;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
@@ -135,6 +137,20 @@ final class EdgeStack implements AutoCloseable {
     });
   }
 
+  /** Waits until the control plane's /status says Envoy NACKed {@code typeUrl}; returns that type's status. */
+  JsonNode awaitNacked(String typeUrl) {
+    return await().atMost(PATIENCE).until(() -> nodeStatus().get("types").get(typeUrl),
+        type -> type != null && type.get("state").asText().equals("NACKED"));
+  }
+
+  /** The control plane's {@code xds.push} span that ended with Envoy's NACK of {@code typeUrl}. */
+  SpanData nackedPush(String typeUrl) {
+    return await().atMost(PATIENCE).until(() -> controlPlane.telemetry().spans("xds.push").stream()
+        .filter(s -> "nack".equals(s.getAttributes().get(SpanAttributes.OUTCOME)))
+        .filter(s -> typeUrl.equals(s.getAttributes().get(SpanAttributes.TYPE_URL)))
+        .findFirst(), Optional::isPresent).orElseThrow();
+  }
+
   /** Saves an edit of a policy file (not yet reloaded). */
   void edit(String file, String from, String to) {
     PolicyDirs.edit(controlPlane.policies().resolve(file), from, to);
@@ -144,6 +160,12 @@ final class EdgeStack implements AutoCloseable {
   void apply() {
     controlPlane.reload();
     awaitSynced();
+  }
+
+  /** Saves the Gateway policy with the listener moved to {@code port} (same host; not yet reloaded). */
+  void moveListenerTo(int port) {
+    edit("gateway.yaml", listenerInPolicy(),
+        EdgePolicies.listenerInPolicy(listener.toBuilder().setPortValue(port).build()));
   }
 
   /** Where the Gateway policy puts the listener now, as its {@code gateway.yaml} spells it. */

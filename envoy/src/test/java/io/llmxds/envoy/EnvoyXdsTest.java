@@ -6,7 +6,6 @@ import static io.llmxds.cp.testing.AdsTestClient.LDS;
 import static io.llmxds.cp.testing.AdsTestClient.RDS;
 import static io.llmxds.cp.testing.AdsTestClient.SDS;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.llmxds.cp.observe.SpanAttributes;
@@ -38,20 +37,17 @@ class EnvoyXdsTest extends EnvoyEndToEnd {
   void aListenerEnvoyCannotBindIsNackedWithEnvoysOwnMessageAndTheOldListenerKeepsServing() {
     String goodVersion = stack.servedVersion();
     int adminPort = stack.envoy().adminPortInside();
-    String listener = stack.listenerInPolicy();
     // Valid policy, valid protos: only Envoy can tell that its own admin already listens on that port.
-    stack.edit("gateway.yaml", listener, listener.substring(0, listener.lastIndexOf(' ') + 1) + adminPort);
+    stack.moveListenerTo(adminPort);
     stack.controlPlane().reload();
     String rejectedVersion = stack.servedVersion();
     assertThat(rejectedVersion).isNotEqualTo(goodVersion);
 
-    await().atMost(EdgeStack.PATIENCE).untilAsserted(() ->
-        assertThat(stack.nodeStatus().at("/types/" + jsonPointer(LDS) + "/state").asText()).isEqualTo("NACKED"));
-    JsonNode lds = stack.nodeStatus().get("types").get(LDS);
+    JsonNode lds = stack.awaitNacked(LDS);
     String envoysMessage = lds.get("error").asText();
     assertThat(envoysMessage).contains("edge");
 
-    SpanData nack = nackedPush(LDS);
+    SpanData nack = stack.nackedPush(LDS);
     Attributes attributes = nack.getAttributes();
     assertThat(attributes.get(SpanAttributes.ERROR_MESSAGE)).isEqualTo(envoysMessage);
     assertThat(attributes.get(SpanAttributes.CONFIG_VERSION)).isEqualTo(rejectedVersion);
@@ -61,16 +57,5 @@ class EnvoyXdsTest extends EnvoyEndToEnd {
     HttpResponse<String> reply = stack.chat("chat", "still there?");
     assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
     assertThat(reply.headers().firstValue("x-llm-backend")).isPresent();
-  }
-
-  private SpanData nackedPush(String typeUrl) {
-    return await().atMost(EdgeStack.PATIENCE).until(() -> stack.controlPlane().telemetry().spans("xds.push").stream()
-        .filter(s -> "nack".equals(s.getAttributes().get(SpanAttributes.OUTCOME)))
-        .filter(s -> typeUrl.equals(s.getAttributes().get(SpanAttributes.TYPE_URL)))
-        .findFirst().orElse(null), s -> s != null);
-  }
-
-  private static String jsonPointer(String key) {
-    return key.replace("~", "~0").replace("/", "~1");
   }
 }

@@ -4,14 +4,21 @@ import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** Skips a test class, with the reason, when no Envoy can run here ({@link EnvoyRuntimes}). */
+/**
+ * Skips a test class, with the reason, when no Envoy can run here ({@link EnvoyRuntimes}). The reason is also
+ * printed once per class: Maven's console shows that a test was skipped, not why.
+ */
 final class RequiresEnvoy implements ExecutionCondition {
 
   @Override
   public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
     EnvoyRuntimes.Detection detection = EnvoyRuntimes.detect();
-    return detection.runtime().isPresent()
-        ? ConditionEvaluationResult.enabled(detection.reason())
-        : ConditionEvaluationResult.disabled(detection.reason());
+    if (detection.runtime().isPresent()) {
+      return ConditionEvaluationResult.enabled(detection.reason());
+    }
+    if (context.getTestMethod().isEmpty()) {
+      System.err.println(context.getDisplayName() + " SKIPPED: " + detection.reason());
+    }
+    return ConditionEvaluationResult.disabled(detection.reason());
   }
 }
