@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The whole edge on one machine: a real Envoy (from {@link EnvoyRuntime}) configured by a control plane serving a
@@ -94,7 +95,11 @@ final class EdgeStack implements AutoCloseable {
     hostPorts.addAll(mockPorts.values());
     envoy = runtime.start(bootstrap, listener, hostPorts, tmp);
     started.add(envoy);
-    awaitSynced();
+    try {
+      awaitSynced();
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(runtime.description() + " did not sync; its log:\n" + envoy.log(), e);
+    }
   }
 
   LiveControlPlane controlPlane() {
