@@ -28,7 +28,8 @@ final class ListenerTranslator {
         // The gateway is the edge: the client's address is the peer's, not an X-Forwarded-For value.
         .setUseRemoteAddress(BoolValue.of(true))
         .setRequestTimeout(ProtoValues.duration(gateway.requestTimeout()))
-        .setStreamIdleTimeout(ProtoValues.duration(gateway.streamIdleTimeout()));
+        .setStreamIdleTimeout(ProtoValues.duration(gateway.streamIdleTimeout()))
+        .setTracing(RequestTraceTags.hcmTracing());
     features.forEach(f -> hcm.addHttpFilters(f.hcmFilter(bundle)));
     return Listener.newBuilder()
         .setName(gateway.name())

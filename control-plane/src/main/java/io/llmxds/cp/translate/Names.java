@@ -14,6 +14,13 @@ public final class Names {
 
   /** Set by the ext_proc service from the request body's {@code model}; routes match on it. */
   public static final String MODEL_HEADER = "x-llm-model";
+  /** On every response Envoy routes: the config version that served the request. */
+  public static final String CONFIG_VERSION_HEADER = "x-llm-config-version";
+  /** The {@code filter_metadata} namespace of every edge route: {@code config_version} and {@code model_route}. */
+  public static final String ROUTE_METADATA_NAMESPACE = "io.llmxds";
+  /** Envoy request span tags, read from the matched route's metadata. */
+  public static final String CONFIG_VERSION_TAG = "llm_xds.config_version";
+  public static final String MODEL_ROUTE_TAG = "llm_xds.model_route";
   /** Set per backend when the backend serves the model under another name. */
   public static final String UPSTREAM_MODEL_HEADER = "x-llm-upstream-model";
 

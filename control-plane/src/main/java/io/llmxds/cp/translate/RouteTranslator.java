@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.BoolValue;
 import com.google.protobuf.UInt32Value;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
+import io.envoyproxy.envoy.config.core.v3.Metadata;
 import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.Route;
@@ -23,7 +24,8 @@ import java.util.function.Function;
 
 /**
  * RDS: one route per (model route, model), matched on the model header that the ext_proc service sets from the
- * request body, and a catch-all 404 for models no route serves.
+ * request body, and a catch-all 404 for models no route serves. Every route carries the config version in its metadata
+ * (for the request span) and every response the version in {@link Names#CONFIG_VERSION_HEADER}.
  */
 final class RouteTranslator {
 
@@ -35,17 +37,25 @@ final class RouteTranslator {
 
   private RouteTranslator() {}
 
-  static RouteConfiguration translate(PolicyBundle bundle, List<HttpFilterFeature> features) {
+  static RouteConfiguration translate(PolicyBundle bundle, String configVersion, List<HttpFilterFeature> features) {
     VirtualHost.Builder host = VirtualHost.newBuilder()
         .setName(Names.VIRTUAL_HOST)
         .addDomains("*")
         .setPerRequestBufferLimitBytes(UInt32Value.of(ProtoValues.uint32(bundle.gateway().requestBufferLimitBytes())));
     for (ModelRoute route : bundle.modelRoutes()) {
       Map<String, Any> perFilter = perFilterConfig(features, f -> f.modelRouteConfig(bundle, route));
-      route.models().stream().sorted().forEach(model -> host.addRoutes(modelRoute(bundle, route, model, perFilter)));
+      Metadata metadata = RequestTraceTags.routeMetadata(configVersion, route.name());
+      route.models().stream().sorted()
+          .forEach(model -> host.addRoutes(modelRoute(bundle, route, model, perFilter).setMetadata(metadata)));
     }
-    host.addRoutes(unknownModelRoute(perFilterConfig(features, f -> f.unknownModelRouteConfig(bundle))));
-    return RouteConfiguration.newBuilder().setName(bundle.gateway().name()).addVirtualHosts(host).build();
+    host.addRoutes(unknownModelRoute(perFilterConfig(features, f -> f.unknownModelRouteConfig(bundle)))
+        .setMetadata(RequestTraceTags.routeMetadata(configVersion, Names.UNKNOWN_MODEL_ROUTE)));
+    return RouteConfiguration.newBuilder()
+        .setName(bundle.gateway().name())
+        .addVirtualHosts(host)
+        // Local replies of filters before the router (a rate limit's 429) do not get it; their spans have the tag.
+        .addResponseHeadersToAdd(ProtoValues.overwriteHeader(Names.CONFIG_VERSION_HEADER, configVersion))
+        .build();
   }
 
   private static Map<String, Any> perFilterConfig(
@@ -55,7 +65,8 @@ final class RouteTranslator {
     return perFilter;
   }
 
-  private static Route modelRoute(PolicyBundle bundle, ModelRoute route, String model, Map<String, Any> perFilter) {
+  private static Route.Builder modelRoute(
+      PolicyBundle bundle, ModelRoute route, String model, Map<String, Any> perFilter) {
     RouteMatch match = RouteMatch.newBuilder()
         .setPrefix(OPENAI_PREFIX + "/")
         .addHeaders(HeaderMatcher.newBuilder()
@@ -74,8 +85,7 @@ final class RouteTranslator {
         .setName(Names.route(route.name(), model))
         .setMatch(match)
         .setRoute(action)
-        .putAllTypedPerFilterConfig(perFilter)
-        .build();
+        .putAllTypedPerFilterConfig(perFilter);
   }
 
   /**
@@ -107,7 +117,7 @@ final class RouteTranslator {
     return route.backends().stream().findFirst().flatMap(b -> bundle.provider(b.provider())).map(p -> p.pathPrefix());
   }
 
-  private static Route unknownModelRoute(Map<String, Any> perFilter) {
+  private static Route.Builder unknownModelRoute(Map<String, Any> perFilter) {
     return Route.newBuilder()
         .setName(Names.UNKNOWN_MODEL_ROUTE)
         .setMatch(RouteMatch.newBuilder().setPrefix("/"))
@@ -115,7 +125,6 @@ final class RouteTranslator {
             .setStatus(404)
             .setBody(DataSource.newBuilder().setInlineString(UNKNOWN_MODEL_BODY)))
         .addResponseHeadersToAdd(ProtoValues.overwriteHeader("content-type", "application/json"))
-        .putAllTypedPerFilterConfig(perFilter)
-        .build();
+        .putAllTypedPerFilterConfig(perFilter);
   }
 }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class ExtProcFeatureTest {
 
   private static Map<String, String> metadata(PolicyBundle bundle, String route) {
-    RouteConfiguration config = RouteTranslator.translate(bundle, HttpFilters.ORDERED);
+    RouteConfiguration config = RouteTranslator.translate(bundle, "v1", HttpFilters.ORDERED);
     ExtProcPerRoute perRoute =
         Unpack.perFilter(Unpack.route(config, route), Names.EXT_PROC_FILTER, ExtProcPerRoute.class);
     Map<String, String> headers = new LinkedHashMap<>();

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class RouteTranslatorTest {
 
   private static RouteConfiguration routes(PolicyBundle bundle) {
-    return RouteTranslator.translate(bundle, HttpFilters.ORDERED);
+    return RouteTranslator.translate(bundle, "v1", HttpFilters.ORDERED);
   }
 
   private static PolicyBundle bundle(List<Provider> providers, ModelRoute route) {

@@ -1,0 +1,248 @@
+package io.llmxds.envoy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.llmxds.cp.observe.SpanAttributes;
+import io.llmxds.cp.testing.LiveControlPlane;
+import io.llmxds.cp.testing.PolicyDirs;
+import io.llmxds.cp.testing.TestTelemetry;
+import io.llmxds.examples.mockllm.MockLlm;
+import io.llmxds.filters.extproc.ContextProcessor;
+import io.llmxds.filters.server.ContextServer;
+import io.llmxds.filters.store.InMemoryContextStore;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * The whole edge on one machine: a real Envoy (from {@link EnvoyRuntime}) configured by a control plane serving a
+ * copy of {@code examples/policies}, calling the ext_proc context service (memory store), routing to mock LLMs, and
+ * exporting its request spans to an OTLP receiver. Everything but Envoy runs in the test JVM on ports the OS
+ * chooses; the policies are rewritten to those ports.
+ */
+final class EdgeStack implements AutoCloseable {
+
+  static final String NODE_ID = "envoy-e2e";
+  static final Duration PATIENCE = Duration.ofSeconds(30);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final List<AutoCloseable> started = new ArrayList<>();
+  private final Map<String, MockLlm> mocks = new LinkedHashMap<>();
+  private final TestTelemetry contextTelemetry = new TestTelemetry();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private ContextServer context;
+  private OtlpTraceReceiver traces;
+  private LiveControlPlane controlPlane;
+  private RunningEnvoy envoy;
+  private SocketAddress listener;
+
+  private EdgeStack() {}
+
+  static EdgeStack start(Path tmp, EnvoyRuntime runtime) throws Exception {
+    EdgeStack stack = new EdgeStack();
+    try {
+      stack.startAll(tmp, runtime);
+      return stack;
+    } catch (Exception | Error e) {
+      stack.close();
+      throw e;
+    }
+  }
+
+  private void startAll(Path tmp, EnvoyRuntime runtime) throws Exception {
+    started.add(contextTelemetry);
+    Map<String, Integer> mockPorts = new LinkedHashMap<>();
+    for (String name : EdgePolicies.MOCK_URLS.keySet()) {
+      MockLlm mock = MockLlm.start(MockLlm.Settings.of(name, 0));
+      mocks.put(name, mock);
+      mockPorts.put(name, mock.port());
+      started.add(mock);
+    }
+    context = ContextServer.start(new ContextServer.Settings("127.0.0.1", 0, "127.0.0.1", 0, Optional.empty(),
+        Duration.ofHours(1), ContextProcessor.DEFAULT_MAX_BODY_BYTES, InMemoryContextStore.DEFAULT_MAX_CHARS),
+        contextTelemetry.telemetry());
+    started.add(context);
+    traces = OtlpTraceReceiver.start();
+    started.add(traces);
+
+    listener = runtime.listener();
+    Path policies = EdgePolicies.write(Files.createDirectory(tmp.resolve("policies")), listener,
+        runtime.hostAddress(), context.port(), mockPorts);
+    controlPlane = LiveControlPlane.serve(policies, tmp.resolve("admin-token"), 0);
+    started.add(controlPlane);
+
+    int xdsPort = controlPlane.controlPlane().xdsPort();
+    Bootstrap bootstrap = EnvoyBootstrap.forTest(NODE_ID, runtime.admin(), runtime.hostAddress(), xdsPort,
+        traces.port());
+    List<Integer> hostPorts = new ArrayList<>(List.of(xdsPort, context.port(), traces.port()));
+    hostPorts.addAll(mockPorts.values());
+    envoy = runtime.start(bootstrap, listener, hostPorts, tmp);
+    started.add(envoy);
+    try {
+      awaitSynced();
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(runtime.description() + " did not sync; its log:\n" + envoy.log(), e);
+    }
+  }
+
+  LiveControlPlane controlPlane() {
+    return controlPlane;
+  }
+
+  RunningEnvoy envoy() {
+    return envoy;
+  }
+
+  MockLlm mock(String name) {
+    return mocks.get(name);
+  }
+
+  OtlpTraceReceiver traces() {
+    return traces;
+  }
+
+  /** The config version the control plane serves now. */
+  String servedVersion() {
+    return status().get("configVersion").asText();
+  }
+
+  /** This Envoy's entry in the control plane's {@code GET /status}. */
+  JsonNode nodeStatus() {
+    for (JsonNode node : status().get("nodes")) {
+      if (node.get("node").asText().equals(NODE_ID)) {
+        return node;
+      }
+    }
+    throw new AssertionError("node " + NODE_ID + " is not in /status: " + status());
+  }
+
+  /** Waits until Envoy has ACKed every type at the served version (the control plane's /status says SYNCED). */
+  void awaitSynced() {
+    await().atMost(PATIENCE).untilAsserted(() -> {
+      JsonNode node = nodeStatus();
+      assertThat(node.get("configVersion").asText()).as("%s", node).isEqualTo(servedVersion());
+      node.get("types").forEach(t -> assertThat(t.get("state").asText()).as("%s", node).isEqualTo("SYNCED"));
+    });
+  }
+
+  /** Waits until the control plane's /status says Envoy NACKed {@code typeUrl}; returns that type's status. */
+  JsonNode awaitNacked(String typeUrl) {
+    return await().atMost(PATIENCE).until(() -> nodeStatus().get("types").get(typeUrl),
+        type -> type != null && type.get("state").asText().equals("NACKED"));
+  }
+
+  /** The control plane's {@code xds.push} span that ended with Envoy's NACK of {@code typeUrl}. */
+  SpanData nackedPush(String typeUrl) {
+    return await().atMost(PATIENCE).until(() -> controlPlane.telemetry().spans("xds.push").stream()
+        .filter(s -> "nack".equals(s.getAttributes().get(SpanAttributes.OUTCOME)))
+        .filter(s -> typeUrl.equals(s.getAttributes().get(SpanAttributes.TYPE_URL)))
+        .findFirst(), Optional::isPresent).orElseThrow();
+  }
+
+  /** Saves an edit of a policy file (not yet reloaded). */
+  void edit(String file, String from, String to) {
+    PolicyDirs.edit(controlPlane.policies().resolve(file), from, to);
+  }
+
+  /** Reloads through the admin API and waits until Envoy has ACKed the new version. */
+  void apply() {
+    controlPlane.reload();
+    awaitSynced();
+  }
+
+  /** Saves the Gateway policy with the listener moved to {@code port} (same host; not yet reloaded). */
+  void moveListenerTo(int port) {
+    edit("gateway.yaml", listenerInPolicy(),
+        EdgePolicies.listenerInPolicy(listener.toBuilder().setPortValue(port).build()));
+  }
+
+  /** Where the Gateway policy puts the listener now, as its {@code gateway.yaml} spells it. */
+  String listenerInPolicy() {
+    return EdgePolicies.listenerInPolicy(listener);
+  }
+
+  /** {@code POST /v1/chat/completions} through Envoy with one user message. */
+  HttpResponse<String> chat(String model, String userMessage, String... headers) {
+    return chat(model, List.of(Map.of("role", "user", "content", userMessage)), headers);
+  }
+
+  HttpResponse<String> chat(String model, List<Map<String, String>> messages, String... headers) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("model", model);
+    body.put("messages", messages);
+    try {
+      HttpRequest.Builder request = HttpRequest.newBuilder(envoy.gateway().resolve("/v1/chat/completions"))
+          .timeout(Duration.ofSeconds(30))
+          .header("content-type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+      if (headers.length > 0) {
+        request.headers(headers);
+      }
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("request through Envoy failed; Envoy's log:\n" + envoy.log(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The assistant's answer text of a chat completion. */
+  static String answer(HttpResponse<String> response) {
+    try {
+      return JSON.readTree(response.body()).at("/choices/0/message/content").asText();
+    } catch (IOException e) {
+      throw new AssertionError("not a chat completion: " + response.body(), e);
+    }
+  }
+
+  /** The model the upstream saw, as the mock echoes it. */
+  static String echoedModel(HttpResponse<String> response) {
+    try {
+      return JSON.readTree(response.body()).get("model").asText();
+    } catch (IOException e) {
+      throw new AssertionError("not a chat completion: " + response.body(), e);
+    }
+  }
+
+  private JsonNode status() {
+    HttpResponse<String> reply = controlPlane.get("/status");
+    try {
+      return JSON.readTree(reply.body());
+    } catch (IOException e) {
+      throw new AssertionError("GET /status: " + reply.body(), e);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    Exception failure = null;
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).close();
+      } catch (Exception e) {
+        failure = failure == null ? e : failure;
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package io.llmxds.envoy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A fresh {@link EdgeStack} (real Envoy included) per test, so that no test sees another's policy edits, rate-limit
+ * buckets or conversations. Skipped, with the reason, where no Envoy can run.
+ */
+@ExtendWith(RequiresEnvoy.class)
+abstract class EnvoyEndToEnd {
+
+  @TempDir
+  Path tmp;
+
+  EdgeStack stack;
+
+  @BeforeEach
+  void startStack() throws Exception {
+    stack = EdgeStack.start(tmp, EnvoyRuntimes.detect().runtime().orElseThrow());
+  }
+
+  @AfterEach
+  void stopStack() throws Exception {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+}
