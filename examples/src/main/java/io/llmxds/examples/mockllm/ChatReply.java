@@ -1,0 +1,106 @@
+package io.llmxds.examples.mockllm;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The mock's answer to one request, rendered as OpenAI renders it: a whole {@code chat.completion} object, or the
+ * {@code chat.completion.chunk} events of a stream. Token counts are an estimate (see {@link #tokens}).
+ */
+final class ChatReply {
+  private static final int QUOTE_LIMIT = 200;
+
+  private final ObjectMapper json;
+  private final String id;
+  private final long created;
+  private final String model;
+  private final String content;
+  private final long promptTokens;
+  private final long completionTokens;
+
+  ChatReply(ObjectMapper json, String id, long created, String backend, ChatRequest request) {
+    this.json = json;
+    this.id = id;
+    this.created = created;
+    this.model = request.model();
+    this.content = text(backend, request);
+    this.promptTokens = tokens(request.promptChars());
+    this.completionTokens = tokens(content.length());
+  }
+
+  /** E.g. {@code [mock-a] received 3 messages; last user message: "hello"}. */
+  static String text(String backend, ChatRequest request) {
+    String quote = request.lastUserMessage()
+        .map(m -> m.length() > QUOTE_LIMIT ? m.substring(0, QUOTE_LIMIT) + "…" : m)
+        .map(m -> "; last user message: \"" + m + "\"")
+        .orElse("; no user message");
+    return "[" + backend + "] received " + request.messages() + (request.messages() == 1 ? " message" : " messages")
+        + quote;
+  }
+
+  /**
+   * A deterministic stand-in for a tokenizer: one token per 4 characters, at least 1 — the rule of thumb OpenAI
+   * gives for English text, enough for usage-based rate limits to see plausible numbers.
+   */
+  static long tokens(long chars) {
+    return Math.max(1, (chars + 3) / 4);
+  }
+
+  ObjectNode completion() {
+    ObjectNode completion = header("chat.completion");
+    ObjectNode choice = completion.putArray("choices").addObject();
+    choice.put("index", 0);
+    choice.putObject("message").put("role", "assistant").put("content", content);
+    choice.put("finish_reason", "stop");
+    completion.set("usage", usage());
+    return completion;
+  }
+
+  /**
+   * The stream's events in order: the role, the content word by word, the finish reason, the usage (only when the
+   * client asked for it with {@code stream_options.include_usage}, as OpenAI does); {@code [DONE]} is the caller's.
+   */
+  List<ObjectNode> chunks(boolean includeUsage) {
+    List<ObjectNode> chunks = new ArrayList<>();
+    chunks.add(chunk(delta -> delta.put("role", "assistant").put("content", ""), null));
+    for (String word : content.split("(?<= )")) {
+      chunks.add(chunk(delta -> delta.put("content", word), null));
+    }
+    chunks.add(chunk(delta -> { }, "stop"));
+    if (includeUsage) {
+      ObjectNode last = header("chat.completion.chunk");
+      last.putArray("choices");
+      last.set("usage", usage());
+      chunks.add(last);
+    }
+    return chunks;
+  }
+
+  private ObjectNode chunk(Consumer<ObjectNode> delta, String finishReason) {
+    ObjectNode chunk = header("chat.completion.chunk");
+    ArrayNode choices = chunk.putArray("choices");
+    ObjectNode choice = choices.addObject().put("index", 0);
+    delta.accept(choice.putObject("delta"));
+    if (finishReason == null) {
+      choice.putNull("finish_reason");
+    } else {
+      choice.put("finish_reason", finishReason);
+    }
+    return chunk;
+  }
+
+  private ObjectNode header(String object) {
+    return json.createObjectNode().put("id", id).put("object", object).put("created", created).put("model", model);
+  }
+
+  private ObjectNode usage() {
+    return json.createObjectNode()
+        .put("prompt_tokens", promptTokens)
+        .put("completion_tokens", completionTokens)
+        .put("total_tokens", promptTokens + completionTokens);
+  }
+}

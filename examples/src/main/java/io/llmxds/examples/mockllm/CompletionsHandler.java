@@ -1,0 +1,152 @@
+package io.llmxds.examples.mockllm;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mock's HTTP surface: {@code POST …/chat/completions}, {@code GET /healthz}; 404 and 405 otherwise. Every
+ * answer carries {@code x-llm-backend}; every error is an OpenAI-style {@code {"error": {…}}} object.
+ */
+final class CompletionsHandler implements HttpHandler {
+  static final String BACKEND_HEADER = "x-llm-backend";
+  private static final Logger log = LoggerFactory.getLogger(CompletionsHandler.class);
+  private static final String COMPLETIONS_SUFFIX = "/chat/completions";
+  private static final String JSON_TYPE = "application/json";
+
+  private final ObjectMapper json = new ObjectMapper();
+  private final String backend;
+  private final FaultInjection faults;
+  private final AtomicLong requests = new AtomicLong();
+
+  CompletionsHandler(String backend, FaultInjection faults) {
+    this.backend = backend;
+    this.faults = faults;
+  }
+
+  long requests() {
+    return requests.get();
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      exchange.getResponseHeaders().set(BACKEND_HEADER, backend);
+      String path = exchange.getRequestURI().getPath();
+      String method = exchange.getRequestMethod();
+      if (path.equals("/healthz")) {
+        if (method.equals("GET")) {
+          send(exchange, 200, "text/plain", "ok\n".getBytes(StandardCharsets.UTF_8));
+        } else {
+          methodNotAllowed(exchange, "GET");
+        }
+      } else if (path.endsWith(COMPLETIONS_SUFFIX)) {
+        if (method.equals("POST")) {
+          completion(exchange, requests.incrementAndGet());
+        } else {
+          methodNotAllowed(exchange, "POST");
+        }
+      } else {
+        error(exchange, 404, "invalid_request_error", "unknown_url",
+            "Unknown request URL: " + method + " " + path + ". The mock serves POST <prefix>/chat/completions.");
+      }
+    }
+  }
+
+  private void completion(HttpExchange exchange, long number) throws IOException {
+    byte[] body = exchange.getRequestBody().readAllBytes();
+    ChatRequest request;
+    FaultInjection.Outcome outcome;
+    Duration latency;
+    try {
+      request = ChatRequest.parse(json, body);
+      latency = faults.latency(exchange.getRequestHeaders());
+      outcome = faults.outcome(exchange.getRequestHeaders());
+    } catch (InvalidRequest e) {
+      log.debug("[{}] 400 {}", backend, e.getMessage());
+      error(exchange, 400, "invalid_request_error", e.code(), e.getMessage());
+      return;
+    }
+    sleep(latency);
+    log.debug("[{}] {} model={} messages={} stream={}", backend, outcome.status(), request.model(),
+        request.messages(), request.stream());
+    if (outcome.failed()) {
+      error(exchange, outcome.status(), errorType(outcome.status()), "mock_error_" + outcome.status(),
+          backend + ": simulated " + outcome.status() + " (" + outcome.cause() + ")");
+      return;
+    }
+    ChatReply reply = new ChatReply(json, "chatcmpl-mock-" + backend + "-" + number,
+        Instant.now().getEpochSecond(), backend, request);
+    if (request.stream()) {
+      stream(exchange, outcome.status(), reply, request.includeUsage());
+    } else {
+      send(exchange, outcome.status(), JSON_TYPE, json.writeValueAsBytes(reply.completion()));
+    }
+  }
+
+  /** Server-sent events, each written and flushed on its own so that a client sees the answer arrive in pieces. */
+  private void stream(HttpExchange exchange, int status, ChatReply reply, boolean includeUsage) throws IOException {
+    exchange.getResponseHeaders().set("content-type", "text/event-stream");
+    exchange.getResponseHeaders().set("cache-control", "no-cache");
+    exchange.sendResponseHeaders(status, 0);
+    OutputStream out = exchange.getResponseBody();
+    for (ObjectNode chunk : reply.chunks(includeUsage)) {
+      event(out, json.writeValueAsString(chunk));
+    }
+    event(out, "[DONE]");
+  }
+
+  private static void event(OutputStream out, String data) throws IOException {
+    out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  private void methodNotAllowed(HttpExchange exchange, String allowed) throws IOException {
+    exchange.getResponseHeaders().set("allow", allowed);
+    error(exchange, 405, "invalid_request_error", "method_not_allowed",
+        "Method " + exchange.getRequestMethod() + " is not allowed on " + exchange.getRequestURI().getPath()
+            + "; use " + allowed + ".");
+  }
+
+  private void error(HttpExchange exchange, int status, String type, String code, String message)
+      throws IOException {
+    ObjectNode body = json.createObjectNode();
+    body.putObject("error").put("message", message).put("type", type).putNull("param").put("code", code);
+    send(exchange, status, JSON_TYPE, json.writeValueAsBytes(body));
+  }
+
+  /** The error types OpenAI uses for these statuses. */
+  private static String errorType(int status) {
+    if (status == 429) {
+      return "rate_limit_error";
+    }
+    return status >= 500 ? "server_error" : "invalid_request_error";
+  }
+
+  private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+    exchange.getResponseHeaders().set("content-type", contentType);
+    exchange.sendResponseHeaders(status, body.length);
+    exchange.getResponseBody().write(body);
+  }
+
+  private static void sleep(Duration latency) throws IOException {
+    if (latency.isZero()) {
+      return;
+    }
+    try {
+      Thread.sleep(latency.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting out the injected latency", e);
+    }
+  }
+}
