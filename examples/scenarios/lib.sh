@@ -13,6 +13,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ADMIN="http://127.0.0.1:19000"
 ENVOY="http://127.0.0.1:10000"
+# shellcheck disable=SC2034  # used by the scenario scripts
 ENVOY_ADMIN="http://127.0.0.1:9901"
 READY_SECONDS=300   # the first run builds the jars
 CHANGE_SECONDS=15   # the watcher applies a save within ~200 ms; generous for a loaded machine
@@ -201,6 +202,18 @@ await_refusal() {
   done
 }
 
+# Waits (at most CHANGE_SECONDS) until a node has NACKed something; false if none did.
+await_nack() {
+  local waited=0
+  until status_json | grep -q '"state" : "NACKED"'; do
+    if (( waited >= CHANGE_SECONDS * 10 )); then
+      return 1
+    fi
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+}
+
 # bin/llm-xds status: every node per xDS type (it exits 1 when a node NACKed, which is what we may want to show).
 show_status() {
   echo "--- bin/llm-xds status"
@@ -260,6 +273,11 @@ count_backends() {
   for ((i = 0; i < count; i++)); do
     chat "hi" | tr -d '\r' | sed -n 's/^x-llm-backend: //Ip'
   done | sort | uniq -c | awk '{printf "  %-14s %d\n", $2, $1}'
+}
+
+# The answer's text (choices[0].message.content) from chat's output.
+reply_text() {
+  grep -oE '"content" ?: ?"([^"\\]|\\.)*"' | head -1 | sed -E 's/^"content" ?: ?"//; s/"$//; s/\\"/"/g'
 }
 
 # A response header's value from chat's output.
