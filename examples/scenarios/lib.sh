@@ -22,6 +22,7 @@ YES=false
 USE_RUNNING=false
 STACK_PID=""
 WORK=""
+BACKUP=""
 SCENARIO_DIR=""
 
 scenario_usage() {
@@ -29,7 +30,7 @@ scenario_usage() {
 usage: $0 [--yes] [--use-running]
   --yes          do not pause between steps
   --use-running  use the stack that already answers on $ADMIN: this scenario's policies are copied over the
-                 policy directory it serves (a backup is kept and its path printed)
+                 policy directory it serves, and what it held is copied back at the end
 EOF
 }
 
@@ -89,16 +90,15 @@ join_running_stack() {
     cat >&2 <<EOF
 A stack already answers on $ADMIN (policy directory: $(status_field policyDirectory)).
 Stop it (Ctrl-C where bin/run runs), or re-run with --use-running to copy this scenario's policies over the
-directory it serves (a backup is kept).
+directory it serves (what it holds now is copied back at the end).
 EOF
     exit 1
   fi
   WORK="$(status_field policyDirectory)"
-  local backup
-  backup="$(mktemp -d "${TMPDIR:-/tmp}/llm-xds-backup.XXXXXX")"
-  cp -R "$WORK/." "$backup/"
+  BACKUP="$(mktemp -d "${TMPDIR:-/tmp}/llm-xds-backup.XXXXXX")"
+  cp -R "$WORK/." "$BACKUP/"
   heading "Using the running stack: its policy directory $WORK"
-  echo "backup of what it held: $backup (restore with: cp -R $backup/. $WORK/)"
+  echo "what it held is saved in $BACKUP and copied back at the end"
   local before
   before="$(config_version)"
   cp -R "$SCENARIO_DIR/policies/." "$WORK/"
@@ -107,6 +107,12 @@ EOF
 }
 
 stop_stack() {
+  if [[ -n "$BACKUP" ]]; then
+    echo
+    echo "Restoring the policies $WORK held before (from $BACKUP) ..."
+    cp -R "$BACKUP/." "$WORK/"
+    BACKUP=""
+  fi
   if [[ -n "$STACK_PID" ]] && kill -0 "$STACK_PID" 2>/dev/null; then
     echo
     echo "Stopping the stack (pid $STACK_PID) ..."
