@@ -44,7 +44,9 @@ class MockLlmTest {
   void answersLikeOpenAiWithTheRequestedModelAndTheMessageCount() throws IOException {
     MockLlm mock = mockA();
 
-    HttpResponse<String> response = post(mock.port(), PATH, chat("mock-model-a", false, "hi", "hello!", "how are you?"));
+    String request = chat("mock-model-a", false, "hi", "hello!", "how are you?");
+
+    HttpResponse<String> response = post(mock.port(), PATH, request);
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("x-llm-backend")).hasValue("mock-a");
@@ -72,7 +74,8 @@ class MockLlmTest {
   void readsContentPartsAsText() throws IOException {
     MockLlm mock = mockA();
     String body = "{\"model\":\"m\",\"messages\":[{\"role\":\"system\",\"content\":\"be brief\"},"
-        + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"one\"},{\"type\":\"text\",\"text\":\"two\"}]}]}";
+        + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"one\"},"
+        + "{\"type\":\"text\",\"text\":\"two\"}]}]}";
 
     JsonNode answer = json(post(mock.port(), "/chat/completions", body));
 
@@ -118,7 +121,8 @@ class MockLlmTest {
     MockLlm mock = mockA();
 
     HttpResponse<String> response =
-        post(mock.port(), PATH, "{\"model\":\"chat\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
+        post(mock.port(), PATH, "{\"model\":\"chat\",\"stream\":true,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
 
     List<String> events = sseEvents(response.body());
     assertThat(events.get(events.size() - 1)).isEqualTo("[DONE]");

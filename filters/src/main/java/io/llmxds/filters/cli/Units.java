@@ -6,13 +6,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Human units on the command line: durations ({@code 24h}, {@code 30m}, {@code 90s}) and sizes ({@code 8Mi}). */
-final class Units {
+public final class Units {
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
   private static final Pattern SIZE = Pattern.compile("(\\d+)(Ki|Mi|Gi)?");
 
   private Units() {}
 
-  static Duration duration(String text) {
+  public static Duration duration(String text) {
     Matcher m = DURATION.matcher(text.trim());
     if (!m.matches()) {
       throw new IllegalArgumentException("not a duration (e.g. 24h, 30m, 90s, 500ms): " + text);
