@@ -102,7 +102,7 @@ EOF
   local before
   before="$(config_version)"
   cp -R "$SCENARIO_DIR/policies/." "$WORK/"
-  await_version_change "$before" || true
+  poll version_differs "$before" || true
   echo "config version $(config_version)"
 }
 
@@ -154,15 +154,25 @@ last_reload_field() {
   status_json | sed -n '/^  "lastReload"/,/^  }/p' | sed -n "s/^    \"$1\" : \\(.*\\),\$/\\1/p" | tr -d '"[]' | sed 's/^ *//; s/ *$//'
 }
 
-await_version_change() {
-  local before="$1" waited=0
-  while [[ "$(config_version)" == "$before" ]]; do
-    if (( waited >= CHANGE_SECONDS * 10 )); then
-      return 1
-    fi
+# Runs "$@" every 0.1 s until it succeeds; fails after CHANGE_SECONDS.
+poll() {
+  local tries=$((CHANGE_SECONDS * 10))
+  until "$@"; do
+    (( tries-- > 0 )) || return 1
     sleep 0.1
-    waited=$((waited + 1))
   done
+}
+
+version_differs() {
+  [[ "$(config_version)" != "$1" ]]
+}
+
+reload_failed() {
+  [[ "$(last_reload_field status)" == failure ]]
+}
+
+node_nacked() {
+  status_json | grep -q '"state" : "NACKED"'
 }
 
 # Copies steps/<step>/* over the working policy directory (showing the diff), then waits for the outcome:
@@ -179,7 +189,7 @@ apply_step() {
   cp -R "$dir/." "$WORK/"
   case "$expect" in
     new-version)
-      if ! await_version_change "$before"; then
+      if ! poll version_differs "$before"; then
         echo "no new config version after ${CHANGE_SECONDS}s; the last reload:" >&2
         status_json | sed -n '/^  "lastReload"/,/^  }/p' >&2
         exit 1
@@ -187,37 +197,16 @@ apply_step() {
       echo "config version $before -> $(config_version)  (changes: $(last_reload_field changes))"
       ;;
     refused)
-      await_refusal
+      if ! poll reload_failed; then
+        echo "the control plane did not report a failed reload after ${CHANGE_SECONDS}s" >&2
+        exit 1
+      fi
       echo "llm-xds refused the change; the errors, as bin/llm-xds validate prints them:"
       "$ROOT/bin/llm-xds" validate "$WORK" || true
       echo "config version still $(config_version): nothing was pushed, every node keeps what it has."
       ;;
     *) echo "apply_step: unknown expectation $expect" >&2; exit 2 ;;
   esac
-}
-
-await_refusal() {
-  local waited=0
-  until [[ "$(last_reload_field status)" == failure ]]; do
-    if (( waited >= CHANGE_SECONDS * 10 )); then
-      echo "the control plane did not report a failed reload after ${CHANGE_SECONDS}s" >&2
-      exit 1
-    fi
-    sleep 0.1
-    waited=$((waited + 1))
-  done
-}
-
-# Waits (at most CHANGE_SECONDS) until a node has NACKed something; false if none did.
-await_nack() {
-  local waited=0
-  until status_json | grep -q '"state" : "NACKED"'; do
-    if (( waited >= CHANGE_SECONDS * 10 )); then
-      return 1
-    fi
-    sleep 0.1
-    waited=$((waited + 1))
-  done
 }
 
 # bin/llm-xds status: every node per xDS type (it exits 1 when a node NACKed, which is what we may want to show).
