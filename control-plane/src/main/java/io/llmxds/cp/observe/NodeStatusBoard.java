@@ -30,7 +30,7 @@ public final class NodeStatusBoard implements PushObserver {
     SYNCED,
     /** It was pushed a version it has not answered yet, or it runs an older version than the one served now. */
     STALE,
-    /** It rejected the last version pushed, and keeps running the one it had. */
+    /** It rejected the last version pushed and keeps running the one it had, which is not the one served now. */
     NACKED,
     /** Nothing of this type was pushed to it. */
     NOT_SENT
@@ -206,7 +206,9 @@ public final class NodeStatusBoard implements PushObserver {
     String sent = type.lastPush.typeVersion();
     String acked = type.lastAcked == null ? null : type.lastAcked.typeVersion();
     String at = type.lastPush.sentAt().toString();
-    if (type.answer instanceof PushOutcome.Nacked nack) {
+    boolean runsServed = acked != null && acked.equals(servedVersion);
+    // A rollback to what the node kept is pushed to nobody (the node already has it): the NACK is history then.
+    if (type.answer instanceof PushOutcome.Nacked nack && !runsServed) {
       String traceId = type.lastPush.config()
           .map(ConfigVersions.Registered::reloadSpan)
           .filter(SpanContext::isValid)
@@ -214,7 +216,7 @@ public final class NodeStatusBoard implements PushObserver {
           .orElse(null);
       return new TypeStatus(State.NACKED, sent, acked, at, nack.message(), traceId);
     }
-    State state = acked != null && acked.equals(servedVersion) ? State.SYNCED : State.STALE;
+    State state = runsServed ? State.SYNCED : State.STALE;
     return new TypeStatus(state, sent, acked, at, null, null);
   }
 

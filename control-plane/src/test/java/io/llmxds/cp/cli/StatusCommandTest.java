@@ -69,6 +69,26 @@ class StatusCommandTest {
   }
 
   @Test
+  void aRollbackToWhatTheNackingNodeKeptMakesItSyncedAgain() throws Exception {
+    try (LiveControlPlane live = LiveControlPlane.start(tmp)) {
+      live.connectSynced("envoy-a");
+      AdsTestClient b = live.connectSynced("envoy-b");
+      live.applyOneEditThenNackTheNext(b, MESSAGE);
+      await().atMost(PATIENCE).until(() -> rdsOf(status(live), "envoy-b").path("state").asText().equals("NACKED"));
+
+      // Back to the content envoy-b still runs: its version is served again, and nothing needs pushing to it.
+      live.editAndReload("routes.yaml", "weight: 30", "weight: 50");
+      String served = live.controlPlane().xds().current().orElseThrow().configVersion();
+
+      await().atMost(PATIENCE).until(() -> rdsOf(status(live), "envoy-b").path("state").asText().equals("SYNCED"));
+      assertThat(node(status(live), "envoy-b").get("configVersion").asText()).isEqualTo(served);
+      CliRun run = CliRun.of("status", "--admin", live.adminUrl());
+      assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+      assertThat(run.out()).doesNotContain("NACK");
+    }
+  }
+
+  @Test
   void exitsTwoWhenTheAdminApiCannotBeReached() throws IOException {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0)) {

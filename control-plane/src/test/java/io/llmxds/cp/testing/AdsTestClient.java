@@ -67,6 +67,7 @@ public final class AdsTestClient implements AutoCloseable {
 
   // Guarded by this: the stream state the next request is built from.
   private final Map<String, String> ackedVersions = new HashMap<>();
+  private final Map<String, List<Any>> ackedResources = new HashMap<>();
   private final Map<String, String> lastNonces = new HashMap<>();
   private final Map<String, List<String>> subscriptions = new HashMap<>();
   private final Map<Rejection, String> rejections = new HashMap<>();
@@ -146,6 +147,11 @@ public final class AdsTestClient implements AutoCloseable {
     return Optional.ofNullable(ackedVersions.get(typeUrl));
   }
 
+  /** The resources of the last {@code typeUrl} response this client ACKed: what an Envoy would be running. */
+  public synchronized <T extends Message> List<T> acked(String typeUrl, Class<T> type) {
+    return ackedResources.getOrDefault(typeUrl, List.of()).stream().map(any -> unpack(any, type)).toList();
+  }
+
   public List<DiscoveryRequest> sent() {
     return List.copyOf(sent);
   }
@@ -191,6 +197,7 @@ public final class AdsTestClient implements AutoCloseable {
     DiscoveryRequest.Builder answer = request(typeUrl, subscriptions.getOrDefault(typeUrl, List.of()));
     if (reason == null) {
       ackedVersions.put(typeUrl, response.getVersionInfo());
+      ackedResources.put(typeUrl, resources);
       send(answer.setVersionInfo(response.getVersionInfo()));
     } else {
       send(answer.setErrorDetail(Status.newBuilder().setCode(Code.INVALID_ARGUMENT_VALUE).setMessage(reason)));

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /** Policy directories for tests: copies of the repository's examples that a test may edit like a user would. */
@@ -25,13 +26,21 @@ public final class PolicyDirs {
 
   /** Copies a directory tree (regular files and directories only). */
   public static Path copy(Path from, Path to) {
+    return copy(from, to, UnaryOperator.identity());
+  }
+
+  /**
+   * Copies a directory tree of text files (policies and secrets are text), each file's content passed through
+   * {@code edit}; files already in {@code to} are replaced, the way saving over them would.
+   */
+  public static Path copy(Path from, Path to, UnaryOperator<String> edit) {
     try (Stream<Path> paths = Files.walk(from)) {
       for (Path source : paths.toList()) {
         Path target = to.resolve(from.relativize(source).toString());
         if (Files.isDirectory(source)) {
           Files.createDirectories(target);
         } else {
-          Files.copy(source, target);
+          Files.writeString(target, edit.apply(Files.readString(source)));
         }
       }
       return to;

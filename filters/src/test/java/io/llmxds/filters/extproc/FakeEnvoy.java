@@ -31,6 +31,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Drives a {@link ContextProcessor} as Envoy's ext_proc filter does: a real gRPC server on a loopback port chosen by
@@ -70,23 +71,37 @@ public final class FakeEnvoy implements AutoCloseable {
   public record Http(Map<String, String> metadata, Map<String, String> requestHeaders, String requestBody,
       Map<String, String> responseHeaders, List<byte[]> responseChunks) {}
 
+  /** The upstream's response: its headers (with {@code :status}) and its body in chunks. */
+  public record Upstream(Map<String, String> headers, List<byte[]> chunks) {}
+
   /** Every ProcessingResponse of one exchange, by the message they answered. */
   public record Answers(ProcessingResponse requestHeaders, ProcessingResponse requestBody,
       ProcessingResponse responseHeaders, List<ProcessingResponse> responseBodies, boolean streamed) {
 
     /** The request body as the upstream receives it. */
-    String upstreamBody(String sent) {
+    public String upstreamBody(String sent) {
       return requestBody != null && requestBody.getRequestBody().getResponse().hasBodyMutation()
           ? requestBody.getRequestBody().getResponse().getBodyMutation().getBody().toStringUtf8() : sent;
     }
   }
 
   public Answers exchange(Http http) {
-    Stream stream = open(http.metadata());
+    return exchange(http.metadata(), http.requestHeaders(), http.requestBody(),
+        request -> new Upstream(http.responseHeaders(), http.responseChunks()));
+  }
+
+  /**
+   * One HTTP request whose upstream is called in the middle, as Envoy does: once the request path is processed,
+   * {@code upstream} gets its answers so far (request headers and body) and returns what the upstream answered,
+   * which then goes through the response path.
+   */
+  public Answers exchange(Map<String, String> metadata, Map<String, String> requestHeaders, String requestBody,
+      Function<Answers, Upstream> upstream) {
+    Stream stream = open(metadata);
     try {
-      boolean hasBody = http.requestBody() != null;
+      boolean hasBody = requestBody != null;
       ProcessingResponse headers = stream.send(ProcessingRequest.newBuilder()
-          .setRequestHeaders(HttpHeaders.newBuilder().setHeaders(headerMap(http.requestHeaders()))
+          .setRequestHeaders(HttpHeaders.newBuilder().setHeaders(headerMap(requestHeaders))
               .setEndOfStream(!hasBody))
           .build());
       assertThat(headers.hasRequestHeaders()).as("answer to request_headers").isTrue();
@@ -96,7 +111,7 @@ public final class FakeEnvoy implements AutoCloseable {
       if (hasBody && !skipRest) {
         body = stream.send(ProcessingRequest.newBuilder()
             .setRequestBody(HttpBody.newBuilder()
-                .setBody(ByteString.copyFrom(http.requestBody(), StandardCharsets.UTF_8)).setEndOfStream(true))
+                .setBody(ByteString.copyFrom(requestBody, StandardCharsets.UTF_8)).setEndOfStream(true))
             .build());
         if (body.hasImmediateResponse()) {
           return new Answers(headers, body, null, List.of(), false);
@@ -106,26 +121,27 @@ public final class FakeEnvoy implements AutoCloseable {
       if (skipRest && headers.getModeOverride().getResponseHeaderMode() == HeaderSendMode.SKIP) {
         return new Answers(headers, body, null, List.of(), false);
       }
+      Upstream answer = upstream.apply(new Answers(headers, body, null, List.of(), false));
       ProcessingResponse responseHeaders = stream.send(ProcessingRequest.newBuilder()
-          .setResponseHeaders(HttpHeaders.newBuilder().setHeaders(headerMap(http.responseHeaders())))
+          .setResponseHeaders(HttpHeaders.newBuilder().setHeaders(headerMap(answer.headers())))
           .build());
       assertThat(responseHeaders.hasResponseHeaders()).as("answer to response_headers").isTrue();
       boolean streamed = responseHeaders.hasModeOverride()
           && responseHeaders.getModeOverride().getResponseBodyMode() == BodySendMode.STREAMED;
       List<ByteString> chunks = new ArrayList<>();
       if (streamed) {
-        http.responseChunks().forEach(c -> chunks.add(ByteString.copyFrom(c)));
+        answer.chunks().forEach(c -> chunks.add(ByteString.copyFrom(c)));
       } else {
-        chunks.add(http.responseChunks().stream().map(ByteString::copyFrom).reduce(ByteString.EMPTY,
+        chunks.add(answer.chunks().stream().map(ByteString::copyFrom).reduce(ByteString.EMPTY,
             ByteString::concat));
       }
       List<ProcessingResponse> bodies = new ArrayList<>();
       for (int i = 0; i < chunks.size(); i++) {
-        ProcessingResponse answer = stream.send(ProcessingRequest.newBuilder()
+        ProcessingResponse bodyAnswer = stream.send(ProcessingRequest.newBuilder()
             .setResponseBody(HttpBody.newBuilder().setBody(chunks.get(i)).setEndOfStream(i == chunks.size() - 1))
             .build());
-        assertThat(answer.hasResponseBody()).as("answer to response_body").isTrue();
-        bodies.add(answer);
+        assertThat(bodyAnswer.hasResponseBody()).as("answer to response_body").isTrue();
+        bodies.add(bodyAnswer);
       }
       return new Answers(headers, body, responseHeaders, bodies, streamed);
     } finally {

@@ -1,0 +1,281 @@
+# shellcheck shell=bash
+# Shared by the scenario scripts (examples/scenarios/*/run); source it, then call scenario_start "$@".
+#
+# A scenario runs on a working copy of its policies/: it starts the local stack (bin/run: control plane, context
+# service, mock LLMs, and Envoy when one can run here) on that copy, then applies steps/NN-slug/ by copying their
+# files over it — exactly what a user saving files does — and waits until the control plane has taken the change.
+# Traffic goes through Envoy on 127.0.0.1:10000 when it answers; without Envoy the control-plane side (versions,
+# status, metrics) still runs and the traffic is skipped with the command that starts Envoy.
+# Needs bash, curl, sed and grep; the stack itself needs Java 17 and Maven (bin/run builds what it runs).
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+ADMIN="http://127.0.0.1:19000"
+ENVOY="http://127.0.0.1:10000"
+# shellcheck disable=SC2034  # used by the scenario scripts
+ENVOY_ADMIN="http://127.0.0.1:9901"
+READY_SECONDS=300   # the first run builds the jars
+CHANGE_SECONDS=15   # the watcher applies a save within ~200 ms; generous for a loaded machine
+
+YES=false
+USE_RUNNING=false
+STACK_PID=""
+WORK=""
+BACKUP=""
+SCENARIO_DIR=""
+
+scenario_usage() {
+  cat <<EOF
+usage: $0 [--yes] [--use-running]
+  --yes          do not pause between steps
+  --use-running  use the stack that already answers on $ADMIN: this scenario's policies are copied over the
+                 policy directory it serves, and what it held is copied back at the end
+EOF
+}
+
+# Parses the options, prepares the working policy directory and starts (or joins) the stack.
+scenario_start() {
+  SCENARIO_DIR="$(cd "$(dirname "$0")" && pwd)"
+  while [[ $# -gt 0 ]]; do
+    case "$1" in
+      --yes) YES=true ;;
+      --use-running) USE_RUNNING=true ;;
+      -h|--help) scenario_usage; exit 0 ;;
+      *) scenario_usage >&2; exit 2 ;;
+    esac
+    shift
+  done
+  command -v curl >/dev/null || { echo "this script needs curl" >&2; exit 2; }
+  trap stop_stack EXIT
+  trap 'exit 130' INT TERM
+  if curl -fsS -o /dev/null --max-time 2 "$ADMIN/healthz" 2>/dev/null; then
+    join_running_stack
+  else
+    start_stack
+  fi
+}
+
+start_stack() {
+  local run_dir
+  run_dir="$(mktemp -d "${TMPDIR:-/tmp}/llm-xds-$(basename "$SCENARIO_DIR").XXXXXX")"
+  WORK="$run_dir/policies"
+  cp -R "$SCENARIO_DIR/policies" "$WORK"
+  heading "Starting the stack on a copy of $(relative "$SCENARIO_DIR/policies")"
+  echo "policies: $WORK"
+  echo "log:      $run_dir/stack.log"
+  # In the background a non-interactive shell ignores SIGINT for the child: stop_stack sends SIGTERM instead.
+  "$ROOT/bin/run" --policies "$WORK" >"$run_dir/stack.log" 2>&1 &
+  STACK_PID=$!
+  local waited=0
+  until curl -fsS -o /dev/null --max-time 2 "$ADMIN/readyz" 2>/dev/null; do
+    if ! kill -0 "$STACK_PID" 2>/dev/null; then
+      STACK_PID=""
+      echo "the stack stopped while starting; the end of its log:" >&2
+      tail -n 30 "$run_dir/stack.log" >&2
+      exit 1
+    fi
+    if (( waited >= READY_SECONDS )); then
+      echo "the control plane is not ready after ${READY_SECONDS}s; see $run_dir/stack.log" >&2
+      exit 1
+    fi
+    sleep 1
+    waited=$((waited + 1))
+  done
+  echo "ready: control plane admin $ADMIN, config version $(config_version)"
+}
+
+join_running_stack() {
+  if [[ "$USE_RUNNING" != true ]]; then
+    cat >&2 <<EOF
+A stack already answers on $ADMIN (policy directory: $(status_field policyDirectory)).
+Stop it (Ctrl-C where bin/run runs), or re-run with --use-running to copy this scenario's policies over the
+directory it serves (what it holds now is copied back at the end).
+EOF
+    exit 1
+  fi
+  WORK="$(status_field policyDirectory)"
+  BACKUP="$(mktemp -d "${TMPDIR:-/tmp}/llm-xds-backup.XXXXXX")"
+  cp -R "$WORK/." "$BACKUP/"
+  heading "Using the running stack: its policy directory $WORK"
+  echo "what it held is saved in $BACKUP and copied back at the end"
+  local before
+  before="$(config_version)"
+  cp -R "$SCENARIO_DIR/policies/." "$WORK/"
+  poll version_differs "$before" || true
+  echo "config version $(config_version)"
+}
+
+stop_stack() {
+  if [[ -n "$BACKUP" ]]; then
+    echo
+    echo "Restoring the policies $WORK held before (from $BACKUP) ..."
+    cp -R "$BACKUP/." "$WORK/"
+    BACKUP=""
+  fi
+  if [[ -n "$STACK_PID" ]] && kill -0 "$STACK_PID" 2>/dev/null; then
+    echo
+    echo "Stopping the stack (pid $STACK_PID) ..."
+    kill -TERM "$STACK_PID" 2>/dev/null || true
+    wait "$STACK_PID" 2>/dev/null || true
+  fi
+  STACK_PID=""
+}
+
+heading() {
+  printf '\n\033[1m== %s\033[0m\n' "$*"
+}
+
+relative() {
+  echo "${1#"$ROOT"/}"
+}
+
+pause() {
+  if [[ "$YES" != true ]]; then
+    read -r -p "-- press Enter to continue (Ctrl-C stops everything) " _ || true
+  fi
+}
+
+status_json() {
+  curl -fsS --max-time 5 "$ADMIN/status"
+}
+
+# A top-level string field of GET /status (the JSON is indented by two spaces per level).
+status_field() {
+  status_json | sed -n "s/^  \"$1\" : \"\\([^\"]*\\)\".*/\\1/p"
+}
+
+config_version() {
+  status_field configVersion
+}
+
+# A field of /status "lastReload": a string, or for "changes" the list as printed.
+last_reload_field() {
+  status_json | sed -n '/^  "lastReload"/,/^  }/p' | sed -n "s/^    \"$1\" : \\(.*\\),\$/\\1/p" | tr -d '"[]' | sed 's/^ *//; s/ *$//'
+}
+
+# Runs "$@" every 0.1 s until it succeeds; fails after CHANGE_SECONDS.
+poll() {
+  local tries=$((CHANGE_SECONDS * 10))
+  until "$@"; do
+    (( tries-- > 0 )) || return 1
+    sleep 0.1
+  done
+}
+
+version_differs() {
+  [[ "$(config_version)" != "$1" ]]
+}
+
+reload_failed() {
+  [[ "$(last_reload_field status)" == failure ]]
+}
+
+node_nacked() {
+  status_json | grep -q '"state" : "NACKED"'
+}
+
+# Copies steps/<step>/* over the working policy directory (showing the diff), then waits for the outcome:
+#   new-version (default) — the control plane publishes a new config version;
+#   refused               — llm-xds rejects the files: compiler-style errors, nothing pushed.
+apply_step() {
+  local step="$1" expect="${2:-new-version}" dir="$SCENARIO_DIR/steps/$1" before file
+  heading "Step $step"
+  before="$(config_version)"
+  for file in "$dir"/*; do
+    echo "--- saving $(basename "$file") (from $(relative "$file"))"
+    diff -u "$WORK/$(basename "$file")" "$file" | tail -n +3 || true
+  done
+  cp -R "$dir/." "$WORK/"
+  case "$expect" in
+    new-version)
+      if ! poll version_differs "$before"; then
+        echo "no new config version after ${CHANGE_SECONDS}s; the last reload:" >&2
+        status_json | sed -n '/^  "lastReload"/,/^  }/p' >&2
+        exit 1
+      fi
+      echo "config version $before -> $(config_version)  (changes: $(last_reload_field changes))"
+      ;;
+    refused)
+      if ! poll reload_failed; then
+        echo "the control plane did not report a failed reload after ${CHANGE_SECONDS}s" >&2
+        exit 1
+      fi
+      echo "llm-xds refused the change; the errors, as bin/llm-xds validate prints them:"
+      "$ROOT/bin/llm-xds" validate "$WORK" || true
+      echo "config version still $(config_version): nothing was pushed, every node keeps what it has."
+      ;;
+    *) echo "apply_step: unknown expectation $expect" >&2; exit 2 ;;
+  esac
+}
+
+# bin/llm-xds status: every node per xDS type (it exits 1 when a node NACKed, which is what we may want to show).
+show_status() {
+  echo "--- bin/llm-xds status"
+  "$ROOT/bin/llm-xds" status --admin "$ADMIN" || true
+}
+
+# Prints the lines of GET /metrics that start with one of the given names.
+show_metrics() {
+  local pattern
+  pattern="^($(IFS='|'; echo "$*"))"
+  echo "--- GET $ADMIN/metrics (excerpt)"
+  curl -fsS --max-time 5 "$ADMIN/metrics" | grep -E "$pattern" || echo "(no such lines yet)"
+}
+
+envoy_running() {
+  [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$ENVOY/" 2>/dev/null || true)" != 000 ]]
+}
+
+# True when Envoy answers; otherwise says so, with the commands that start it, and returns false.
+envoy_or_skip() {
+  if envoy_running; then
+    return 0
+  fi
+  cat <<EOF
+Envoy not running — traffic skipped; start Envoy with:
+  envoy -c $ROOT/envoy/bootstrap.yaml
+  # or, with Docker:
+  docker run --rm --network host -v $ROOT/envoy/bootstrap.yaml:/etc/envoy/bootstrap.yaml:ro \\
+    envoyproxy/envoy:v1.34-latest -c /etc/envoy/bootstrap.yaml
+(then run this scenario again with --use-running, or restart it: bin/run starts Envoy itself when it can)
+EOF
+  return 1
+}
+
+# One chat request through Envoy; extra arguments are curl options (headers). Prints the response headers, then
+# the body, separated by an empty line.
+chat() {
+  local text="$1"
+  shift
+  curl -sS -i --max-time 30 "$ENVOY/v1/chat/completions" -H 'content-type: application/json' "$@" \
+    -d "{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"$text\"}]}"
+}
+
+# Sends <count> requests and prints how many got each HTTP status.
+count_statuses() {
+  local count="$1" i
+  shift
+  for ((i = 0; i < count; i++)); do
+    curl -s -o /dev/null -w '%{http_code}\n' --max-time 30 "$ENVOY/v1/chat/completions" \
+      -H 'content-type: application/json' "$@" -d '{"model":"chat","messages":[{"role":"user","content":"hi"}]}'
+  done | sort | uniq -c | awk '{printf "  HTTP %s: %d\n", $2, $1}'
+}
+
+# Sends <count> requests and prints how many each backend (response header x-llm-backend) answered.
+count_backends() {
+  local count="$1" i
+  for ((i = 0; i < count; i++)); do
+    chat "hi" | tr -d '\r' | sed -n 's/^x-llm-backend: //Ip'
+  done | sort | uniq -c | awk '{printf "  %-14s %d\n", $2, $1}'
+}
+
+# The answer's text (choices[0].message.content) from chat's output.
+reply_text() {
+  grep -oE '"content" ?: ?"([^"\\]|\\.)*"' | head -1 | sed -E 's/^"content" ?: ?"//; s/"$//; s/\\"/"/g'
+}
+
+# A response header's value from chat's output.
+header_of() {
+  tr -d '\r' | sed -n "s/^$1: //Ip" | head -1
+}

@@ -1,0 +1,184 @@
+package io.llmxds.examples.scenarios;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.llmxds.cp.policy.LoadResult;
+import io.llmxds.cp.policy.PolicyLoader;
+import io.llmxds.cp.policy.Provider;
+import io.llmxds.cp.testing.AdsTestClient;
+import io.llmxds.cp.testing.LiveControlPlane;
+import io.llmxds.cp.testing.PolicyDirs;
+import io.llmxds.cp.testing.TestTelemetry;
+import io.llmxds.examples.mockllm.MockLlm;
+import io.llmxds.filters.extproc.ContextProcessor;
+import io.llmxds.filters.server.ContextServer;
+import io.llmxds.filters.store.InMemoryContextStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * What {@code bin/run} starts for a scenario, on ports the OS chooses: a mock LLM for every loopback provider of the
+ * scenario's {@code policies/}, the context service (memory store) and the control plane serving a working copy of
+ * those policies in which every scenario port is rewritten to the test's. Steps are applied the way the scenario's
+ * script applies them — the step's files copied over the working copy — and then reloaded through the admin API.
+ */
+final class ScenarioStack implements AutoCloseable {
+  private static final Path SCENARIOS = Path.of("scenarios"); // Maven runs tests in the module directory
+  /** The context service's port in every scenario's Gateway policy. */
+  private static final int SCENARIO_CONTEXT_PORT = 50051;
+
+  private final Path scenario;
+  private final List<MockLlm> mocks = new ArrayList<>();
+  private final Map<String, String> portRewrites = new LinkedHashMap<>();
+  private final TestTelemetry contextTelemetry = new TestTelemetry();
+  private final ContextServer contextService;
+  private final Path work;
+  private final Path tokenFile;
+  private final LiveControlPlane live;
+
+  private ScenarioStack(String name, Path tmp) throws Exception {
+    scenario = SCENARIOS.resolve(name);
+    assertThat(scenario.resolve("policies")).as("scenario directory").isDirectory();
+    try {
+      for (Provider provider : loopbackProviders(scenario.resolve("policies"))) {
+        MockLlm mock = MockLlm.start(MockLlm.Settings.of(provider.name(), 0));
+        mocks.add(mock);
+        portRewrites.put(provider.host() + ":" + provider.port(), provider.host() + ":" + mock.port());
+      }
+      contextService = ContextServer.start(new ContextServer.Settings("127.0.0.1", 0, "127.0.0.1", 0,
+          Optional.empty(), Duration.ofHours(1), ContextProcessor.DEFAULT_MAX_BODY_BYTES,
+          InMemoryContextStore.DEFAULT_MAX_CHARS), contextTelemetry.telemetry());
+      portRewrites.put("port: " + SCENARIO_CONTEXT_PORT, "port: " + contextService.port());
+      work = Files.createDirectory(tmp.resolve("policies"));
+      copyRewritten(scenario.resolve("policies"), work);
+      tokenFile = tmp.resolve("admin-token");
+      live = LiveControlPlane.serve(work, tokenFile, 0);
+    } catch (Exception | AssertionError e) {
+      closeServices();
+      throw e;
+    }
+  }
+
+  /** Starts the stack of {@code examples/scenarios/<name>}, keeping its files in {@code tmp}. */
+  static ScenarioStack start(String name, Path tmp) throws Exception {
+    return new ScenarioStack(name, tmp);
+  }
+
+  /** The scenario's steps, in the order the script applies them. */
+  List<String> steps() throws IOException {
+    try (Stream<Path> steps = Files.list(scenario.resolve("steps"))) {
+      return steps.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  /** Applies {@code step} and asserts that the control plane published a new config version. */
+  void apply(String step) {
+    saveStep(step);
+    live.reload();
+  }
+
+  /** Applies {@code step}, which the control plane must refuse: returns the errors of {@code POST /reload}. */
+  String applyRefused(String step) {
+    saveStep(step);
+    HttpResponse<String> reply = postReload();
+    assertThat(reply.statusCode()).as(reply.body()).isEqualTo(422);
+    return reply.body();
+  }
+
+  /** The work directory as {@code step} would leave it, without saving it: what the control plane would compile. */
+  Path preview(String step, Path tmp) {
+    Path copy = tmp.resolve("preview-" + step);
+    PolicyDirs.copy(work, copy);
+    copyRewritten(scenario.resolve("steps").resolve(step), copy);
+    return copy;
+  }
+
+  /** Connects an Envoy-like node (cluster {@code llm-gateway}) and waits until it runs the served config. */
+  AdsTestClient connectEnvoy(String nodeId) {
+    return live.connectSynced(nodeId);
+  }
+
+  LiveControlPlane live() {
+    return live;
+  }
+
+  String configVersion() {
+    return live.controlPlane().xds().current().orElseThrow().configVersion();
+  }
+
+  TestTelemetry contextTelemetry() {
+    return contextTelemetry;
+  }
+
+  /** The mock LLM standing in for provider {@code name}. */
+  MockLlm mock(String name) {
+    return mocks.stream().filter(m -> m.backend().equals(name)).findFirst().orElseThrow();
+  }
+
+  private void saveStep(String step) {
+    Path dir = scenario.resolve("steps").resolve(step);
+    assertThat(dir).as("step").isDirectory();
+    copyRewritten(dir, work);
+  }
+
+  private HttpResponse<String> postReload() {
+    try {
+      return live.send(HttpRequest.newBuilder(URI.create(live.adminUrl() + "/reload"))
+          .header("Authorization", "Bearer " + Files.readString(tokenFile).strip())
+          .POST(HttpRequest.BodyPublishers.noBody()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Copies the files of {@code from} into {@code to} with every scenario port replaced by the test's. */
+  private void copyRewritten(Path from, Path to) {
+    // One pass: a port the OS chose may equal another scenario port, which must not be rewritten again.
+    Pattern ports = Pattern.compile(portRewrites.keySet().stream().map(Pattern::quote)
+        .collect(Collectors.joining("|")));
+    PolicyDirs.copy(from, to, text -> ports.matcher(text)
+        .replaceAll(m -> Matcher.quoteReplacement(portRewrites.get(m.group()))));
+  }
+
+  private static List<Provider> loopbackProviders(Path policies) throws IOException {
+    LoadResult result = PolicyLoader.load(policies);
+    assertThat(result).as("%s loads", policies).isInstanceOf(LoadResult.Loaded.class);
+    List<Provider> loopback = new ArrayList<>();
+    for (Provider provider : ((LoadResult.Loaded) result).bundle().providers()) {
+      if (InetAddress.getByName(provider.host()).isLoopbackAddress()) {
+        loopback.add(provider);
+      }
+    }
+    return loopback;
+  }
+
+  @Override
+  public void close() {
+    live.close();
+    closeServices();
+  }
+
+  private void closeServices() {
+    if (contextService != null) {
+      contextService.close();
+    }
+    contextTelemetry.close();
+    mocks.forEach(MockLlm::close);
+  }
+}
