@@ -34,6 +34,12 @@ import java.util.stream.Collectors;
  */
 public final class ReferenceCheck {
 
+  private static final MessageFinder RDS = MessageFinder.of(Rds.class);
+  private static final MessageFinder CLUSTER_REFERENCES =
+      MessageFinder.of(RouteAction.class, WeightedCluster.ClusterWeight.class, GrpcService.EnvoyGrpc.class);
+  private static final MessageFinder AGGREGATE_CONFIG = MessageFinder.of(ClusterConfig.class);
+  private static final MessageFinder SDS = MessageFinder.of(SdsSecretConfig.class);
+
   private ReferenceCheck() {}
 
   /** Every broken reference; empty when the resources are consistent. */
@@ -43,7 +49,7 @@ public final class ReferenceCheck {
     List<String> problems = new ArrayList<>();
     for (Listener listener : resources.listeners()) {
       String where = "Listener " + listener.getName();
-      for (Rds rds : MessageTree.find(listener, Rds.class)) {
+      for (Rds rds : RDS.in(listener, Rds.class)) {
         if (!routeConfigs.contains(rds.getRouteConfigName())) {
           problems.add(where + ": RDS route_config_name '" + rds.getRouteConfigName()
               + "' has no RouteConfiguration");
@@ -70,7 +76,7 @@ public final class ReferenceCheck {
   /** Clusters named by route actions, weighted clusters and Envoy gRPC services (ext_proc). */
   private static List<String> clusterReferences(Message resource) {
     List<String> names = new ArrayList<>();
-    for (Message m : MessageTree.of(resource)) {
+    for (Message m : CLUSTER_REFERENCES.in(resource)) {
       if (m instanceof RouteAction action && action.hasCluster()) {
         names.add(action.getCluster());
       } else if (m instanceof WeightedCluster.ClusterWeight weight) {
@@ -127,7 +133,7 @@ public final class ReferenceCheck {
     if (!cluster.getClusterType().getName().equals(Names.AGGREGATE_CLUSTER)) {
       return Optional.empty();
     }
-    return MessageTree.find(cluster.getClusterType(), ClusterConfig.class).stream().findFirst()
+    return AGGREGATE_CONFIG.in(cluster.getClusterType(), ClusterConfig.class).stream().findFirst()
         .or(() -> Optional.of(ClusterConfig.getDefaultInstance()));
   }
 
@@ -139,7 +145,7 @@ public final class ReferenceCheck {
     List<Message> referencing = new ArrayList<>(resources.clusters());
     referencing.addAll(resources.listeners());
     for (Message resource : referencing) {
-      for (SdsSecretConfig sds : MessageTree.find(resource, SdsSecretConfig.class)) {
+      for (SdsSecretConfig sds : SDS.in(resource, SdsSecretConfig.class)) {
         referenced.add(sds.getName());
         if (!secrets.contains(sds.getName())) {
           problems.add(describe(resource) + ": secret '" + sds.getName() + "' is not in SDS");
