@@ -36,13 +36,14 @@ final class RouteTranslator {
   private RouteTranslator() {}
 
   static RouteConfiguration translate(PolicyBundle bundle, List<HttpFilterFeature> features) {
+    BundleIndex index = BundleIndex.of(bundle);
     VirtualHost.Builder host = VirtualHost.newBuilder()
         .setName(Names.VIRTUAL_HOST)
         .addDomains("*")
         .setPerRequestBufferLimitBytes(UInt32Value.of(ProtoValues.uint32(bundle.gateway().requestBufferLimitBytes())));
     for (ModelRoute route : bundle.modelRoutes()) {
-      Map<String, Any> perFilter = perFilterConfig(features, f -> f.modelRouteConfig(bundle, route));
-      route.models().stream().sorted().forEach(model -> host.addRoutes(modelRoute(bundle, route, model, perFilter)));
+      Map<String, Any> perFilter = perFilterConfig(features, f -> f.modelRouteConfig(index, route));
+      route.models().stream().sorted().forEach(model -> host.addRoutes(modelRoute(index, route, model, perFilter)));
     }
     host.addRoutes(unknownModelRoute(perFilterConfig(features, f -> f.unknownModelRouteConfig(bundle))));
     return RouteConfiguration.newBuilder().setName(bundle.gateway().name()).addVirtualHosts(host).build();
@@ -55,7 +56,7 @@ final class RouteTranslator {
     return perFilter;
   }
 
-  private static Route modelRoute(PolicyBundle bundle, ModelRoute route, String model, Map<String, Any> perFilter) {
+  private static Route modelRoute(BundleIndex index, ModelRoute route, String model, Map<String, Any> perFilter) {
     RouteMatch match = RouteMatch.newBuilder()
         .setPrefix(OPENAI_PREFIX + "/")
         .addHeaders(HeaderMatcher.newBuilder()
@@ -66,7 +67,7 @@ final class RouteTranslator {
         .setWeightedClusters(weightedClusters(route))
         .setTimeout(ProtoValues.duration(route.timeout()))
         .setAutoHostRewrite(BoolValue.of(true));
-    pathPrefix(bundle, route)
+    pathPrefix(index, route)
         .filter(prefix -> !prefix.equals(OPENAI_PREFIX))
         .ifPresent(prefix -> action.setPrefixRewrite(prefix + "/"));
     RetryPolicies.forRoute(route).ifPresent(action::setRetryPolicy);
@@ -103,8 +104,8 @@ final class RouteTranslator {
   }
 
   /** The loader ensures that all providers of a route share one path prefix; the first backend's stands for all. */
-  private static Optional<String> pathPrefix(PolicyBundle bundle, ModelRoute route) {
-    return route.backends().stream().findFirst().flatMap(b -> bundle.provider(b.provider())).map(p -> p.pathPrefix());
+  private static Optional<String> pathPrefix(BundleIndex index, ModelRoute route) {
+    return route.backends().stream().findFirst().flatMap(b -> index.provider(b.provider())).map(p -> p.pathPrefix());
   }
 
   private static Route unknownModelRoute(Map<String, Any> perFilter) {
