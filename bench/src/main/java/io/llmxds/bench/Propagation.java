@@ -28,6 +28,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
@@ -104,13 +105,13 @@ public final class Propagation {
           AdminToken.loadOrCreate(Files.createTempDirectory("propagation-admin").resolve("token")),
           Duration.ofMillis(debounceMs), PolicyDirectoryWatcher.DEFAULT_MAX_DELAY);
       try (ControlPlane cp = ControlPlane.start(settings, Telemetry.of(OpenTelemetry.noop()))) {
-        FirstPush firstPush = new FirstPush();
-        cp.xds().addListener(firstPush);
+        ServerEvents server = new ServerEvents();
+        cp.xds().addListener(server);
         List<String> grpcRoutes = IntStream.range(0, Math.min(GRPC_JAVA_CLIENTS, routes))
             .mapToObj(r -> "route-" + r).toList();
         try (GrpcJavaXdsClients grpc = GrpcJavaXdsClients.dial(cp.xds()::addListener, grpcRoutes)) {
           for (int n : clients) {
-            results.add(run(cp, firstPush, grpc, harnessLoops, dir, routes, n, changes, debounceMs));
+            results.add(run(cp, server, grpc, harnessLoops, dir, routes, n, changes, debounceMs));
           }
         }
       }
@@ -120,9 +121,9 @@ public final class Propagation {
     System.exit(0);
   }
 
-  private static Result run(ControlPlane cp, FirstPush firstPush, GrpcJavaXdsClients grpc,
+  private static Result run(ControlPlane cp, ServerEvents server, GrpcJavaXdsClients grpc,
       EventLoopGroup harnessLoops, Path dir, int routes, int n, int changes, int debounceMs) throws Exception {
-    long heapBefore = heapAfterGc();
+    int closedBefore = server.closedSimulated();
     List<ManagedChannel> channels = new ArrayList<>();
     int connections = (n + STREAMS_PER_CONNECTION - 1) / STREAMS_PER_CONNECTION;
     for (int c = 0; c < connections; c++) {
@@ -133,33 +134,37 @@ public final class Propagation {
     }
     List<SimulatedEnvoy> envoys = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      envoys.add(SimulatedEnvoy.connect("envoy-" + i, channels.get(i % connections)));
+      envoys.add(SimulatedEnvoy.connect(SimulatedEnvoy.ID_PREFIX + i, channels.get(i % connections)));
     }
     String serving = rdsVersion(cp, Flavor.EDGE);
     await("all " + n + " clients ACK the first RDS", () -> allAcked(envoys, serving));
     String grpcServing = rdsVersion(cp, Flavor.PROXYLESS);
     await("the grpc-java clients ACK the first RDS", () -> grpc.allAcked(grpcServing));
-    long heapWith = heapAfterGc();
     ThreadCpu cpu = new ThreadCpu(name -> name.startsWith(HARNESS_THREADS) || name.equals("main"));
     List<Sample> samples = new ArrayList<>();
     for (int i = 0; i < WARMUP_CHANGES + changes; i++) {
-      Sample sample = change(cp, firstPush, grpc, cpu, dir, routes, envoys, i);
+      Sample sample = change(cp, server, grpc, cpu, dir, routes, envoys, i);
       if (i >= WARMUP_CHANGES) {
         samples.add(sample);
       }
     }
+    // Memory per stream: the heap with the N streams open, then without them, both after the same last change (a
+    // measure taken before the changes would differ by whatever the reloads keep, e.g. the previous snapshot).
+    long heapWith = heapAfterGc();
     envoys.forEach(SimulatedEnvoy::close);
     for (ManagedChannel channel : channels) {
       channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
-    return report(debounceMs, n, grpc.count(), samples, (heapWith - heapBefore) / (double) n);
+    await("the server closes the " + n + " streams", () -> server.closedSimulated() == closedBefore + n);
+    long heapWithout = heapAfterGc();
+    return report(debounceMs, n, grpc.count(), samples, (heapWith - heapWithout) / (double) n);
   }
 
   /** Saves new weights, then waits for the reload and for every client's ACK of the new RDS version. */
-  private static Sample change(ControlPlane cp, FirstPush firstPush, GrpcJavaXdsClients grpc, ThreadCpu cpu,
+  private static Sample change(ControlPlane cp, ServerEvents server, GrpcJavaXdsClients grpc, ThreadCpu cpu,
       Path dir, int routes, List<SimulatedEnvoy> envoys, int i) throws Exception {
     ReloadOutcome before = cp.reloader().lastOutcome().orElseThrow();
-    firstPush.reset();
+    server.reset();
     cpu.sample();
     Instant saveWall = Instant.now();
     long save = System.nanoTime();
@@ -177,7 +182,7 @@ public final class Propagation {
     ThreadCpu.Split used = cpu.sample();
     long lastAck = envoys.stream().mapToLong(e -> e.lastRdsAck().nanos()).max().orElseThrow();
     long reloadStart = save + Duration.between(saveWall, outcome.startedAt()).toNanos();
-    return new Sample(save, reloadStart, firstPush.nanos(), reloadStart + outcome.duration().toNanos(), lastAck,
+    return new Sample(save, reloadStart, server.nanos(), reloadStart + outcome.duration().toNanos(), lastAck,
         grpc.count() == 0 ? lastAck : grpc.lastAckNanos(), used);
   }
 
@@ -230,9 +235,13 @@ public final class Propagation {
       }
     }
   }
-  /** Records when the server pushed the first RDS response after {@link #reset()}: the fan-out has begun. */
-  private static final class FirstPush implements XdsEventListener {
+  /**
+   * Records when the server pushed the first RDS response after {@link #reset()} (the fan-out has begun), and counts
+   * the simulated Envoys' streams the server has closed.
+   */
+  private static final class ServerEvents implements XdsEventListener {
     private final AtomicLong nanos = new AtomicLong();
+    private final AtomicInteger closedSimulated = new AtomicInteger();
 
     void reset() {
       nanos.set(0);
@@ -240,6 +249,17 @@ public final class Propagation {
 
     long nanos() {
       return nanos.get();
+    }
+
+    int closedSimulated() {
+      return closedSimulated.get();
+    }
+
+    @Override
+    public void onStreamClose(long streamId, Node node) {
+      if (node != null && node.getId().startsWith(SimulatedEnvoy.ID_PREFIX)) {
+        closedSimulated.incrementAndGet();
+      }
     }
 
     @Override

@@ -33,6 +33,8 @@ final class SimulatedEnvoy implements StreamObserver<DiscoveryResponse> {
   static final String EDS = "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
   static final String LDS = "type.googleapis.com/envoy.config.listener.v3.Listener";
   static final String RDS = "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
+  /** Node ids are this and a number. */
+  static final String ID_PREFIX = "envoy-";
 
   /** An RDS version and when it was ACKed (System.nanoTime). */
   record Ack(String version, long nanos) {}
