@@ -14,7 +14,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * The suite's share of {@link PipelineBenchmark}: {@code compile} at 10, 100, 1,000 and 10,000 routes, each against
  * ten times the size before it (what a linear cost would be), and the stages at 10,000 routes against the whole
- * compile. Short JMH settings (1 fork, 2 × 1 s warm-up, 3 × 1 s measured), time and allocation per operation.
+ * compile. Short JMH settings (1 fork, 4 × 2 s warm-up, 5 × 1 s measured), time and allocation per operation.
  */
 public final class PipelineFigures {
   private static final int[] SIZES = {10, 100, 1000, 10_000};
@@ -59,9 +59,10 @@ public final class PipelineFigures {
         .include(PipelineBenchmark.class.getName() + "\\." + benchmark + "$")
         .param("routes", Integer.toString(routes))
         .forks(1)
-        .warmupIterations(2)
-        .warmupTime(TimeValue.seconds(1))
-        .measurementIterations(3)
+        // The first seconds of a fork compile the rule plans and JIT the pipeline: 10 routes need ~5 s to settle.
+        .warmupIterations(4)
+        .warmupTime(TimeValue.seconds(2))
+        .measurementIterations(5)
         .measurementTime(TimeValue.seconds(1))
         .jvmArgs("-Xms2g", "-Xmx2g")
         .addProfiler(GCProfiler.class)

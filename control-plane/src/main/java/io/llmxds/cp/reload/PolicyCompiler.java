@@ -9,6 +9,7 @@ import io.llmxds.cp.translate.EnvoyResources;
 import io.llmxds.cp.translate.Flavor;
 import io.llmxds.cp.verify.EnvoyRules;
 import io.llmxds.cp.verify.ReferenceCheck;
+import io.llmxds.cp.verify.UnpackedAnys;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,9 +57,10 @@ public final class PolicyCompiler {
     }
     LoadResult.Loaded ok = (LoadResult.Loaded) loaded;
     // The two flavors are independent: the proxyless one is translated and verified on another core meanwhile (at
-    // 2,000 routes each takes a good part of a reload; docs/benchmarks.md, Propagation).
+    // 2,000 routes each takes a good part of a reload; docs/benchmarks.md, Propagation). Its own thread, named for
+    // profiles and thread dumps (the common pool would also be one thread per task on 2 cores).
     CompletableFuture<Checked> proxylessCheck =
-        CompletableFuture.supplyAsync(() -> Checked.of(Flavor.PROXYLESS, ok.bundle()));
+        CompletableFuture.supplyAsync(() -> Checked.of(Flavor.PROXYLESS, ok.bundle()), PolicyCompiler::onOwnThread);
     Checked edge = Checked.of(Flavor.EDGE, ok.bundle());
     Checked proxyless = join(proxylessCheck);
     List<String> problems = new ArrayList<>(edge.problems());
@@ -77,6 +79,12 @@ public final class PolicyCompiler {
       EnvoyResources resources = flavor.translate(bundle);
       return new Checked(resources, verify(resources));
     }
+  }
+
+  private static void onOwnThread(Runnable task) {
+    Thread thread = new Thread(task, "policy-compile-proxyless");
+    thread.setDaemon(true);
+    thread.start();
   }
 
   /** The value, or what the computation threw, as it threw it. */
@@ -100,8 +108,9 @@ public final class PolicyCompiler {
    */
   public static List<String> verify(EnvoyResources resources) {
     List<String> problems = new ArrayList<>();
-    ReferenceCheck.check(resources).forEach(p -> problems.add("verify: " + p));
-    EnvoyRules.check(resources).forEach(p -> problems.add("verify: " + p));
+    UnpackedAnys anys = new UnpackedAnys();
+    ReferenceCheck.check(resources, anys).forEach(p -> problems.add("verify: " + p));
+    EnvoyRules.check(resources, anys).forEach(p -> problems.add("verify: " + p));
     return problems;
   }
 }

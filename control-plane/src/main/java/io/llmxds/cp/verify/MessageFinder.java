@@ -42,21 +42,21 @@ final class MessageFinder {
   }
 
   /** Every wanted message inside {@code root} (and {@code root} itself if wanted), depth first. */
-  List<Message> in(Message root) {
+  List<Message> in(Message root, UnpackedAnys anys) {
     List<Message> found = new ArrayList<>();
-    collect(root, found);
+    collect(root, anys, found);
     return found;
   }
 
   /** The messages of {@code type} (one of the wanted types) inside {@code root}. */
-  <T extends Message> List<T> in(Message root, Class<T> type) {
-    return in(root).stream().filter(type::isInstance).map(type::cast).toList();
+  <T extends Message> List<T> in(Message root, Class<T> type, UnpackedAnys anys) {
+    return in(root, anys).stream().filter(type::isInstance).map(type::cast).toList();
   }
 
-  private void collect(Message message, List<Message> found) {
+  private void collect(Message message, UnpackedAnys anys, List<Message> found) {
     if (message instanceof Any any) {
       if (EnvoyTypes.packedType(any).map(this::reaches).orElse(false)) {
-        EnvoyTypes.unpack(any).ifPresent(inner -> collect(inner, found));
+        anys.unpack(any).ifPresent(inner -> collect(inner, anys, found));
       }
       return;
     }
@@ -68,10 +68,10 @@ final class MessageFinder {
       if (field.isRepeated()) {
         int count = message.getRepeatedFieldCount(field);
         for (int i = 0; i < count; i++) {
-          collect((Message) message.getRepeatedField(field, i), found);
+          collect((Message) message.getRepeatedField(field, i), anys, found);
         }
       } else if (message.hasField(field)) {
-        collect((Message) message.getField(field), found);
+        collect((Message) message.getField(field), anys, found);
       }
     }
   }

@@ -35,7 +35,7 @@ class MessageFinderTest {
     for (Message resource : resources) {
       List<Message> expected = MessageTree.of(resource).stream()
           .filter(m -> WANTED.stream().anyMatch(t -> t.isInstance(m))).toList();
-      assertThat(finder.in(resource)).as("in %s", resource.getDescriptorForType().getName())
+      assertThat(finder.in(resource, new UnpackedAnys())).as("in %s", resource.getDescriptorForType().getName())
           .containsExactlyElementsOf(expected);
       found += expected.size();
     }
@@ -47,7 +47,7 @@ class MessageFinderTest {
     MessageFinder finder = MessageFinder.of(Rds.class, GrpcService.EnvoyGrpc.class);
     EnvoyResources example = Translator.translate(Bundles.example());
     assertThat(example.listeners()).allSatisfy(listener ->
-        assertThat(finder.in(listener, Rds.class)).hasSize(1));
+        assertThat(finder.in(listener, Rds.class, new UnpackedAnys())).hasSize(1));
   }
 
   private static Stream<Message> all(EnvoyResources r) {
