@@ -11,7 +11,11 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -21,29 +25,50 @@ import java.util.List;
  * One simulated Envoy on one state-of-the-world ADS stream, behaving like Envoy does: the node goes on the first
  * request only; it subscribes to CDS and LDS as wildcards, then to EDS for the EDS clusters CDS named and to RDS for
  * the route configs the listeners' HTTP connection managers named; it ACKs every response with its version and
- * nonce. It records when it ACKed each RDS version (that ACK is what the propagation benchmark waits for).
+ * nonce. It records when it ACKed each RDS version (that ACK is what the propagation benchmark waits for). Unlike
+ * Envoy it does not decode the resources of later responses (see {@link HeaderOnlyResponses}).
  */
 final class SimulatedEnvoy implements StreamObserver<DiscoveryResponse> {
   static final String CDS = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
   static final String EDS = "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
   static final String LDS = "type.googleapis.com/envoy.config.listener.v3.Listener";
   static final String RDS = "type.googleapis.com/envoy.config.route.v3.RouteConfiguration";
+  /** Node ids are this and a number. */
+  static final String ID_PREFIX = "envoy-";
 
   /** An RDS version and when it was ACKed (System.nanoTime). */
   record Ack(String version, long nanos) {}
 
+  /**
+   * {@code -Dsimulated.envoy.decode=full} decodes every response whole, as the first version of this benchmark did;
+   * by default only what an ACK needs is decoded (see {@link HeaderOnlyResponses}).
+   */
+  private static final boolean DECODE_FULL = "full".equals(System.getProperty("simulated.envoy.decode"));
+
   private final Node node;
   private final StreamObserver<DiscoveryRequest> requests;
   private boolean nodeSent;
-  /** The EDS and RDS names subscribed to (null until subscribed); ACKs repeat them, like Envoy's. */
-  private List<String> edsNames;
-  private List<String> rdsNames;
+  /**
+   * The EDS and RDS names subscribed to (null until subscribed); ACKs repeat them, like Envoy's. Volatile: the
+   * response decoder (a transport thread) reads them to decide whether it needs the resources.
+   */
+  private volatile List<String> edsNames;
+  private volatile List<String> rdsNames;
   private volatile Ack lastRdsAck = new Ack("", 0);
   private volatile Throwable failure;
 
   private SimulatedEnvoy(String id, ManagedChannel channel) {
     this.node = Node.newBuilder().setId(id).setCluster("bench").setUserAgentName("envoy").build();
-    this.requests = AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(this);
+    MethodDescriptor<DiscoveryRequest, DiscoveryResponse> ads = AggregatedDiscoveryServiceGrpc
+        .getStreamAggregatedResourcesMethod().toBuilder(ProtoUtils.marshaller(DiscoveryRequest.getDefaultInstance()),
+            new HeaderOnlyResponses(this::wantsResources))
+        .build();
+    this.requests = ClientCalls.asyncBidiStreamingCall(channel.newCall(ads, CallOptions.DEFAULT), this);
+  }
+
+  /** The names of EDS and RDS come from the first CDS and LDS answers; the benchmark never changes CDS or LDS. */
+  private boolean wantsResources() {
+    return DECODE_FULL || edsNames == null || rdsNames == null;
   }
 
   static SimulatedEnvoy connect(String id, ManagedChannel channel) {

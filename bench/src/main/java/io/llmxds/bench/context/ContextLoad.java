@@ -95,6 +95,7 @@ public final class ContextLoad {
       }
       System.out.println();
       System.out.print(ResultTable.render(results));
+      ResultTable.recordFigures(results);
     } finally {
       for (ManagedChannel channel : channels) {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package io.llmxds.bench.context;
 
+import io.llmxds.bench.Figures;
 import java.util.List;
 import java.util.Locale;
 
@@ -35,6 +36,22 @@ final class ResultTable {
       }
     }
     return out.toString();
+  }
+
+  /** Each service's p99 beside the floor's at the same rate; the target is the floor's p99 plus 0.5 ms. */
+  static void recordFigures(List<StepResult> results) {
+    StepResult floor = null;
+    for (StepResult r : results) {
+      if (floor == null || floor.rate() != r.rate()) {
+        floor = r;
+        continue;
+      }
+      Figures.record(String.format(Locale.ROOT, "%s p99 at %,d req/s", r.variant(), r.rate()), ms(r.p99()), "ms",
+          "no-op ext_proc (floor) p99", ms(floor.p99()),
+          r.rate() == TARGET_RATE ? ms(floor.p99()) + TARGET_ADDED_P99_MS : Figures.NONE);
+      Figures.record(String.format(Locale.ROOT, "  %s p50 at %,d req/s", r.variant(), r.rate()), ms(r.p50()), "ms",
+          "no-op ext_proc (floor) p50", ms(floor.p50()), Figures.NONE);
+    }
   }
 
   private static double ms(long nanos) {

@@ -1,6 +1,7 @@
 package io.llmxds.cp.translate;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.TypeRegistry;
@@ -56,10 +57,23 @@ public final class EnvoyTypes {
       RouteConfiguration.getDefaultInstance(),
       Secret.getDefaultInstance()));
 
+  private static final List<Descriptor> PACKED_TYPES =
+      PACKED.stream().map(Message::getDescriptorForType).toList();
+
   public static final TypeRegistry REGISTRY =
-      TypeRegistry.newBuilder().add(PACKED.stream().map(Message::getDescriptorForType).toList()).build();
+      TypeRegistry.newBuilder().add(PACKED_TYPES).build();
 
   private EnvoyTypes() {}
+
+  /** The types an {@code Any} of the translation may hold. */
+  public static List<Descriptor> packedTypes() {
+    return PACKED_TYPES;
+  }
+
+  /** The type of the message inside {@code any} without parsing it, or empty if the translation never packs it. */
+  public static Optional<Descriptor> packedType(Any any) {
+    return Optional.ofNullable(BY_TYPE_URL.get(any.getTypeUrl())).map(Message::getDescriptorForType);
+  }
 
   /** The message inside {@code any}, or empty if its type is not one the translation produces. */
   public static Optional<Message> unpack(Any any) {

@@ -63,7 +63,8 @@ final class ExtProcFeature implements HttpFilterFeature {
   }
 
   @Override
-  public Optional<Any> modelRouteConfig(PolicyBundle bundle, ModelRoute route) {
+  public Optional<Any> modelRouteConfig(BundleIndex index, ModelRoute route) {
+    PolicyBundle bundle = index.bundle();
     Optional<String> policy = route.contextPolicy().or(() -> bundle.gateway().contextPolicy());
     return Optional.of(perRoute(route.name(), policy.flatMap(bundle::contextPolicy)));
   }

@@ -19,8 +19,8 @@ interface HttpFilterFeature {
 
   HttpFilter hcmFilter(PolicyBundle bundle);
 
-  /** The filter's config for the routes of one model route, if it needs one. */
-  default Optional<Any> modelRouteConfig(PolicyBundle bundle, ModelRoute route) {
+  /** The filter's config for the routes of one model route, if it needs one; {@code index} is the bundle's. */
+  default Optional<Any> modelRouteConfig(BundleIndex index, ModelRoute route) {
     return Optional.empty();
   }
 

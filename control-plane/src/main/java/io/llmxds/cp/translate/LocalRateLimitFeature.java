@@ -11,12 +11,8 @@ import io.envoyproxy.envoy.type.v3.FractionalPercent;
 import io.llmxds.cp.policy.ModelRoute;
 import io.llmxds.cp.policy.PolicyBundle;
 import io.llmxds.cp.policy.RateLimit;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Per-client request limits, enforced by each Envoy on its own (no rate-limit service). The listener-level filter
@@ -40,33 +36,9 @@ final class LocalRateLimitFeature implements HttpFilterFeature {
     return HttpFilter.newBuilder().setName(name()).setTypedConfig(Any.pack(inert)).build();
   }
 
-  /** The rate limits of one bundle by model route, built once per translation instead of once per route. */
-  private record RouteIndex(PolicyBundle bundle, Map<String, List<RateLimit>> byRoute) {
-    static RouteIndex of(PolicyBundle bundle) {
-      Map<String, List<RateLimit>> byRoute = new HashMap<>();
-      for (RateLimit limit : bundle.rateLimits()) {
-        limit.modelRoutes().forEach(r -> byRoute.computeIfAbsent(r, k -> new ArrayList<>()).add(limit));
-      }
-      return new RouteIndex(bundle, byRoute);
-    }
-  }
-
-  // Scanning every rate limit for every route made translation O(routes × limits): 10,000 routes spent most of
-  // their time there. The index is kept for the bundle being translated (compared by identity, never by content).
-  private final AtomicReference<RouteIndex> index = new AtomicReference<>();
-
-  private List<RateLimit> rateLimitsFor(PolicyBundle bundle, String route) {
-    RouteIndex current = index.get();
-    if (current == null || current.bundle() != bundle) {
-      current = RouteIndex.of(bundle);
-      index.set(current);
-    }
-    return current.byRoute().getOrDefault(route, List.of());
-  }
-
   @Override
-  public Optional<Any> modelRouteConfig(PolicyBundle bundle, ModelRoute route) {
-    List<RateLimit> limits = rateLimitsFor(bundle, route.name());
+  public Optional<Any> modelRouteConfig(BundleIndex index, ModelRoute route) {
+    List<RateLimit> limits = index.rateLimitsOf(route.name());
     if (limits.size() > 1) {
       // A route has one default bucket; merging two limits' buckets would silently change both.
       throw new IllegalArgumentException("ModelRoute " + route.name() + " is named by more than one RateLimit: "

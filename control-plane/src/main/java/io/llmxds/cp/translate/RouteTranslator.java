@@ -38,15 +38,16 @@ final class RouteTranslator {
   private RouteTranslator() {}
 
   static RouteConfiguration translate(PolicyBundle bundle, String configVersion, List<HttpFilterFeature> features) {
+    BundleIndex index = BundleIndex.of(bundle);
     VirtualHost.Builder host = VirtualHost.newBuilder()
         .setName(Names.VIRTUAL_HOST)
         .addDomains("*")
         .setPerRequestBufferLimitBytes(UInt32Value.of(ProtoValues.uint32(bundle.gateway().requestBufferLimitBytes())));
     for (ModelRoute route : bundle.modelRoutes()) {
-      Map<String, Any> perFilter = perFilterConfig(features, f -> f.modelRouteConfig(bundle, route));
+      Map<String, Any> perFilter = perFilterConfig(features, f -> f.modelRouteConfig(index, route));
       Metadata metadata = RequestTraceTags.routeMetadata(configVersion, route.name());
       route.models().stream().sorted()
-          .forEach(model -> host.addRoutes(modelRoute(bundle, route, model, perFilter).setMetadata(metadata)));
+          .forEach(model -> host.addRoutes(modelRoute(index, route, model, perFilter).setMetadata(metadata)));
     }
     host.addRoutes(unknownModelRoute(perFilterConfig(features, f -> f.unknownModelRouteConfig(bundle)))
         .setMetadata(RequestTraceTags.routeMetadata(configVersion, Names.UNKNOWN_MODEL_ROUTE)));
@@ -66,7 +67,7 @@ final class RouteTranslator {
   }
 
   private static Route.Builder modelRoute(
-      PolicyBundle bundle, ModelRoute route, String model, Map<String, Any> perFilter) {
+      BundleIndex index, ModelRoute route, String model, Map<String, Any> perFilter) {
     RouteMatch match = RouteMatch.newBuilder()
         .setPrefix(OPENAI_PREFIX + "/")
         .addHeaders(HeaderMatcher.newBuilder()
@@ -77,7 +78,7 @@ final class RouteTranslator {
         .setWeightedClusters(weightedClusters(route))
         .setTimeout(ProtoValues.duration(route.timeout()))
         .setAutoHostRewrite(BoolValue.of(true));
-    pathPrefix(bundle, route)
+    pathPrefix(index, route)
         .filter(prefix -> !prefix.equals(OPENAI_PREFIX))
         .ifPresent(prefix -> action.setPrefixRewrite(prefix + "/"));
     RetryPolicies.forRoute(route).ifPresent(action::setRetryPolicy);
@@ -113,8 +114,8 @@ final class RouteTranslator {
   }
 
   /** The loader ensures that all providers of a route share one path prefix; the first backend's stands for all. */
-  private static Optional<String> pathPrefix(PolicyBundle bundle, ModelRoute route) {
-    return route.backends().stream().findFirst().flatMap(b -> bundle.provider(b.provider())).map(p -> p.pathPrefix());
+  private static Optional<String> pathPrefix(BundleIndex index, ModelRoute route) {
+    return route.backends().stream().findFirst().flatMap(b -> index.provider(b.provider())).map(p -> p.pathPrefix());
   }
 
   private static Route.Builder unknownModelRoute(Map<String, Any> perFilter) {

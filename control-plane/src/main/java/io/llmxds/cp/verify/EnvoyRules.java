@@ -19,12 +19,17 @@ public final class EnvoyRules {
 
   /** Every violation in a snapshot, one line each: {@code <Type> <name>: <path>: <rule> (value: <value>)}. */
   public static List<String> check(EnvoyResources resources) {
+    return check(resources, new UnpackedAnys());
+  }
+
+  /** As {@link #check(EnvoyResources)}, sharing the unpacked {@code Any}s with other checks of the same resources. */
+  public static List<String> check(EnvoyResources resources, UnpackedAnys anys) {
     List<Violation> found = new ArrayList<>();
-    resources.clusters().forEach(r -> walk(r, found));
-    resources.endpoints().forEach(r -> walk(r, found));
-    resources.listeners().forEach(r -> walk(r, found));
-    resources.routes().forEach(r -> walk(r, found));
-    resources.secrets().forEach(r -> walk(r, found));
+    resources.clusters().forEach(r -> walk(r, anys, found));
+    resources.endpoints().forEach(r -> walk(r, anys, found));
+    resources.listeners().forEach(r -> walk(r, anys, found));
+    resources.routes().forEach(r -> walk(r, anys, found));
+    resources.secrets().forEach(r -> walk(r, anys, found));
     List<String> lines = new ArrayList<>(found.size());
     found.forEach(v -> lines.add(v.toString()));
     return lines;
@@ -33,12 +38,12 @@ public final class EnvoyRules {
   /** Every violation in one resource (or any Envoy message), labelled by its type and name. */
   public static List<Violation> violations(Message resource) {
     List<Violation> found = new ArrayList<>();
-    walk(resource, found);
+    walk(resource, new UnpackedAnys(), found);
     return found;
   }
 
-  private static void walk(Message resource, List<Violation> found) {
-    RuleWalk.walk(label(resource), resource, found);
+  private static void walk(Message resource, UnpackedAnys anys, List<Violation> found) {
+    RuleWalk.walk(label(resource), resource, anys, found);
   }
 
   /** {@code Cluster provider/openai}: the type and its {@code name} (an endpoint assignment's {@code cluster_name}). */

@@ -22,11 +22,6 @@ final class MessageTree {
     return all;
   }
 
-  /** The messages of {@code type} inside {@code root}. */
-  static <T extends Message> List<T> find(Message root, Class<T> type) {
-    return of(root).stream().filter(type::isInstance).map(type::cast).toList();
-  }
-
   private static void collect(Message message, List<Message> all) {
     if (message instanceof Any any) {
       EnvoyTypes.unpack(any).ifPresent(inner -> collect(inner, all));

@@ -34,43 +34,54 @@ import java.util.stream.Collectors;
  */
 public final class ReferenceCheck {
 
+  private static final MessageFinder RDS = MessageFinder.of(Rds.class);
+  private static final MessageFinder CLUSTER_REFERENCES =
+      MessageFinder.of(RouteAction.class, WeightedCluster.ClusterWeight.class, GrpcService.EnvoyGrpc.class);
+  private static final MessageFinder AGGREGATE_CONFIG = MessageFinder.of(ClusterConfig.class);
+  private static final MessageFinder SDS = MessageFinder.of(SdsSecretConfig.class);
+
   private ReferenceCheck() {}
 
   /** Every broken reference; empty when the resources are consistent. */
   public static List<String> check(EnvoyResources resources) {
+    return check(resources, new UnpackedAnys());
+  }
+
+  /** As {@link #check(EnvoyResources)}, sharing the unpacked {@code Any}s with other checks of the same resources. */
+  public static List<String> check(EnvoyResources resources, UnpackedAnys anys) {
     Map<String, Cluster> clusters = byName(resources.clusters(), Cluster::getName);
     Set<String> routeConfigs = byName(resources.routes(), RouteConfiguration::getName).keySet();
     List<String> problems = new ArrayList<>();
     for (Listener listener : resources.listeners()) {
       String where = "Listener " + listener.getName();
-      for (Rds rds : MessageTree.find(listener, Rds.class)) {
+      for (Rds rds : RDS.in(listener, Rds.class, anys)) {
         if (!routeConfigs.contains(rds.getRouteConfigName())) {
           problems.add(where + ": RDS route_config_name '" + rds.getRouteConfigName()
               + "' has no RouteConfiguration");
         }
       }
-      clusterReferences(listener).stream().filter(c -> !clusters.containsKey(c))
+      clusterReferences(listener, anys).stream().filter(c -> !clusters.containsKey(c))
           .forEach(c -> problems.add(where + ": cluster '" + c + "' does not exist"));
     }
     for (RouteConfiguration config : resources.routes()) {
       for (VirtualHost host : config.getVirtualHostsList()) {
         for (Route route : host.getRoutesList()) {
           String where = "Route " + config.getName() + "/" + host.getName() + "/" + route.getName();
-          clusterReferences(route).stream().filter(c -> !clusters.containsKey(c))
+          clusterReferences(route, anys).stream().filter(c -> !clusters.containsKey(c))
               .forEach(c -> problems.add(where + ": cluster '" + c + "' does not exist"));
         }
       }
     }
     problems.addAll(edsProblems(resources, clusters));
-    clusters.values().forEach(c -> problems.addAll(aggregateProblems(c, clusters)));
-    problems.addAll(secretProblems(resources));
+    clusters.values().forEach(c -> problems.addAll(aggregateProblems(c, clusters, anys)));
+    problems.addAll(secretProblems(resources, anys));
     return problems;
   }
 
   /** Clusters named by route actions, weighted clusters and Envoy gRPC services (ext_proc). */
-  private static List<String> clusterReferences(Message resource) {
+  private static List<String> clusterReferences(Message resource, UnpackedAnys anys) {
     List<String> names = new ArrayList<>();
-    for (Message m : MessageTree.of(resource)) {
+    for (Message m : CLUSTER_REFERENCES.in(resource, anys)) {
       if (m instanceof RouteAction action && action.hasCluster()) {
         names.add(action.getCluster());
       } else if (m instanceof WeightedCluster.ClusterWeight weight) {
@@ -110,36 +121,37 @@ public final class ReferenceCheck {
     return service.isEmpty() ? cluster.getName() : service;
   }
 
-  private static List<String> aggregateProblems(Cluster cluster, Map<String, Cluster> clusters) {
+  private static List<String> aggregateProblems(Cluster cluster, Map<String, Cluster> clusters,
+      UnpackedAnys anys) {
     List<String> problems = new ArrayList<>();
-    for (String child : aggregateChildren(cluster).<List<String>>map(ClusterConfig::getClustersList).orElse(List.of())) {
+    for (String child : aggregateChildren(cluster, anys).<List<String>>map(ClusterConfig::getClustersList).orElse(List.of())) {
       Cluster target = clusters.get(child);
       if (target == null) {
         problems.add("Cluster " + cluster.getName() + ": aggregate child '" + child + "' does not exist");
-      } else if (aggregateChildren(target).isPresent()) {
+      } else if (aggregateChildren(target, anys).isPresent()) {
         problems.add("Cluster " + cluster.getName() + ": aggregate child '" + child + "' is itself an aggregate");
       }
     }
     return problems;
   }
 
-  private static Optional<ClusterConfig> aggregateChildren(Cluster cluster) {
+  private static Optional<ClusterConfig> aggregateChildren(Cluster cluster, UnpackedAnys anys) {
     if (!cluster.getClusterType().getName().equals(Names.AGGREGATE_CLUSTER)) {
       return Optional.empty();
     }
-    return MessageTree.find(cluster.getClusterType(), ClusterConfig.class).stream().findFirst()
+    return AGGREGATE_CONFIG.in(cluster.getClusterType(), ClusterConfig.class, anys).stream().findFirst()
         .or(() -> Optional.of(ClusterConfig.getDefaultInstance()));
   }
 
   /** Every SDS reference resolves, and every secret is referenced (an unreferenced one is a leak risk for nothing). */
-  private static List<String> secretProblems(EnvoyResources resources) {
+  private static List<String> secretProblems(EnvoyResources resources, UnpackedAnys anys) {
     Set<String> secrets = byName(resources.secrets(), Secret::getName).keySet();
     Set<String> referenced = new HashSet<>();
     List<String> problems = new ArrayList<>();
     List<Message> referencing = new ArrayList<>(resources.clusters());
     referencing.addAll(resources.listeners());
     for (Message resource : referencing) {
-      for (SdsSecretConfig sds : MessageTree.find(resource, SdsSecretConfig.class)) {
+      for (SdsSecretConfig sds : SDS.in(resource, SdsSecretConfig.class, anys)) {
         referenced.add(sds.getName());
         if (!secrets.contains(sds.getName())) {
           problems.add(describe(resource) + ": secret '" + sds.getName() + "' is not in SDS");

@@ -5,7 +5,6 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.OneofDescriptor;
 import com.google.protobuf.Message;
 import com.google.protobuf.UInt32Value;
-import io.llmxds.cp.translate.EnvoyTypes;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,18 +21,20 @@ final class RuleWalk implements Findings {
   private static final String REQUIRED_ONEOF = "oneof {required: true}";
 
   private final String resource;
+  private final UnpackedAnys anys;
   private final List<Violation> out;
   private final FieldPath path = new FieldPath();
   private int sensitiveDepth;
 
-  private RuleWalk(String resource, List<Violation> out) {
+  private RuleWalk(String resource, UnpackedAnys anys, List<Violation> out) {
     this.resource = resource;
+    this.anys = anys;
     this.out = out;
   }
 
   /** Adds every violation in {@code root} to {@code out}; {@code resource} labels them. */
-  static void walk(String resource, Message root, List<Violation> out) {
-    new RuleWalk(resource, out).message(root);
+  static void walk(String resource, Message root, UnpackedAnys anys, List<Violation> out) {
+    new RuleWalk(resource, anys, out).message(root);
   }
 
   @Override
@@ -131,7 +132,7 @@ final class RuleWalk implements Findings {
   private void unpacked(Any any) {
     Optional<Message> inner;
     try {
-      inner = EnvoyTypes.unpack(any);
+      inner = anys.unpack(any);
     } catch (IllegalArgumentException e) {
       add(UNPARSABLE_ANY, any.getTypeUrl());
       return;

@@ -27,7 +27,7 @@ class LocalRateLimitFeatureTest {
   }
 
   private static LocalRateLimit chatLimit(PolicyBundle bundle) {
-    return Unpack.any(FEATURE.modelRouteConfig(bundle, Bundles.chat()).orElseThrow(), LocalRateLimit.class);
+    return Unpack.any(FEATURE.modelRouteConfig(BundleIndex.of(bundle), Bundles.chat()).orElseThrow(), LocalRateLimit.class);
   }
 
   private static List<List<String>> entries(LocalRateLimit limit) {
@@ -106,7 +106,7 @@ class LocalRateLimitFeatureTest {
 
   @Test
   void routesWithoutALimitGetNoConfig() {
-    assertThat(FEATURE.modelRouteConfig(Bundles.example(), Bundles.gpt4o())).isEmpty();
+    assertThat(FEATURE.modelRouteConfig(BundleIndex.of(Bundles.example()), Bundles.gpt4o())).isEmpty();
   }
 
   @Test
