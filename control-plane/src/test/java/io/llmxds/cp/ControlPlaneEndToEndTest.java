@@ -7,6 +7,7 @@ import static io.llmxds.cp.testing.AdsTestClient.RDS;
 import static io.llmxds.cp.testing.AdsTestClient.SDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.llmxds.cp.admin.AdminToken;
 import io.llmxds.cp.reload.ReloadOutcome;
@@ -91,14 +92,21 @@ class ControlPlaneEndToEndTest {
   }
 
   @Test
-  void twentySavesWithinAHundredMillisecondsPublishOneVersion() throws IOException {
+  void aBurstOfTwentySavesPublishesOneVersion() throws IOException {
     int rdsBefore = envoy.count(RDS);
     String original = Files.readString(routes);
     long start = System.nanoTime();
+    long longestGap = 0;
     for (int weight = 1; weight <= 20; weight++) {
+      long before = System.nanoTime();
       Files.writeString(routes, original.replace("weight: 90", "weight: " + weight));
+      longestGap = Math.max(longestGap, System.nanoTime() - before);
     }
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(100));
+    // What the debouncer promises is about saves closer than its quiet period (and within its maximum delay); a
+    // machine that stalls a single write longer than that has not produced a burst, so the test has nothing to judge.
+    assumeTrue(longestGap < PolicyDirectoryWatcher.DEFAULT_QUIET.toNanos()
+        && System.nanoTime() - start < PolicyDirectoryWatcher.DEFAULT_MAX_DELAY.toNanos(),
+        "the machine stalled the burst of saves longer than the debounce window");
     String finalRds = rdsVersionOf(policies);
 
     await().atMost(PATIENCE).until(() -> envoy.ackedVersion(RDS).orElseThrow().equals(finalRds));
