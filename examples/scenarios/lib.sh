@@ -234,10 +234,10 @@ envoy_or_skip() {
   fi
   cat <<EOF
 Envoy not running — traffic skipped; start Envoy with:
-  envoy -c $ROOT/envoy/bootstrap.yaml
-  # or, with Docker:
-  docker run --rm --network host -v $ROOT/envoy/bootstrap.yaml:/etc/envoy/bootstrap.yaml:ro \\
-    envoyproxy/envoy:v1.34-latest -c /etc/envoy/bootstrap.yaml
+  envoy -c $ROOT/envoy/bootstrap.yaml --service-node envoy-local-1
+  # or, with Docker (the same command bin/run prints):
+  docker run --rm --name llm-xds-envoy --network host -v $ROOT/envoy/bootstrap.yaml:/etc/envoy/envoy.yaml:ro \\
+    envoyproxy/envoy:v1.34-latest -c /etc/envoy/envoy.yaml --service-node envoy-local-1
 (then run this scenario again with --use-running, or restart it: bin/run starts Envoy itself when it can)
 EOF
   return 1
