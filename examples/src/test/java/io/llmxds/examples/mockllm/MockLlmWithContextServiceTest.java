@@ -16,6 +16,7 @@ import io.llmxds.filters.extproc.ContextProcessor;
 import io.llmxds.filters.extproc.FakeEnvoy;
 import io.llmxds.filters.server.ContextServer;
 import io.llmxds.filters.store.InMemoryContextStore;
+import io.llmxds.filters.testing.TestPolicies;
 import io.opentelemetry.api.OpenTelemetry;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -36,17 +37,8 @@ import org.junit.jupiter.api.Test;
  */
 class MockLlmWithContextServiceTest {
   private static final String PATH = "/v1/chat/completions";
-  private static final Map<String, String> POLICY = FakeEnvoy.headers(
-      ContextPolicyMetadata.ROUTE, "chat",
-      ContextPolicyMetadata.POLICY, "default",
-      ContextPolicyMetadata.POLICY_VERSION, "0123456789abcdef",
-      ContextPolicyMetadata.SCHEMA, "v1",
-      ContextPolicyMetadata.MODE, "strict",
-      ContextPolicyMetadata.MAX_TURNS, "20",
-      ContextPolicyMetadata.MAX_CHARS, "32000",
-      ContextPolicyMetadata.STORE, "memory",
-      ContextPolicyMetadata.FAILURE_MODE, "open",
-      ContextPolicyMetadata.SESSION_HEADER, "x-session-id");
+  /** The metadata the control plane sends for the example chat route. */
+  private static final Map<String, String> POLICY = TestPolicies.exampleRouteMetadata();
   private static final Map<String, String> REQUEST =
       FakeEnvoy.headers(":method", "POST", ":path", PATH, "x-session-id", "demo");
 

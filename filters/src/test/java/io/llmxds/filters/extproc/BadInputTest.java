@@ -7,8 +7,8 @@ import static io.llmxds.filters.extproc.ContextService.chatRequest;
 import static io.llmxds.filters.extproc.ContextService.jsonAnswer;
 import static io.llmxds.filters.extproc.ContextService.jsonResponseHeaders;
 import static io.llmxds.filters.extproc.ContextService.messages;
-import static io.llmxds.filters.extproc.ContextService.policy;
 import static io.llmxds.filters.extproc.ContextService.with;
+import static io.llmxds.filters.testing.TestPolicies.exampleRouteMetadata;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -53,7 +53,7 @@ class BadInputTest {
   }
 
   private FakeEnvoy.Answers chatWithBody(String body) {
-    return service.envoy.exchange(new FakeEnvoy.Http(policy(), chatHeaders(session()), body, jsonResponseHeaders(),
+    return service.envoy.exchange(new FakeEnvoy.Http(exampleRouteMetadata(), chatHeaders(session()), body, jsonResponseHeaders(),
         List.of(jsonAnswer("m", "ok", 1, 1))));
   }
 
@@ -90,7 +90,7 @@ class BadInputTest {
     byte[] broken = java.util.Arrays.copyOf(body, body.length);
     int at = new String(body, StandardCharsets.ISO_8859_1).indexOf('\u00c3');
     broken[at + 1] = (byte) 0x28; // a lead byte followed by an ASCII byte: malformed
-    FakeEnvoy.Stream stream = service.envoy.open(policy());
+    FakeEnvoy.Stream stream = service.envoy.open(exampleRouteMetadata());
     stream.send(requestHeaders(chatHeaders(session())));
     ProcessingResponse answer = stream.send(ProcessingRequest.newBuilder()
         .setRequestBody(HttpBody.newBuilder().setBody(ByteString.copyFrom(broken)).setEndOfStream(true)).build());
@@ -109,7 +109,7 @@ class BadInputTest {
   @Test
   void aMissingOrUnreadablePolicyRunsUnderTheBuiltInDefault() {
     String session = session();
-    Map<String, String> unreadable = with(policy(), ContextPolicyMetadata.MAX_TURNS, "twenty",
+    Map<String, String> unreadable = with(exampleRouteMetadata(), ContextPolicyMetadata.MAX_TURNS, "twenty",
         ContextPolicyMetadata.STORE, "nowhere");
     service.chat(unreadable, session, chatRequest("m", null, "first"), "one");
     String next = chatRequest("m", null, "second");
@@ -140,10 +140,10 @@ class BadInputTest {
     List<byte[]> sse = List.of(
         "data: {\"choices\":[{\"delta\":{\"content\":\"par\"}}]}\n\n".getBytes(StandardCharsets.UTF_8),
         "data: {not json\n\ndata: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
-    FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(policy(), chatHeaders(session),
+    FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(exampleRouteMetadata(), chatHeaders(session),
         chatRequest("m", null, "first"), ContextService.sseResponseHeaders(), sse));
     String next = chatRequest("m", null, "second");
-    FakeEnvoy.Answers after = service.chat(policy(), session, next, "two");
+    FakeEnvoy.Answers after = service.chat(exampleRouteMetadata(), session, next, "two");
 
     assertThat(answers.responseBodies()).allSatisfy(
         r -> assertThat(r.getResponseBody().getResponse()).isEqualTo(CommonResponse.getDefaultInstance()));
@@ -156,29 +156,29 @@ class BadInputTest {
     String session = session();
     byte[] whole = ContextService.sseAnswer("m", 1, 1, "half an answer");
     byte[] cut = java.util.Arrays.copyOf(whole, new String(whole, StandardCharsets.UTF_8).indexOf("data: [DONE]"));
-    service.envoy.exchange(new FakeEnvoy.Http(policy(), chatHeaders(session), chatRequest("m", null, "first"),
+    service.envoy.exchange(new FakeEnvoy.Http(exampleRouteMetadata(), chatHeaders(session), chatRequest("m", null, "first"),
         ContextService.sseResponseHeaders(), ContextService.chunks(cut, 50)));
     String next = chatRequest("m", null, "second");
 
-    assertThat(messages(service.chat(policy(), session, next, "two").upstreamBody(next)))
+    assertThat(messages(service.chat(exampleRouteMetadata(), session, next, "two").upstreamBody(next)))
         .containsExactly("user:second");
   }
 
   @Test
   void aFailedUpstreamAnswerStoresNothing() {
     String session = session();
-    service.envoy.exchange(new FakeEnvoy.Http(policy(), chatHeaders(session), chatRequest("m", null, "first"),
+    service.envoy.exchange(new FakeEnvoy.Http(exampleRouteMetadata(), chatHeaders(session), chatRequest("m", null, "first"),
         FakeEnvoy.headers(":status", "429", "content-type", "application/json"),
         List.of("{\"error\":{\"message\":\"slow down\"}}".getBytes(StandardCharsets.UTF_8))));
     String next = chatRequest("m", null, "second");
 
-    assertThat(messages(service.chat(policy(), session, next, "two").upstreamBody(next)))
+    assertThat(messages(service.chat(exampleRouteMetadata(), session, next, "two").upstreamBody(next)))
         .containsExactly("user:second");
   }
 
   @Test
   void anUnconfiguredStoreWithFailureModeOpenServesTheRequestWithoutHistory() {
-    FakeEnvoy.Answers answers = service.chat(with(policy(), ContextPolicyMetadata.STORE, "redis"), session(),
+    FakeEnvoy.Answers answers = service.chat(with(exampleRouteMetadata(), ContextPolicyMetadata.STORE, "redis"), session(),
         chatRequest("gpt-4o", null, "hi"), "yo");
 
     CommonResponse common = answers.requestBody().getRequestBody().getResponse();
@@ -193,7 +193,7 @@ class BadInputTest {
   @Test
   void anUnconfiguredStoreWithFailureModeClosedAnswersTheDocumented503() {
     FakeEnvoy.Answers answers = service.chat(
-        with(policy(), ContextPolicyMetadata.STORE, "redis", ContextPolicyMetadata.FAILURE_MODE, "closed"), session(),
+        with(exampleRouteMetadata(), ContextPolicyMetadata.STORE, "redis", ContextPolicyMetadata.FAILURE_MODE, "closed"), session(),
         chatRequest("gpt-4o", null, "hi"), "yo");
 
     assertContextUnavailable(answers);
@@ -215,7 +215,7 @@ class BadInputTest {
          ContextStore store = RedisContextStore.connect(redis.uri(), RedisContextStore.DEFAULT_COMMAND_TIMEOUT)) {
       service.close();
       service = new ContextService(Map.of("redis", store), MAX_BODY);
-      Map<String, String> open = with(policy(), ContextPolicyMetadata.STORE, "redis");
+      Map<String, String> open = with(exampleRouteMetadata(), ContextPolicyMetadata.STORE, "redis");
       Map<String, String> closed = with(open, ContextPolicyMetadata.FAILURE_MODE, "closed");
       String session = session();
       service.chat(open, session, chatRequest("m", null, "kept"), "stored");
@@ -249,7 +249,7 @@ class BadInputTest {
 
   @Test
   void aRequestWithoutBodyIsAnsweredAndTheStreamEnds() {
-    FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(policy(), chatHeaders(session()), null,
+    FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(exampleRouteMetadata(), chatHeaders(session()), null,
         jsonResponseHeaders(), List.of(jsonAnswer("m", "ok", 1, 1))));
 
     assertThat(answers.requestBody()).isNull();

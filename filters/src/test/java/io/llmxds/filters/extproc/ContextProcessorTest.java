@@ -3,8 +3,8 @@ package io.llmxds.filters.extproc;
 import static io.llmxds.filters.extproc.ContextService.chatHeaders;
 import static io.llmxds.filters.extproc.ContextService.chatRequest;
 import static io.llmxds.filters.extproc.ContextService.messages;
-import static io.llmxds.filters.extproc.ContextService.policy;
 import static io.llmxds.filters.extproc.ContextService.with;
+import static io.llmxds.filters.testing.TestPolicies.exampleRouteMetadata;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Struct;
@@ -40,13 +40,13 @@ class ContextProcessorTest {
   @Test
   void theSecondRequestCarriesTheFirstExchangeAfterTheSystemMessage() {
     String session = session();
-    FakeEnvoy.Answers first = service.chat(policy(), session, chatRequest("gpt-4o", "Be brief.", "Hi, I am Ada."),
+    FakeEnvoy.Answers first = service.chat(exampleRouteMetadata(), session, chatRequest("gpt-4o", "Be brief.", "Hi, I am Ada."),
         "Hello Ada.");
     assertThat(first.requestBody().getRequestBody().getResponse().hasBodyMutation())
         .as("nothing to inject into a new session's first request").isFalse();
 
     String second = chatRequest("gpt-4o", "Be brief.", "What is my name?");
-    FakeEnvoy.Answers answers = service.chat(policy(), session, second, "Ada.");
+    FakeEnvoy.Answers answers = service.chat(exampleRouteMetadata(), session, second, "Ada.");
 
     CommonResponse common = answers.requestBody().getRequestBody().getResponse();
     String upstream = answers.upstreamBody(second);
@@ -60,7 +60,7 @@ class ContextProcessorTest {
   @Test
   void afterMaxTurnsTheOldestAreDroppedFromStoreAndInjection() {
     String session = session();
-    Map<String, String> fourTurns = with(policy(), ContextPolicyMetadata.MAX_TURNS, "4");
+    Map<String, String> fourTurns = with(exampleRouteMetadata(), ContextPolicyMetadata.MAX_TURNS, "4");
     for (int i = 1; i <= 3; i++) {
       service.chat(fourTurns, session, chatRequest("gpt-4o", null, "q" + i), "a" + i);
     }
@@ -74,7 +74,7 @@ class ContextProcessorTest {
   @Test
   void maxInjectedCharsDropsTheOldestTurnsUntilTheHistoryFits() {
     String session = session();
-    Map<String, String> tenChars = with(policy(), ContextPolicyMetadata.MAX_CHARS, "10");
+    Map<String, String> tenChars = with(exampleRouteMetadata(), ContextPolicyMetadata.MAX_CHARS, "10");
     service.chat(tenChars, session, chatRequest("gpt-4o", null, "0123456789"), "abc");
     service.chat(tenChars, session, chatRequest("gpt-4o", null, "defg"), "hij");
     String next = chatRequest("gpt-4o", null, "now");
@@ -88,7 +88,7 @@ class ContextProcessorTest {
 
   @Test
   void theModelBecomesTheRoutingHeaderAndTheRouteIsPickedAgain() {
-    FakeEnvoy.Answers answers = service.chat(policy(), session(), chatRequest("gpt-4o-mini", null, "hi"), "yo");
+    FakeEnvoy.Answers answers = service.chat(exampleRouteMetadata(), session(), chatRequest("gpt-4o-mini", null, "hi"), "yo");
 
     CommonResponse common = answers.requestBody().getRequestBody().getResponse();
     assertThat(header(common, "x-llm-model")).contains("gpt-4o-mini");
@@ -103,7 +103,7 @@ class ContextProcessorTest {
         FakeEnvoy.headers(":method", "GET", ":path", "/v1/models", "x-session-id", "s"),
         FakeEnvoy.headers(":method", "POST", ":path", "/v1/embeddings", "x-session-id", "s"),
         FakeEnvoy.headers(":method", "GET", ":path", "/v1/chat/completions?x=1"))) {
-      FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(policy(), headers, "{\"model\":\"m\"}",
+      FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(exampleRouteMetadata(), headers, "{\"model\":\"m\"}",
           ContextService.jsonResponseHeaders(), List.of(new byte[0])));
 
       ProcessingResponse first = answers.requestHeaders();
@@ -118,7 +118,7 @@ class ContextProcessorTest {
   void theChatPathIsRecognisedWithAQueryStringAndWithHeadersInTheOldValueField() {
     Map<String, String> headers = FakeEnvoy.headers("v::method", "POST", "v::path", "/v1/chat/completions?a=b",
         "v:x-session-id", session());
-    FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(policy(), headers,
+    FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(exampleRouteMetadata(), headers,
         chatRequest("gpt-4o", null, "hi"), ContextService.jsonResponseHeaders(),
         List.of(ContextService.jsonAnswer("gpt-4o", "yo", 1, 1))));
 
@@ -159,7 +159,7 @@ class ContextProcessorTest {
   void aStreamedAnswerSplitMidLineAndMidCharacterIsStoredOnceWhole() {
     String session = session();
     byte[] sse = ContextService.sseAnswer("gpt-4o-2024", 7, 9, "Grüße, ", "Ada — ", "wie geht's?");
-    FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(policy(), chatHeaders(session),
+    FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(exampleRouteMetadata(), chatHeaders(session),
         chatRequest("gpt-4o", null, "Hallo"), ContextService.sseResponseHeaders(), ContextService.chunks(sse, 7)));
 
     assertThat(answers.streamed()).isTrue();
@@ -178,7 +178,7 @@ class ContextProcessorTest {
 
   @Test
   void aJsonAnswerEmitsItsUsageAsDynamicMetadata() {
-    FakeEnvoy.Answers answers = service.chat(policy(), session(), chatRequest("gpt-4o", null, "hi"), "yo");
+    FakeEnvoy.Answers answers = service.chat(exampleRouteMetadata(), session(), chatRequest("gpt-4o", null, "hi"), "yo");
 
     ProcessingResponse body = answers.responseBodies().get(0);
     assertThat(usage(body.getDynamicMetadata()))
@@ -189,7 +189,7 @@ class ContextProcessorTest {
   @Test
   void aStatelessRequestIsRoutedAndMeteredButNothingIsStored() {
     Map<String, String> headers = FakeEnvoy.headers(":method", "POST", ":path", "/v1/chat/completions");
-    FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(policy(), headers,
+    FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(exampleRouteMetadata(), headers,
         chatRequest("gpt-4o", null, "hi"), ContextService.jsonResponseHeaders(),
         List.of(ContextService.jsonAnswer("gpt-4o", "yo", 3, 4))));
 
@@ -204,11 +204,11 @@ class ContextProcessorTest {
     String session = session();
     Map<String, String> ada = with(chatHeaders(session), "x-user-id", "ada");
     Map<String, String> bob = with(chatHeaders(session), "x-user-id", "bob");
-    service.envoy.exchange(new FakeEnvoy.Http(policy(), ada, chatRequest("m", null, "I am Ada"),
+    service.envoy.exchange(new FakeEnvoy.Http(exampleRouteMetadata(), ada, chatRequest("m", null, "I am Ada"),
         ContextService.jsonResponseHeaders(), List.of(ContextService.jsonAnswer("m", "Hi Ada", 1, 1))));
     String next = chatRequest("m", null, "Who am I?");
 
-    FakeEnvoy.Answers asBob = service.envoy.exchange(new FakeEnvoy.Http(policy(), bob, next,
+    FakeEnvoy.Answers asBob = service.envoy.exchange(new FakeEnvoy.Http(exampleRouteMetadata(), bob, next,
         ContextService.jsonResponseHeaders(), List.of(ContextService.jsonAnswer("m", "?", 1, 1))));
 
     assertThat(messages(asBob.upstreamBody(next))).containsExactly("user:Who am I?");

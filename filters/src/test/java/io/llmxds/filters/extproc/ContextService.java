@@ -3,7 +3,6 @@ package io.llmxds.filters.extproc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.llmxds.common.ContextPolicyMetadata;
 import io.llmxds.filters.context.StoredConversationMemory;
 import io.llmxds.filters.store.ContextStore;
 import io.llmxds.filters.store.InMemoryContextStore;
@@ -57,22 +56,6 @@ final class ContextService implements AutoCloseable {
 
   ContextService() {
     this(Map.of(), ContextProcessor.DEFAULT_MAX_BODY_BYTES);
-  }
-
-  /** The metadata the control plane sends for a route with the example policy ({@code examples/policies}). */
-  static Map<String, String> policy() {
-    return FakeEnvoy.headers(
-        ContextPolicyMetadata.ROUTE, "chat",
-        ContextPolicyMetadata.POLICY, "default",
-        ContextPolicyMetadata.POLICY_VERSION, "3ded98bfe5f9be5d",
-        ContextPolicyMetadata.SCHEMA, "v1",
-        ContextPolicyMetadata.MODE, "strict",
-        ContextPolicyMetadata.MAX_TURNS, "20",
-        ContextPolicyMetadata.MAX_CHARS, "32000",
-        ContextPolicyMetadata.STORE, "memory",
-        ContextPolicyMetadata.FAILURE_MODE, "open",
-        ContextPolicyMetadata.SESSION_HEADER, SESSION_HEADER,
-        ContextPolicyMetadata.USER_HEADER, "x-user-id");
   }
 
   static Map<String, String> with(Map<String, String> map, String... pairs) {

@@ -5,8 +5,8 @@ import static io.llmxds.filters.extproc.ContextService.chatRequest;
 import static io.llmxds.filters.extproc.ContextService.jsonAnswer;
 import static io.llmxds.filters.extproc.ContextService.jsonResponseHeaders;
 import static io.llmxds.filters.extproc.ContextService.messages;
-import static io.llmxds.filters.extproc.ContextService.policy;
 import static io.llmxds.filters.extproc.ContextService.with;
+import static io.llmxds.filters.testing.TestPolicies.exampleRouteMetadata;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmxds.common.ContextPolicyMetadata;
@@ -35,7 +35,7 @@ class MigrationScenarioTest {
         .getPayload();
     try (ContextService service = new ContextService(Map.of(storeName, store),
         ContextProcessor.DEFAULT_MAX_BODY_BYTES)) {
-      Map<String, String> v1 = with(policy(), ContextPolicyMetadata.STORE, storeName);
+      Map<String, String> v1 = with(exampleRouteMetadata(), ContextPolicyMetadata.STORE, storeName);
       Map<String, String> v2 = with(v1, ContextPolicyMetadata.SCHEMA, "v2", ContextPolicyMetadata.MODE, "v1_v2_migration",
           ContextPolicyMetadata.POLICY_VERSION, "0123456789abcdef");
       String session = "s-" + UUID.randomUUID();

@@ -2,8 +2,8 @@ package io.llmxds.filters.extproc;
 
 import static io.llmxds.filters.extproc.ContextService.chatHeaders;
 import static io.llmxds.filters.extproc.ContextService.chatRequest;
-import static io.llmxds.filters.extproc.ContextService.policy;
 import static io.llmxds.filters.extproc.ContextService.with;
+import static io.llmxds.filters.testing.TestPolicies.exampleRouteMetadata;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmxds.common.ContextPolicyMetadata;
@@ -25,10 +25,10 @@ class NoContentLeakTest {
     try (CapturedStderr logs = new CapturedStderr();
          ContextService service = new ContextService(Map.of(), 2048)) {
       String session = "s-" + UUID.randomUUID();
-      Map<String, String> v2 = with(policy(), ContextPolicyMetadata.SCHEMA, "v2", ContextPolicyMetadata.MODE, "v1_v2_migration");
+      Map<String, String> v2 = with(exampleRouteMetadata(), ContextPolicyMetadata.SCHEMA, "v2", ContextPolicyMetadata.MODE, "v1_v2_migration");
       Map<String, String> traced = with(chatHeaders(session), "traceparent",
           "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
-      service.chat(policy(), session, chatRequest("m", "system " + MARKER, "user " + MARKER), "answer " + MARKER);
+      service.chat(exampleRouteMetadata(), session, chatRequest("m", "system " + MARKER, "user " + MARKER), "answer " + MARKER);
       service.envoy.exchange(new FakeEnvoy.Http(v2, traced, chatRequest("m", null, "streamed " + MARKER),
           ContextService.sseResponseHeaders(),
           ContextService.chunks(ContextService.sseAnswer("m", 1, 1, "delta " + MARKER), 5)));

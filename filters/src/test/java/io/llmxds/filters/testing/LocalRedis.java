@@ -56,13 +56,18 @@ public final class LocalRedis implements AutoCloseable {
     throw lastFailure;
   }
 
+  /** Whether {@code redis-server} is on the PATH ({@link #start()} fails without it). */
+  public static boolean installed() {
+    return onPath("redis-server");
+  }
+
   /** Starts the server again on its port, empty (after {@link #stop()}). */
   public void startAgain() throws IOException {
     launch();
   }
 
   private void launch() throws IOException {
-    if (!onPath("redis-server")) {
+    if (!installed()) {
       throw new IllegalStateException(
           "redis-server not found: run bin/test, which installs it, or apt-get install redis-server");
     }
