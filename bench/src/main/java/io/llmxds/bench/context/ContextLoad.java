@@ -13,6 +13,8 @@ import io.llmxds.common.Telemetry;
 import io.llmxds.filters.extproc.ContextProcessor;
 import io.llmxds.filters.server.ContextServer;
 import io.llmxds.filters.store.InMemoryContextStore;
+import io.llmxds.filters.testing.LocalRedis;
+import io.llmxds.filters.testing.TestPolicies;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -51,7 +53,7 @@ public final class ContextLoad {
     int slices = Integer.parseInt(options.getOrDefault("slices", "5"));
     ChatTraffic traffic = new ChatTraffic(Integer.parseInt(options.getOrDefault("sessions", "1000")));
 
-    Optional<LocalRedisServer> redis = LocalRedisServer.startIfInstalled();
+    Optional<LocalRedis> redis = LocalRedis.installed() ? Optional.of(LocalRedis.start()) : Optional.empty();
     if (redis.isEmpty()) {
       System.out.println("(c) context+redis skipped: redis-server is not on the PATH (bin/ensure-redis installs it)");
     }
@@ -62,7 +64,7 @@ public final class ContextLoad {
     Telemetry telemetry = Telemetry.autoconfigured("llm-xds-bench-context");
     String loopback = InetAddress.getLoopbackAddress().getHostAddress();
     ContextServer context = ContextServer.start(new ContextServer.Settings(loopback, 0, loopback, 0,
-        redis.map(LocalRedisServer::uri), Duration.ofHours(24), ContextProcessor.DEFAULT_MAX_BODY_BYTES,
+        redis.map(LocalRedis::uri), Duration.ofHours(24), ContextProcessor.DEFAULT_MAX_BODY_BYTES,
         InMemoryContextStore.DEFAULT_MAX_CHARS), telemetry);
     List<ManagedChannel> channels = new ArrayList<>();
     try {
@@ -103,7 +105,7 @@ public final class ContextLoad {
       context.close();
       telemetry.close();
       noop.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-      redis.ifPresent(LocalRedisServer::close);
+      redis.ifPresent(LocalRedis::close);
     }
   }
 
@@ -136,18 +138,8 @@ public final class ContextLoad {
 
   /** The initial metadata the control plane sets on a chat route with a context policy on {@code store}. */
   private static ExternalProcessorStub stub(ManagedChannel channel, String store) {
-    Map<String, String> policy = new LinkedHashMap<>();
-    policy.put(ContextPolicyMetadata.ROUTE, "chat");
-    policy.put(ContextPolicyMetadata.POLICY, "default");
-    policy.put(ContextPolicyMetadata.POLICY_VERSION, "bench");
-    policy.put(ContextPolicyMetadata.SCHEMA, "v1");
-    policy.put(ContextPolicyMetadata.MODE, "strict");
-    policy.put(ContextPolicyMetadata.MAX_TURNS, "20");
-    policy.put(ContextPolicyMetadata.MAX_CHARS, "32000");
+    Map<String, String> policy = new LinkedHashMap<>(TestPolicies.exampleRouteMetadata());
     policy.put(ContextPolicyMetadata.STORE, store);
-    policy.put(ContextPolicyMetadata.FAILURE_MODE, "open");
-    policy.put(ContextPolicyMetadata.SESSION_HEADER, ChatTraffic.SESSION_HEADER);
-    policy.put(ContextPolicyMetadata.USER_HEADER, "x-user-id");
     Metadata metadata = new Metadata();
     policy.forEach((k, v) -> metadata.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
     return ExternalProcessorGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata));
