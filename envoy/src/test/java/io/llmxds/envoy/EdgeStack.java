@@ -12,9 +12,8 @@ import io.llmxds.cp.testing.LiveControlPlane;
 import io.llmxds.cp.testing.PolicyDirs;
 import io.llmxds.cp.testing.TestTelemetry;
 import io.llmxds.examples.mockllm.MockLlm;
-import io.llmxds.filters.extproc.ContextProcessor;
 import io.llmxds.filters.server.ContextServer;
-import io.llmxds.filters.store.InMemoryContextStore;
+import io.llmxds.filters.testing.LoopbackContextServer;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,9 +74,7 @@ final class EdgeStack implements AutoCloseable {
       mockPorts.put(name, mock.port());
       started.add(mock);
     }
-    context = ContextServer.start(new ContextServer.Settings("127.0.0.1", 0, "127.0.0.1", 0, Optional.empty(),
-        Duration.ofHours(1), ContextProcessor.DEFAULT_MAX_BODY_BYTES, InMemoryContextStore.DEFAULT_MAX_CHARS),
-        contextTelemetry.telemetry());
+    context = LoopbackContextServer.start(contextTelemetry.telemetry());
     started.add(context);
     traces = OtlpTraceReceiver.start();
     started.add(traces);

@@ -12,20 +12,17 @@ import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.llmxds.common.ContextPolicyMetadata;
 import io.llmxds.common.Telemetry;
-import io.llmxds.filters.extproc.ContextProcessor;
 import io.llmxds.filters.extproc.FakeEnvoy;
 import io.llmxds.filters.server.ContextServer;
-import io.llmxds.filters.store.InMemoryContextStore;
+import io.llmxds.filters.testing.LoopbackContextServer;
 import io.llmxds.filters.testing.TestPolicies;
 import io.opentelemetry.api.OpenTelemetry;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,9 +47,7 @@ class MockLlmWithContextServiceTest {
   @BeforeEach
   void start() throws Exception {
     telemetry = Telemetry.of(OpenTelemetry.noop());
-    contextService = ContextServer.start(new ContextServer.Settings("127.0.0.1", 0, "127.0.0.1", 0,
-        Optional.empty(), Duration.ofHours(1), ContextProcessor.DEFAULT_MAX_BODY_BYTES,
-        InMemoryContextStore.DEFAULT_MAX_CHARS), telemetry);
+    contextService = LoopbackContextServer.start(telemetry);
     envoy = FakeEnvoy.connectedTo(contextService.port());
     mock = MockLlm.start(MockLlm.Settings.of("mock-a", 0));
   }

@@ -10,9 +10,8 @@ import io.llmxds.cp.testing.LiveControlPlane;
 import io.llmxds.cp.testing.PolicyDirs;
 import io.llmxds.cp.testing.TestTelemetry;
 import io.llmxds.examples.mockllm.MockLlm;
-import io.llmxds.filters.extproc.ContextProcessor;
 import io.llmxds.filters.server.ContextServer;
-import io.llmxds.filters.store.InMemoryContextStore;
+import io.llmxds.filters.testing.LoopbackContextServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -21,12 +20,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -61,9 +58,7 @@ final class ScenarioStack implements AutoCloseable {
         mocks.add(mock);
         portRewrites.put(provider.host() + ":" + provider.port(), provider.host() + ":" + mock.port());
       }
-      contextService = ContextServer.start(new ContextServer.Settings("127.0.0.1", 0, "127.0.0.1", 0,
-          Optional.empty(), Duration.ofHours(1), ContextProcessor.DEFAULT_MAX_BODY_BYTES,
-          InMemoryContextStore.DEFAULT_MAX_CHARS), contextTelemetry.telemetry());
+      contextService = LoopbackContextServer.start(contextTelemetry.telemetry());
       portRewrites.put("port: " + SCENARIO_CONTEXT_PORT, "port: " + contextService.port());
       work = Files.createDirectory(tmp.resolve("policies"));
       copyRewritten(scenario.resolve("policies"), work);
