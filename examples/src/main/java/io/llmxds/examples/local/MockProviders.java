@@ -53,7 +53,7 @@ public final class MockProviders implements AutoCloseable {
   }
 
   /** A plain-HTTP provider on a loopback name: the mock speaks no TLS, so an https one is not local here. */
-  static boolean isLocal(Provider provider) {
+  public static boolean isLocal(Provider provider) {
     return !provider.tls() && LOOPBACK.contains(provider.host());
   }
 

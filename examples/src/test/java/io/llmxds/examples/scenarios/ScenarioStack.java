@@ -9,12 +9,12 @@ import io.llmxds.cp.testing.AdsTestClient;
 import io.llmxds.cp.testing.LiveControlPlane;
 import io.llmxds.cp.testing.PolicyDirs;
 import io.llmxds.cp.testing.TestTelemetry;
+import io.llmxds.examples.local.MockProviders;
 import io.llmxds.examples.mockllm.MockLlm;
 import io.llmxds.filters.server.ContextServer;
 import io.llmxds.filters.testing.LoopbackContextServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -151,16 +151,11 @@ final class ScenarioStack implements AutoCloseable {
         .replaceAll(m -> Matcher.quoteReplacement(portRewrites.get(m.group()))));
   }
 
-  private static List<Provider> loopbackProviders(Path policies) throws IOException {
+  private static List<Provider> loopbackProviders(Path policies) {
     LoadResult result = PolicyLoader.load(policies);
     assertThat(result).as("%s loads", policies).isInstanceOf(LoadResult.Loaded.class);
-    List<Provider> loopback = new ArrayList<>();
-    for (Provider provider : ((LoadResult.Loaded) result).bundle().providers()) {
-      if (InetAddress.getByName(provider.host()).isLoopbackAddress()) {
-        loopback.add(provider);
-      }
-    }
-    return loopback;
+    // The providers bin/run starts a mock for.
+    return ((LoadResult.Loaded) result).bundle().providers().stream().filter(MockProviders::isLocal).toList();
   }
 
   @Override
