@@ -116,7 +116,7 @@ final class BundleChecks {
       for (int i = 0; i < route.backends().size(); i++) {
         List<String> chain = new ArrayList<>();
         chain.add(route.backends().get(i).provider());
-        chain.addAll(route.fallbacks());
+        chain.addAll(route.fallbackProviders());
         Map<String, Optional<Credentials>> credentials = new LinkedHashMap<>();
         for (String name : chain) {
           Optional<Provider> provider = provider(name);
@@ -156,7 +156,7 @@ final class BundleChecks {
       paths.add("spec.backends[" + i + "].provider");
     }
     for (int i = 0; i < route.fallbacks().size(); i++) {
-      targets.add(route.fallbacks().get(i));
+      targets.add(route.fallbacks().get(i).provider());
       paths.add("spec.fallbacks[" + i + "]");
     }
     Optional<Provider> first = provider(targets.get(0));

@@ -13,7 +13,7 @@ final class ContextPolicySpec {
 
   private ContextPolicySpec() {}
 
-  static Optional<ContextPolicy> decode(String name, MappingReader spec, SecretSource secrets) {
+  static Optional<ContextPolicy> decode(String name, MappingReader spec, ReferencedFiles files) {
     Optional<String> sessionHeader = spec.required("sessionHeader", Values.HEADER_NAME);
     String userHeader = spec.optional("userHeader", Values.HEADER_NAME, "");
     Optional<Schema> schema = spec.required("schema", Values.oneOf(Schema.values(), Schema::wire));

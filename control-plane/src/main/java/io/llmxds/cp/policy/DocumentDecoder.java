@@ -18,7 +18,7 @@ final class DocumentDecoder {
 
   /** The document if its kind is known; its errors go to {@code sink} either way. */
   static Optional<Declared> decode(
-      String file, YamlDocuments.Document document, List<PolicyError> sink, SecretSource secrets) {
+      String file, YamlDocuments.Document document, List<PolicyError> sink, ReferencedFiles files) {
     DocumentScope scope = new DocumentScope(file, label(document), document.root().location(), sink);
     if (!(document.root() instanceof Mapping)) {
       scope.error(document.root().location(), "", "a policy document must be a mapping with apiVersion, kind,"
@@ -34,7 +34,7 @@ final class DocumentDecoder {
       return Optional.empty();
     }
     Optional<?> value = root.requiredMapping("spec", kind.get().spec())
-        .flatMap(spec -> kind.get().decoder().decode(name.orElse("?"), spec, secrets));
+        .flatMap(spec -> kind.get().decoder().decode(name.orElse("?"), spec, files));
     return Optional.of(new Declared(kind.get(), name, scope, scope.hasErrors() ? Optional.empty() : value));
   }
 

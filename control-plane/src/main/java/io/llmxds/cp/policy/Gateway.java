@@ -10,6 +10,8 @@ import java.util.Optional;
  *     default; ext_proc BUFFERED mode needs the whole body)
  * @param requestTimeout whole-request timeout at the listener; zero disables it (streams are bounded by
  *     {@code streamIdleTimeout} and the route timeouts instead)
+ * @param systemCaFile where the system's CA bundle is on the Envoy host: Envoy verifies https providers without
+ *     their own {@code tls.caFile} against it (Envoy has no "system roots" of its own)
  * @param contextPolicy the ContextPolicy applied to requests that do not yet name a model route when Envoy first
  *     matches them (the route is re-picked after ext_proc sets the model header, but the ext_proc stream is not)
  */
@@ -20,6 +22,7 @@ public record Gateway(
     long requestBufferLimitBytes,
     Duration requestTimeout,
     Duration streamIdleTimeout,
+    String systemCaFile,
     Optional<String> contextPolicy) {
 
   /** A host (IP literal or DNS name) and port. */

@@ -10,18 +10,21 @@ import java.util.Optional;
 final class GatewaySpec {
 
   static final FieldSet FIELDS = FieldSet.of(
-      "listener", "extProc", "requestBufferLimit", "requestTimeout", "streamIdleTimeout", "contextPolicy");
+      "listener", "extProc", "requestBufferLimit", "requestTimeout", "streamIdleTimeout", "systemCaFile",
+      "contextPolicy");
   private static final FieldSet LISTENER = FieldSet.of("address", "port");
   private static final FieldSet EXT_PROC = FieldSet.of("address", "port", "messageTimeout", "failOpen");
 
   static final long DEFAULT_BUFFER_LIMIT = 8L << 20;
   /** Below this an ordinary chat prompt is rejected with 413. */
   static final long MIN_BUFFER_LIMIT = 64L << 10;
-  static final long MAX_BUFFER_LIMIT = 1L << 30;
+  static final long MAX_BUFFER_LIMIT = io.llmxds.common.ContextPolicyMetadata.MAX_BUFFERED_BODY_BYTES;
+  /** Debian's and Ubuntu's bundle, also in the envoyproxy/envoy images (Envoy Gateway defaults to it too). */
+  static final String DEFAULT_SYSTEM_CA_FILE = "/etc/ssl/certs/ca-certificates.crt";
 
   private GatewaySpec() {}
 
-  static Optional<Gateway> decode(String name, MappingReader spec, SecretSource secrets) {
+  static Optional<Gateway> decode(String name, MappingReader spec, ReferencedFiles files) {
     Optional<SocketAddress> listener = spec.requiredMapping("listener", LISTENER).flatMap(l -> {
       String host = l.optional("address", Values.HOST, "0.0.0.0");
       return l.required("port", Values.PORT).map(port -> new SocketAddress(host, port));
@@ -37,8 +40,9 @@ final class GatewaySpec {
         "requestBufferLimit", Values.byteSize(MIN_BUFFER_LIMIT, MAX_BUFFER_LIMIT), DEFAULT_BUFFER_LIMIT);
     Duration requestTimeout = spec.optional("requestTimeout", Values.duration(Rule.NON_NEGATIVE), Duration.ZERO);
     Duration streamIdle = spec.optional("streamIdleTimeout", Values.duration(Rule.POSITIVE), Duration.ofSeconds(300));
+    String systemCaFile = spec.optional("systemCaFile", Values.ABSOLUTE_PATH, DEFAULT_SYSTEM_CA_FILE);
     Optional<String> contextPolicy = spec.reference("contextPolicy", Kind.CONTEXT_POLICY);
     return spec.build(() -> new Gateway(
-        name, listener.get(), extProc.get(), bufferLimit, requestTimeout, streamIdle, contextPolicy));
+        name, listener.get(), extProc.get(), bufferLimit, requestTimeout, streamIdle, systemCaFile, contextPolicy));
   }
 }

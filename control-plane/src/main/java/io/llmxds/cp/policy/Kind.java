@@ -15,7 +15,7 @@ enum Kind {
   /** Reads a kind's {@code spec}; the result is a record of that kind when the document has no errors. */
   @FunctionalInterface
   interface SpecDecoder {
-    Optional<?> decode(String name, MappingReader spec, SecretSource secrets);
+    Optional<?> decode(String name, MappingReader spec, ReferencedFiles files);
   }
 
   static final String KNOWN = Arrays.stream(values()).map(Kind::wire).sorted().collect(Collectors.joining(", "));

@@ -126,6 +126,24 @@ final class MappingReader {
     return node(key).flatMap(node -> sequence(node, pathOf(key))).map(sequence -> items(sequence, pathOf(key), elements));
   }
 
+  /** The items of an optional list, each with its path, for lists whose items take several forms. */
+  List<Item<YamlNode>> optionalNodes(String key) {
+    List<Item<YamlNode>> items = new ArrayList<>();
+    node(key).flatMap(node -> sequence(node, pathOf(key))).ifPresent(sequence -> {
+      for (int i = 0; i < sequence.items().size(); i++) {
+        String itemPath = pathOf(key) + "[" + i + "]";
+        scope.remember(itemPath, sequence.items().get(i).location());
+        items.add(new Item<>(itemPath, sequence.items().get(i)));
+      }
+    });
+    return items;
+  }
+
+  /** One item of {@link #optionalNodes} as a value; reported where it is written when it is not one. */
+  <T> Optional<T> convert(Item<YamlNode> item, Conversion<T> conversion) {
+    return convert(item.value(), item.path(), conversion);
+  }
+
   /** A non-empty list whose elements are all different; empty when absent or wrong (reported). */
   <T> List<Item<T>> requiredList(String key, Conversion<T> elements) {
     return nonEmptySequence(key).map(sequence -> items(sequence, pathOf(key), elements)).orElse(List.of());

@@ -17,7 +17,7 @@ public record ModelRoute(
     String name,
     List<String> models,
     List<Backend> backends,
-    List<String> fallbacks,
+    List<Fallback> fallbacks,
     Retry retry,
     Duration timeout,
     Optional<String> contextPolicy) {
@@ -28,10 +28,35 @@ public record ModelRoute(
     fallbacks = List.copyOf(fallbacks);
   }
 
+  /** The providers of the fallbacks, in order. */
+  public List<String> fallbackProviders() {
+    return fallbacks.stream().map(Fallback::provider).toList();
+  }
+
+  /** The model name sent to {@code provider} when this route sends it a request, if not the client's. */
+  public Optional<String> upstreamModel(String provider) {
+    return backends.stream().filter(b -> b.provider().equals(provider)).map(Backend::model).findFirst()
+        .orElseGet(() -> fallbacks.stream().filter(f -> f.provider().equals(provider)).map(Fallback::model)
+            .findFirst().flatMap(m -> m));
+  }
+
   /**
    * @param model the model name sent upstream instead of the client's, if set
    */
   public record Backend(String provider, Optional<String> model, int weight) {}
+
+  /**
+   * A provider tried when the backend (and the fallbacks before this one) failed.
+   *
+   * @param model the model name sent to this provider instead of the client's, if set (never the backend's)
+   */
+  public record Fallback(String provider, Optional<String> model) {
+    /** As the change summary shows it: {@code mock-fallback}, or {@code mock-fallback as fb-model}. */
+    @Override
+    public String toString() {
+      return provider + model.map(m -> " as " + m).orElse("");
+    }
+  }
 
   /**
    * @param attempts retries after the first try (0 = none)

@@ -3,6 +3,7 @@ package io.llmxds.cp.policy;
 import io.llmxds.cp.policy.Durations.Rule;
 import io.llmxds.cp.policy.MappingReader.Item;
 import io.llmxds.cp.policy.ModelRoute.Backend;
+import io.llmxds.cp.policy.ModelRoute.Fallback;
 import io.llmxds.cp.policy.ModelRoute.Retry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ final class ModelRouteSpec {
 
   static final FieldSet FIELDS = FieldSet.of("models", "backends", "fallbacks", "retry", "timeout", "contextPolicy");
   private static final FieldSet BACKEND = FieldSet.of("provider", "model", "weight");
+  private static final FieldSet FALLBACK = FieldSet.of("provider", "model");
   private static final FieldSet RETRY = FieldSet.of("attempts", "retryOn", "statusCodes", "perTryTimeout");
 
   /** Envoy's HTTP {@code retry_on} conditions (x-envoy-retry-on). */
@@ -30,19 +32,12 @@ final class ModelRouteSpec {
 
   private ModelRouteSpec() {}
 
-  static Optional<ModelRoute> decode(String name, MappingReader spec, SecretSource secrets) {
+  static Optional<ModelRoute> decode(String name, MappingReader spec, ReferencedFiles files) {
     DocumentScope scope = spec.scope();
     List<Item<String>> models = spec.requiredList("models", Values.NON_EMPTY_STRING);
     models.forEach(m -> scope.claim(ClaimKind.MODEL, m.value(), m.path()));
     List<Backend> backends = backends(spec);
-    List<Item<String>> fallbacks = spec.optionalList("fallbacks", Values.NAME).orElse(List.of());
-    for (Item<String> fallback : fallbacks) {
-      scope.refer(Kind.PROVIDER, fallback.value(), fallback.path());
-      if (backends.stream().anyMatch(b -> b.provider().equals(fallback.value()))) {
-        scope.error(fallback.path(),
-            "provider \"" + fallback.value() + "\" is already a backend of this route; a fallback must be another one");
-      }
-    }
+    List<Fallback> fallbacks = fallbacks(spec, backends);
     Duration timeout = spec.optional("timeout", Values.duration(Rule.POSITIVE), Duration.ofSeconds(300));
     Retry retry = spec.optionalMapping("retry", RETRY)
         .map(r -> retry(r, timeout))
@@ -56,7 +51,7 @@ final class ModelRouteSpec {
         name,
         models.stream().map(Item::value).toList(),
         backends,
-        fallbacks.stream().map(Item::value).toList(),
+        fallbacks,
         retry,
         timeout,
         contextPolicy));
@@ -85,6 +80,38 @@ final class ModelRouteSpec {
       spec.error("backends", "weights must sum to more than 0");
     }
     return backends;
+  }
+
+  /**
+   * Each fallback is a provider name, or {@code {provider, model}} when that provider serves the model under another
+   * name; a provider appears once, and is not also a backend.
+   */
+  private static List<Fallback> fallbacks(MappingReader spec, List<Backend> backends) {
+    DocumentScope scope = spec.scope();
+    List<Fallback> fallbacks = new ArrayList<>();
+    Map<String, String> seen = new HashMap<>();
+    for (Item<YamlNode> item : spec.optionalNodes("fallbacks")) {
+      Optional<Fallback> fallback = item.value() instanceof YamlNode.Mapping
+          ? MappingReader.of(item.value(), item.path(), scope, FALLBACK).flatMap(f -> f.required("provider", Values.NAME)
+              .map(p -> new Fallback(p, f.optional("model", Values.NON_EMPTY_STRING))))
+          : spec.convert(item, Values.NAME).map(p -> new Fallback(p, Optional.empty()));
+      if (fallback.isEmpty()) {
+        continue;
+      }
+      String provider = fallback.get().provider();
+      String providerPath = item.value() instanceof YamlNode.Mapping ? item.path() + ".provider" : item.path();
+      scope.refer(Kind.PROVIDER, provider, providerPath);
+      String first = seen.putIfAbsent(provider, item.path());
+      if (first != null) {
+        scope.error(providerPath, "provider \"" + provider + "\" is listed twice (also at " + first + ")");
+      } else if (backends.stream().anyMatch(b -> b.provider().equals(provider))) {
+        scope.error(providerPath,
+            "provider \"" + provider + "\" is already a backend of this route; a fallback must be another one");
+      } else {
+        fallbacks.add(fallback.get());
+      }
+    }
+    return fallbacks;
   }
 
   private static Retry retry(MappingReader retry, Duration routeTimeout) {

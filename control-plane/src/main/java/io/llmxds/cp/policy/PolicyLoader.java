@@ -11,7 +11,7 @@ import java.util.TreeSet;
 
 /**
  * Loads a policy directory into a {@link PolicyBundle}. This is the I/O edge of the policy stage: it reads the
- * policy files and the secret files they name; everything else is a pure function of what was read. Bad input never
+ * policy files and the files they name (secrets, CA certificates); everything else is a pure function of what was read. Bad input never
  * throws: every problem in every file is collected, and one bad document rejects the whole bundle.
  */
 public final class PolicyLoader {
@@ -35,7 +35,7 @@ public final class PolicyLoader {
     }
     List<PolicyError> errors = new ArrayList<>();
     Set<Path> inputs = new TreeSet<>();
-    SecretSource secrets = new SecretFiles(root, inputs);
+    ReferencedFiles referenced = new PolicyDirectoryFiles(root, inputs);
     List<Declared> declared = new ArrayList<>();
     List<String> names = new ArrayList<>();
     boolean complete = true;
@@ -55,7 +55,7 @@ public final class PolicyLoader {
       parsed.syntaxError().ifPresent(errors::add);
       complete &= parsed.syntaxError().isEmpty();
       for (YamlDocuments.Document document : parsed.documents()) {
-        DocumentDecoder.decode(name, document, errors, secrets).ifPresent(declared::add);
+        DocumentDecoder.decode(name, document, errors, referenced).ifPresent(declared::add);
       }
     }
     // documents that could not be read may define what others refer to: bundle-wide checks would only add noise

@@ -7,6 +7,7 @@ import java.util.Optional;
  * An upstream LLM endpoint.
  *
  * @param tls true for {@code https} base URLs: TLS with SNI {@code sni}
+ * @param caCertificates the CAs that sign the provider's certificate, when not the system's ({@code tls.caFile})
  * @param pathPrefix the base URL's path ("" or e.g. "/openai"), prepended to the client's path
  * @param loadBalancing how a client spreads requests over the provider's hosts
  */
@@ -16,6 +17,7 @@ public record Provider(
     int port,
     boolean tls,
     String sni,
+    Optional<PemCertificates> caCertificates,
     String pathPrefix,
     Duration connectTimeout,
     LoadBalancing loadBalancing,

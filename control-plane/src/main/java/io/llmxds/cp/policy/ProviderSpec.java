@@ -11,7 +11,8 @@ import java.util.Optional;
 /** Reads a Provider's spec, including the secret its credentials name. */
 final class ProviderSpec {
 
-  static final FieldSet FIELDS = FieldSet.of("baseUrl", "connectTimeout", "sni", "loadBalancing", "credentials");
+  static final FieldSet FIELDS = FieldSet.of("baseUrl", "connectTimeout", "sni", "tls", "loadBalancing", "credentials");
+  private static final FieldSet TLS = FieldSet.of("caFile");
   /** Anything but these three under credentials is most likely a secret pasted inline: say so. */
   private static final FieldSet CREDENTIALS = FieldSet.of("header", "prefix", "secretFile")
       .unknownFieldsMean(name -> "unknown field \"" + name + "\": inline secrets are not allowed; use secretFile");
@@ -26,7 +27,7 @@ final class ProviderSpec {
 
   private record SecretRef(String file, SecretValue value) {}
 
-  static Optional<Provider> decode(String name, MappingReader spec, SecretSource secrets) {
+  static Optional<Provider> decode(String name, MappingReader spec, ReferencedFiles files) {
     Optional<BaseUrl> url = spec.required("baseUrl", BASE_URL);
     Duration connectTimeout = spec.optional("connectTimeout", Values.duration(Rule.POSITIVE), Duration.ofSeconds(5));
     Optional<String> sni = spec.optional("sni", Values.HOST);
@@ -35,22 +36,26 @@ final class ProviderSpec {
     if (sni.isPresent() && url.isPresent() && !url.get().tls()) {
       spec.error("sni", "sni is only valid with an https baseUrl");
     }
+    Optional<PemCertificates> ca = spec.optionalMapping("tls", TLS)
+        .flatMap(t -> t.required("caFile", Values.NON_EMPTY_STRING.then(files::certificates)));
+    if (ca.isPresent() && url.isPresent() && !url.get().tls()) {
+      spec.error("tls", "tls is only valid with an https baseUrl");
+    }
     Optional<Credentials> credentials =
-        spec.optionalMapping("credentials", CREDENTIALS).flatMap(c -> credentials(c, secrets));
+        spec.optionalMapping("credentials", CREDENTIALS).flatMap(c -> credentials(c, files));
     return spec.build(() -> {
       BaseUrl base = url.get();
       String serverName = base.tls() ? sni.orElse(base.host()) : "";
-      return new Provider(
-          name, base.host(), base.port(), base.tls(), serverName, base.pathPrefix(), connectTimeout, loadBalancing,
-          credentials);
+      return new Provider(name, base.host(), base.port(), base.tls(), serverName, ca, base.pathPrefix(),
+          connectTimeout, loadBalancing, credentials);
     });
   }
 
-  private static Optional<Credentials> credentials(MappingReader c, SecretSource secrets) {
+  private static Optional<Credentials> credentials(MappingReader c, ReferencedFiles files) {
     String header = c.optional("header", Values.HEADER_NAME, "Authorization");
     String prefix = c.optional("prefix", HEADER_VALUE_PART, header.equalsIgnoreCase("Authorization") ? "Bearer " : "");
     Optional<SecretRef> secret = c.required(
-        "secretFile", Values.NON_EMPTY_STRING.then(file -> new SecretRef(file, secrets.read(file))));
+        "secretFile", Values.NON_EMPTY_STRING.then(file -> new SecretRef(file, files.secret(file))));
     return secret.map(s -> new Credentials(header, prefix, s.file(), s.value()));
   }
 

@@ -26,7 +26,7 @@ final class RateLimitSpec {
   /** A tier header and its tiers. */
   private record Tiers(String header, List<Tier> tiers) {}
 
-  static Optional<RateLimit> decode(String name, MappingReader spec, SecretSource secrets) {
+  static Optional<RateLimit> decode(String name, MappingReader spec, ReferencedFiles files) {
     List<Item<String>> routes = spec.requiredList("modelRoutes", Values.NAME);
     for (Item<String> route : routes) {
       spec.scope().refer(Kind.MODEL_ROUTE, route.value(), route.path());

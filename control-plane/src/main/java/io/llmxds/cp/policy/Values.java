@@ -28,6 +28,9 @@ final class Values {
 
   static final Conversion<String> NON_EMPTY_STRING = STRING.then(Values::nonEmpty);
 
+  /** A path on another machine (the Envoy host): absolute, no control characters. */
+  static final Conversion<String> ABSOLUTE_PATH = STRING.then(Values::absolutePath);
+
   /** A policy name: a DNS-1123 label that may also contain dots. */
   static final Conversion<String> NAME = STRING.then(Values::name);
 
@@ -123,6 +126,16 @@ final class Values {
   private static String nonEmpty(String text) throws InvalidValue {
     if (text.isEmpty()) {
       throw new InvalidValue("must not be empty");
+    }
+    return text;
+  }
+
+  private static String absolutePath(String text) throws InvalidValue {
+    if (!text.startsWith("/")) {
+      throw new InvalidValue("must be an absolute path (it is read on the Envoy host, not relative to anything)");
+    }
+    if (text.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+      throw new InvalidValue("must not contain control characters");
     }
     return text;
   }

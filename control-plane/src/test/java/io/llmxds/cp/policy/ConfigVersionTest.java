@@ -27,7 +27,7 @@ class ConfigVersionTest {
    */
   @Test
   void isAStableHashOfTheContent() {
-    assertThat(versionOf(TestPolicies.MINIMAL)).isEqualTo("b54322aec1583149");
+    assertThat(versionOf(TestPolicies.MINIMAL)).isEqualTo("8abec598dd5346d3");
   }
 
   @Test

@@ -28,6 +28,7 @@ class DefaultsTest {
         8L << 20,
         Duration.ZERO,
         Duration.ofSeconds(300),
+        "/etc/ssl/certs/ca-certificates.crt",
         Optional.empty()));
   }
 

@@ -30,7 +30,7 @@ class ExamplePoliciesTest {
     ModelRoute chat = bundle.modelRoute("chat").orElseThrow();
     assertThat(chat.backends()).containsExactly(
         new Backend("mock-a", Optional.of("mock-model-a"), 90), new Backend("mock-b", Optional.empty(), 10));
-    assertThat(chat.fallbacks()).containsExactly("mock-fallback");
+    assertThat(chat.fallbacks()).containsExactly(new ModelRoute.Fallback("mock-fallback", Optional.empty()));
     assertThat(chat.retry().attempts()).isEqualTo(2);
     assertThat(chat.retry().perTryTimeout()).isEqualTo(Duration.ofSeconds(120));
     assertThat(chat.timeout()).isEqualTo(Duration.ofMinutes(5));
