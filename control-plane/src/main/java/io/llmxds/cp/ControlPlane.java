@@ -10,6 +10,7 @@ import io.llmxds.cp.observe.PushLog;
 import io.llmxds.cp.observe.PushSpans;
 import io.llmxds.common.Telemetry;
 import io.llmxds.cp.observe.TracedReloader;
+import io.llmxds.cp.observe.RouteVersions;
 import io.llmxds.cp.observe.VersionRecordingPublisher;
 import io.llmxds.cp.observe.XdsMetrics;
 import io.llmxds.cp.publish.PublishedSnapshot;
@@ -62,6 +63,7 @@ public final class ControlPlane implements AutoCloseable {
    */
   public static ControlPlane start(Settings s, Telemetry telemetry) throws IOException {
     ConfigVersions versions = new ConfigVersions();
+    RouteVersions routeVersions = new RouteVersions();
     XdsServer xds = XdsServer.start(s.xdsAddress(), s.xdsPort());
     XdsMetrics metrics = new XdsMetrics(telemetry.meters());
     NodeStatusBoard board =
@@ -74,13 +76,13 @@ public final class ControlPlane implements AutoCloseable {
       PolicyDirectoryWatcher started =
           PolicyDirectoryWatcher.watch(s.policies(), s.debounceQuiet(), s.debounceMaxDelay());
       watcher = started;
-      PolicyReloader reloader = new PolicyReloader(s.policies(), new VersionRecordingPublisher(xds, versions),
+      PolicyReloader reloader = new PolicyReloader(s.policies(), new VersionRecordingPublisher(xds, versions, routeVersions),
           started::watchFilesOf);
       TracedReloader traced = new TracedReloader(reloader, telemetry.tracer(), List.of(new AuditLog(), metrics));
       started.start(() -> traced.reload(ReloadTrigger.FILE_WATCH, Context.root(), ReloadTrigger.FILE_WATCH.wire()));
       traced.reload(ReloadTrigger.STARTUP, Context.root(), ReloadTrigger.STARTUP.wire());
-      AdminServer admin = AdminServer.start(s.adminAddress(), s.adminPort(), traced, xds, board, s.adminToken(),
-          telemetry);
+      AdminServer admin = AdminServer.start(s.adminAddress(), s.adminPort(), traced, xds, board, routeVersions,
+          s.adminToken(), telemetry);
       return new ControlPlane(xds, reloader, started, admin, metrics);
     } catch (IOException | RuntimeException e) {
       if (watcher != null) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.llmxds.cp.observe.NodeStatusBoard;
+import io.llmxds.cp.observe.RouteVersions;
 import io.llmxds.common.Telemetry;
 import io.llmxds.cp.observe.TracedReloader;
 import io.llmxds.cp.publish.XdsServer;
@@ -30,8 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin HTTP API: {@code POST /reload} (bearer token), {@code GET /status} (config and every node's sync
- * state), {@code GET /config_dump?node=ID}, {@code GET /metrics} (Prometheus), {@code GET /healthz} (the process is
- * up) and {@code GET /readyz} (a config is being served). Every error is a JSON {@code {"error": "…"}}.
+ * state), {@code GET /config_dump?node=ID}, {@code GET /route_versions?version=V} (the config version and reload
+ * that introduced a route version Envoy reported), {@code GET /metrics} (Prometheus), {@code GET /healthz} (the
+ * process is up) and {@code GET /readyz} (a config is being served). Every error is a JSON {@code {"error": "…"}}.
  */
 public final class AdminServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
@@ -47,6 +49,7 @@ public final class AdminServer implements AutoCloseable {
   private final TracedReloader reloader;
   private final XdsServer xds;
   private final NodeStatusBoard nodes;
+  private final RouteVersions routeVersions;
   private final AdminToken token;
   private final TextMapPropagator propagator;
   private final PrometheusMeterRegistry meters;
@@ -69,11 +72,12 @@ public final class AdminServer implements AutoCloseable {
   private record Route(String method, Handler handler) {}
 
   private AdminServer(HttpServer http, TracedReloader reloader, XdsServer xds, NodeStatusBoard nodes,
-      AdminToken token, Telemetry telemetry) {
+      RouteVersions routeVersions, AdminToken token, Telemetry telemetry) {
     this.http = http;
     this.reloader = reloader;
     this.xds = xds;
     this.nodes = nodes;
+    this.routeVersions = routeVersions;
     this.token = token;
     this.propagator = telemetry.openTelemetry().getPropagators().getTextMapPropagator();
     this.meters = telemetry.meters();
@@ -81,6 +85,7 @@ public final class AdminServer implements AutoCloseable {
         "/reload", new Route("POST", this::reload),
         "/status", new Route("GET", ex -> Reply.json(200, status())),
         "/config_dump", new Route("GET", this::configDump),
+        "/route_versions", new Route("GET", this::routeVersion),
         "/metrics", new Route("GET", ex -> new Reply(200, meters.scrape().getBytes(StandardCharsets.UTF_8),
             PROMETHEUS_TYPE)),
         "/healthz", new Route("GET", ex -> Reply.json(200, Map.of("status", "ok"))),
@@ -97,9 +102,9 @@ public final class AdminServer implements AutoCloseable {
   }
 
   public static AdminServer start(String host, int port, TracedReloader reloader, XdsServer xds,
-      NodeStatusBoard nodes, AdminToken token, Telemetry telemetry) throws IOException {
+      NodeStatusBoard nodes, RouteVersions routeVersions, AdminToken token, Telemetry telemetry) throws IOException {
     HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 0);
-    AdminServer server = new AdminServer(http, reloader, xds, nodes, token, telemetry);
+    AdminServer server = new AdminServer(http, reloader, xds, nodes, routeVersions, token, telemetry);
     http.start();
     return server;
   }
@@ -152,6 +157,20 @@ public final class AdminServer implements AutoCloseable {
       return Reply.error(404, "no connected node " + node.get());
     }
     return Reply.json(200, ConfigDump.of(pushed.get()));
+  }
+
+  /** {@code ?version=<x-llm-route-version>}: the config version and reload trace that introduced it. */
+  private Reply routeVersion(HttpExchange ex) throws IOException {
+    Optional<String> version = queryParameter(ex.getRequestURI().getRawQuery(), "version");
+    if (version.isEmpty()) {
+      return Reply.error(400, "say which route version: /route_versions?version=<x-llm-route-version>");
+    }
+    Optional<Map<String, Object>> found = routeVersions.lookup(version.get());
+    if (found.isEmpty()) {
+      return Reply.error(404, "route version " + version.get() + " was not published by this control plane"
+          + " (it remembers every served route version and the " + RouteVersions.HISTORY + " newest retired ones)");
+    }
+    return Reply.json(200, found.get());
   }
 
   private Reply ready() throws IOException {

@@ -6,6 +6,7 @@ import io.llmxds.cp.reload.ConfigPublisher;
 import io.llmxds.cp.reload.PolicyCompiler;
 import io.llmxds.cp.translate.Flavor;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
@@ -19,10 +20,12 @@ import java.util.Map;
 public final class VersionRecordingPublisher implements ConfigPublisher {
   private final XdsServer xds;
   private final ConfigVersions versions;
+  private final RouteVersions routeVersions;
 
-  public VersionRecordingPublisher(XdsServer xds, ConfigVersions versions) {
+  public VersionRecordingPublisher(XdsServer xds, ConfigVersions versions, RouteVersions routeVersions) {
     this.xds = xds;
     this.versions = versions;
+    this.routeVersions = routeVersions;
   }
 
   @Override
@@ -32,8 +35,9 @@ public final class VersionRecordingPublisher implements ConfigPublisher {
     for (Flavor flavor : Flavor.values()) {
       typeVersions.put(flavor, config.snapshot(flavor).typeVersions());
     }
-    versions.register(new ConfigVersions.Registered(compiled.configVersion(), typeVersions,
-        Span.current().getSpanContext(), reloadStartedAt));
+    SpanContext reload = Span.current().getSpanContext();
+    versions.register(new ConfigVersions.Registered(compiled.configVersion(), typeVersions, reload, reloadStartedAt));
+    routeVersions.record(compiled.configVersion(), compiled.resources(), reload, Instant.now());
     xds.publish(config).join();
   }
 }

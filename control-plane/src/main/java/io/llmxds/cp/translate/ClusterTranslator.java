@@ -19,8 +19,9 @@ final class ClusterTranslator {
   private ClusterTranslator() {}
 
   static List<Cluster> translate(PolicyBundle bundle) {
+    ProviderUses uses = ProviderUses.of(bundle);
     List<Cluster> clusters = new ArrayList<>();
-    bundle.providers().forEach(p -> clusters.add(providerCluster(bundle, p)));
+    bundle.providers().forEach(p -> clusters.add(providerCluster(bundle, uses, p)));
     clusters.addAll(perFallbackChain(bundle, (route, backend) -> fallbackCluster(bundle, route, backend)));
     return clusters;
   }
@@ -61,22 +62,28 @@ final class ClusterTranslator {
         .setLoadAssignment(EndpointTranslator.loadAssignment(name, host, port));
   }
 
-  private static Cluster providerCluster(PolicyBundle bundle, Provider provider) {
-    boolean rewritesModel = bundle.modelRoutes().stream()
-        .flatMap(r -> r.backends().stream())
-        .anyMatch(b -> b.provider().equals(provider.name()) && b.model().isPresent());
-    return providerClusterBase(provider)
-        .putAllTypedExtensionProtocolOptions(
-            UpstreamProtocolOptions.forProvider(bundle.gateway(), provider, rewritesModel))
-        .build();
+  /**
+   * A provider's cluster, with upstream filters only when some route picks it directly: reached only through
+   * fallback chains, the aggregates carry them ({@link ProviderUses}).
+   */
+  private static Cluster providerCluster(PolicyBundle bundle, ProviderUses uses, Provider provider) {
+    Cluster.Builder cluster = providerClusterBase(provider);
+    UpstreamTls.forEnvoy(bundle.gateway(), provider).ifPresent(cluster::setTransportSocket);
+    if (uses.direct().contains(provider.name())) {
+      cluster.putAllTypedExtensionProtocolOptions(UpstreamProtocolOptions.forProvider(
+          bundle.gateway(), provider, uses.renamedDirect().contains(provider.name())));
+    }
+    return cluster.build();
   }
 
-  /** What a provider's cluster is in every flavor: its upstream, load-balancing policy and TLS. */
+  /** What a provider's cluster is in every flavor: its upstream and load-balancing policy (TLS differs by flavor). */
   static Cluster.Builder providerClusterBase(Provider provider) {
     Cluster.Builder cluster = upstreamCluster(
         Names.providerCluster(provider.name()), provider.host(), provider.port(), provider.connectTimeout())
         .setLbPolicy(lbPolicy(provider.loadBalancing()));
-    UpstreamTls.transportSocket(provider).ifPresent(cluster::setTransportSocket);
+    if (cluster.hasLoadAssignment()) {
+      cluster.setLoadAssignment(EndpointTranslator.ofProvider(cluster.getLoadAssignment(), provider.name()));
+    }
     return cluster;
   }
 
@@ -94,7 +101,7 @@ final class ClusterTranslator {
   static Cluster.Builder aggregateCluster(ModelRoute route, String backend) {
     Set<String> children = new LinkedHashSet<>();
     children.add(Names.providerCluster(backend));
-    route.fallbacks().forEach(f -> children.add(Names.providerCluster(f)));
+    route.fallbackProviders().forEach(f -> children.add(Names.providerCluster(f)));
     return Cluster.newBuilder()
         .setName(Names.fallbackCluster(route.name(), backend))
         .setClusterType(Cluster.CustomClusterType.newBuilder()
@@ -105,16 +112,15 @@ final class ClusterTranslator {
   /**
    * The backend first, then the route's fallbacks: each child's hosts become one priority level, so the
    * {@code previous_priorities} retry policy of the route moves each retry to the next provider. Envoy runs the
-   * upstream filters of the aggregate cluster, not of the child that serves the request (envoy issue 29318), so
-   * the aggregate carries the backend's credential chain (the loader ensures a chain shares one credential) and,
-   * when the backend renames the model, the model rewriter; the fallbacks receive the renamed model too.
+   * upstream filters of the aggregate cluster, not of the child that serves the request (upstream_request.cc:147),
+   * so the aggregate carries the backend's credential (the loader ensures a chain shares one) and, when the route
+   * renames a model of the chain, the model rewriter: it learns each try's provider from the chosen host's metadata,
+   * so every provider gets its own model name.
    */
   private static Cluster fallbackCluster(PolicyBundle bundle, ModelRoute route, String backend) {
     Cluster.Builder cluster = aggregateCluster(route, backend).setLbPolicy(Cluster.LbPolicy.CLUSTER_PROVIDED);
-    boolean rewritesModel = route.backends().stream()
-        .anyMatch(b -> b.provider().equals(backend) && b.model().isPresent());
     bundle.provider(backend).ifPresent(p -> cluster.putAllTypedExtensionProtocolOptions(
-        UpstreamProtocolOptions.forProvider(bundle.gateway(), p, rewritesModel)));
+        UpstreamProtocolOptions.forProvider(bundle.gateway(), p, ProviderUses.renamesInChain(route, backend))));
     return cluster.build();
   }
 }

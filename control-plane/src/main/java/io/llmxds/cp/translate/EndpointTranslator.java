@@ -1,11 +1,15 @@
 package io.llmxds.cp.translate;
 
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.Metadata;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.llmxds.common.ContextPolicyMetadata;
 import io.llmxds.cp.policy.PolicyBundle;
 import io.llmxds.cp.policy.Provider;
 import java.util.List;
@@ -31,9 +35,26 @@ final class EndpointTranslator {
   /** The EDS resources of those {@code providers} whose hosts are IP literals. */
   static List<ClusterLoadAssignment> providerAssignments(List<Provider> providers) {
     return providers.stream()
-        .map(p -> edsAssignment(Names.providerCluster(p.name()), p.host(), p.port()))
-        .flatMap(Optional::stream)
+        .flatMap(p -> edsAssignment(Names.providerCluster(p.name()), p.host(), p.port())
+            .map(a -> ofProvider(a, p.name())).stream())
         .toList();
+  }
+
+  /**
+   * {@code assignment} with every endpoint labelled by its Provider: the upstream model rewriter reads the label of
+   * the host Envoy chose for a try ({@code xds.upstream_host_metadata}), which through an aggregate cluster is a
+   * child's endpoint (docs/envoy-semantics.md).
+   */
+  static ClusterLoadAssignment ofProvider(ClusterLoadAssignment assignment, String provider) {
+    Metadata metadata = Metadata.newBuilder()
+        .putFilterMetadata(ContextPolicyMetadata.METADATA_NAMESPACE, Struct.newBuilder()
+            .putFields(ContextPolicyMetadata.ENDPOINT_PROVIDER_KEY, Value.newBuilder().setStringValue(provider).build())
+            .build())
+        .build();
+    ClusterLoadAssignment.Builder labelled = assignment.toBuilder();
+    labelled.getEndpointsBuilderList()
+        .forEach(locality -> locality.getLbEndpointsBuilderList().forEach(e -> e.setMetadata(metadata)));
+    return labelled.build();
   }
 
   /** The EDS resource of an upstream, if it is served by EDS at all. */

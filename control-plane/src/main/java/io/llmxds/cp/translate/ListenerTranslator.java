@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.BoolValue;
 import com.google.protobuf.UInt32Value;
 import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.Http2ProtocolOptions;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.listener.v3.Filter;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
@@ -17,6 +18,10 @@ import java.util.List;
 /** LDS: the gateway's one listener, an HttpConnectionManager whose routes come over RDS. */
 final class ListenerTranslator {
 
+  /** Envoy's bounds of {@code initial_stream_window_size}. */
+  private static final long MIN_H2_WINDOW = 65_535;
+  private static final long MAX_H2_WINDOW = 2_147_483_647;
+
   private ListenerTranslator() {}
 
   static Listener translate(PolicyBundle bundle, List<HttpFilterFeature> features) {
@@ -29,7 +34,13 @@ final class ListenerTranslator {
         .setUseRemoteAddress(BoolValue.of(true))
         .setRequestTimeout(ProtoValues.duration(gateway.requestTimeout()))
         .setStreamIdleTimeout(ProtoValues.duration(gateway.streamIdleTimeout()))
-        .setTracing(RequestTraceTags.hcmTracing());
+        // An HTTP/2 client's stream buffers up to its window, 256 MiB by default, not the listener's limit
+        // (docs/envoy-semantics.md): bound it by the Gateway's request buffer too.
+        .setHttp2ProtocolOptions(Http2ProtocolOptions.newBuilder()
+            .setInitialStreamWindowSize(UInt32Value.of((int) Math.max(MIN_H2_WINDOW,
+                Math.min(gateway.requestBufferLimitBytes(), MAX_H2_WINDOW)))))
+        .setTracing(RequestTraceTags.hcmTracing())
+        .setLocalReplyConfig(LocalReplies.config(gateway));
     features.forEach(f -> hcm.addHttpFilters(f.hcmFilter(bundle)));
     return Listener.newBuilder()
         .setName(gateway.name())

@@ -14,15 +14,18 @@ public final class Names {
 
   /** Set by the ext_proc service from the request body's {@code model}; routes match on it. */
   public static final String MODEL_HEADER = "x-llm-model";
-  /** On every response Envoy routes: the config version that served the request. */
-  public static final String CONFIG_VERSION_HEADER = "x-llm-config-version";
-  /** The {@code filter_metadata} namespace of every edge route: {@code config_version} and {@code model_route}. */
-  public static final String ROUTE_METADATA_NAMESPACE = "io.llmxds";
+  /** On every response Envoy routes: the version of the route that served the request. */
+  public static final String ROUTE_VERSION_HEADER = "x-llm-route-version";
+  /**
+   * The {@code filter_metadata} namespace of every edge route ({@code model_route}, {@code route_version},
+   * {@code upstream_models}) and of every provider endpoint ({@code provider}).
+   */
+  public static final String ROUTE_METADATA_NAMESPACE = io.llmxds.common.ContextPolicyMetadata.METADATA_NAMESPACE;
   /** Envoy request span tags, read from the matched route's metadata. */
-  public static final String CONFIG_VERSION_TAG = "llm_xds.config_version";
+  public static final String ROUTE_VERSION_TAG = "llm_xds.route_version";
   public static final String MODEL_ROUTE_TAG = "llm_xds.model_route";
-  /** Set per backend when the backend serves the model under another name. */
-  public static final String UPSTREAM_MODEL_HEADER = "x-llm-upstream-model";
+  /** The name of the upstream ext_proc filter that rewrites the model (not the downstream one's: see its class). */
+  public static final String UPSTREAM_MODEL_FILTER = "llm-xds.upstream-model";
 
   /** The one locality of every proxyless ClusterLoadAssignment (gRPC clients want a locality with a weight). */
   public static final String PROXYLESS_REGION = "llm-xds";
@@ -61,7 +64,4 @@ public final class Names {
     return "proxyless/" + modelRoute;
   }
 
-  public static String route(String modelRoute, String model) {
-    return modelRoute + "/" + model;
-  }
 }

@@ -25,6 +25,7 @@ final class ProxylessClusterTranslator {
 
   private static Cluster providerCluster(Provider provider) {
     Cluster.Builder cluster = ClusterTranslator.providerClusterBase(provider);
+    UpstreamTls.forGrpc(provider).ifPresent(cluster::setTransportSocket);
     if (cluster.hasLoadAssignment()) {
       cluster.setLoadAssignment(ProxylessEndpointTranslator.inLocality(cluster.getLoadAssignment()));
     }

@@ -35,7 +35,7 @@ public final class ProxylessTranslator {
     Set<String> names = new TreeSet<>();
     for (ModelRoute route : bundle.modelRoutes()) {
       route.backends().forEach(b -> names.add(b.provider()));
-      names.addAll(route.fallbacks());
+      names.addAll(route.fallbackProviders());
     }
     return bundle.providers().stream().filter(p -> names.contains(p.name())).toList();
   }

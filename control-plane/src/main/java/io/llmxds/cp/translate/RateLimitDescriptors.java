@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * The descriptor scheme of a RateLimit (docs/translation.md): the actions that turn a request into at most one
@@ -99,14 +98,8 @@ final class RateLimitDescriptors {
 
   /** Matches every listed tier, so that its negation catches a missing or unknown tier. */
   private static StringMatcher anyTier(RateLimit limit) {
-    String alternatives = sortedTiers(limit).stream()
-        .map(t -> quoteRe2(t.value()))
-        .collect(Collectors.joining("|", "^(", ")$"));
+    String alternatives = Re2.anyOf(sortedTiers(limit).stream().map(Tier::value).toList());
     return StringMatcher.newBuilder().setSafeRegex(RegexMatcher.newBuilder().setRegex(alternatives)).build();
-  }
-
-  private static String quoteRe2(String literal) {
-    return literal.replaceAll("[\\\\.^$|?*+()\\[\\]{}]", "\\\\$0");
   }
 
   private static io.envoyproxy.envoy.config.route.v3.RateLimit rateLimit(Action... actions) {

@@ -2,9 +2,10 @@ package io.llmxds.cp.translate;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.BoolValue;
+import com.google.protobuf.Struct;
 import com.google.protobuf.UInt32Value;
+import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
-import io.envoyproxy.envoy.config.core.v3.Metadata;
 import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.Route;
@@ -13,19 +14,24 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
+import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import io.llmxds.common.ContextPolicyMetadata;
 import io.llmxds.cp.policy.ModelRoute;
 import io.llmxds.cp.policy.PolicyBundle;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * RDS: one route per (model route, model), matched on the model header that the ext_proc service sets from the
- * request body, and a catch-all 404 for models no route serves. Every route carries the config version in its metadata
- * (for the request span) and every response the version in {@link Names#CONFIG_VERSION_HEADER}.
+ * RDS: one route per model route, matched on the model header that the ext_proc service sets from the request body,
+ * and a catch-all 404 for models no route serves. One route for all of a model route's names, because Envoy keeps a
+ * rate limit's buckets per route object (local_ratelimit/config.cc:27-30): aliases must share them. Every route
+ * carries its own content version (see {@link RequestTraceTags}), never the bundle's, so a change that alters no
+ * route leaves the RouteConfiguration byte-identical.
  */
 final class RouteTranslator {
 
@@ -37,7 +43,7 @@ final class RouteTranslator {
 
   private RouteTranslator() {}
 
-  static RouteConfiguration translate(PolicyBundle bundle, String configVersion, List<HttpFilterFeature> features) {
+  static RouteConfiguration translate(PolicyBundle bundle, List<HttpFilterFeature> features) {
     BundleIndex index = BundleIndex.of(bundle);
     VirtualHost.Builder host = VirtualHost.newBuilder()
         .setName(Names.VIRTUAL_HOST)
@@ -45,17 +51,17 @@ final class RouteTranslator {
         .setPerRequestBufferLimitBytes(UInt32Value.of(ProtoValues.uint32(bundle.gateway().requestBufferLimitBytes())));
     for (ModelRoute route : bundle.modelRoutes()) {
       Map<String, Any> perFilter = perFilterConfig(features, f -> f.modelRouteConfig(index, route));
-      Metadata metadata = RequestTraceTags.routeMetadata(configVersion, route.name());
-      route.models().stream().sorted()
-          .forEach(model -> host.addRoutes(modelRoute(index, route, model, perFilter).setMetadata(metadata)));
+      Struct.Builder metadata = RequestTraceTags.routeMetadata(route.name());
+      upstreamModels(route).ifPresent(models -> metadata.putFields(ContextPolicyMetadata.ROUTE_UPSTREAM_MODELS_KEY,
+          Value.newBuilder().setStructValue(models).build()));
+      host.addRoutes(RequestTraceTags.versioned(modelRoute(index, route, perFilter), metadata));
     }
-    host.addRoutes(unknownModelRoute(perFilterConfig(features, f -> f.unknownModelRouteConfig(bundle)))
-        .setMetadata(RequestTraceTags.routeMetadata(configVersion, Names.UNKNOWN_MODEL_ROUTE)));
+    host.addRoutes(RequestTraceTags.versioned(
+        unknownModelRoute(perFilterConfig(features, f -> f.unknownModelRouteConfig(bundle))),
+        RequestTraceTags.routeMetadata(Names.UNKNOWN_MODEL_ROUTE)));
     return RouteConfiguration.newBuilder()
         .setName(bundle.gateway().name())
         .addVirtualHosts(host)
-        // Local replies of filters before the router (a rate limit's 429) do not get it; their spans have the tag.
-        .addResponseHeadersToAdd(ProtoValues.overwriteHeader(Names.CONFIG_VERSION_HEADER, configVersion))
         .build();
   }
 
@@ -66,13 +72,12 @@ final class RouteTranslator {
     return perFilter;
   }
 
-  private static Route.Builder modelRoute(
-      BundleIndex index, ModelRoute route, String model, Map<String, Any> perFilter) {
+  private static Route.Builder modelRoute(BundleIndex index, ModelRoute route, Map<String, Any> perFilter) {
     RouteMatch match = RouteMatch.newBuilder()
         .setPrefix(OPENAI_PREFIX + "/")
         .addHeaders(HeaderMatcher.newBuilder()
             .setName(Names.MODEL_HEADER)
-            .setStringMatch(StringMatcher.newBuilder().setExact(model)))
+            .setStringMatch(anyOf(route.models())))
         .build();
     RouteAction.Builder action = RouteAction.newBuilder()
         .setWeightedClusters(weightedClusters(route))
@@ -83,25 +88,49 @@ final class RouteTranslator {
         .ifPresent(prefix -> action.setPrefixRewrite(prefix + "/"));
     RetryPolicies.forRoute(route).ifPresent(action::setRetryPolicy);
     return Route.newBuilder()
-        .setName(Names.route(route.name(), model))
+        .setName(route.name())
         .setMatch(match)
         .setRoute(action)
         .putAllTypedPerFilterConfig(perFilter);
   }
 
   /**
-   * Always weighted clusters, even for one backend, so that a backend's model override has one place to live.
-   * With fallbacks each backend goes through its aggregate cluster (backend first, then the fallbacks).
+   * One model: an exact match. Several: one RE2 alternation of the literal names (Envoy matches {@code safe_regex}
+   * against the whole value), in name order so that the route does not change with the order they are listed in.
+   */
+  static StringMatcher anyOf(List<String> models) {
+    List<String> sorted = models.stream().sorted().toList();
+    if (sorted.size() == 1) {
+      return StringMatcher.newBuilder().setExact(sorted.get(0)).build();
+    }
+    return StringMatcher.newBuilder().setSafeRegex(RegexMatcher.newBuilder().setRegex(Re2.anyOf(sorted))).build();
+  }
+
+  /**
+   * Always weighted clusters, even for one backend, so that an A/B split is only a weight change. With fallbacks
+   * each backend goes through its aggregate cluster (backend first, then the fallbacks).
    */
   private static WeightedCluster weightedClusters(ModelRoute route) {
     WeightedCluster.Builder clusters = WeightedCluster.newBuilder();
-    for (ModelRoute.Backend backend : route.backends()) {
-      WeightedCluster.ClusterWeight.Builder weight = clusterWeight(route, backend);
-      backend.model().ifPresent(m -> weight.addRequestHeadersToAdd(
-          ProtoValues.overwriteHeader(Names.UPSTREAM_MODEL_HEADER, m)));
-      clusters.addClusters(weight);
-    }
+    route.backends().forEach(backend -> clusters.addClusters(clusterWeight(route, backend)));
     return clusters.build();
+  }
+
+  /**
+   * The models the route sends to providers under another name than the client's, by provider: the upstream
+   * rewriter finds this try's entry through the chosen host's provider ({@link
+   * ContextPolicyMetadata#UPSTREAM_MODEL_ATTRIBUTE}). Empty when the route renames nothing.
+   */
+  private static Optional<Struct> upstreamModels(ModelRoute route) {
+    Map<String, String> models = new TreeMap<>();
+    route.backends().forEach(b -> b.model().ifPresent(m -> models.put(b.provider(), m)));
+    route.fallbacks().forEach(f -> f.model().ifPresent(m -> models.put(f.provider(), m)));
+    if (models.isEmpty()) {
+      return Optional.empty();
+    }
+    Struct.Builder struct = Struct.newBuilder();
+    models.forEach((provider, model) -> struct.putFields(provider, RequestTraceTags.string(model)));
+    return Optional.of(struct.build());
   }
 
   /** A backend's share of a route: its provider cluster, or the aggregate in front of it when there are fallbacks. */

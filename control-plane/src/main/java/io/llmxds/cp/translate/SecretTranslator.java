@@ -8,16 +8,18 @@ import io.llmxds.cp.policy.Provider;
 import java.util.List;
 
 /**
- * SDS: one generic secret per provider with credentials, holding the complete header value (prefix included) that
+ * SDS: one generic secret per provider credential that some cluster sends, holding the complete header value (prefix included) that
  * the upstream credential injector sends. This is the only place a secret's value is revealed.
  */
 final class SecretTranslator {
 
   private SecretTranslator() {}
 
+  /** Only the credentials some cluster's injector sends ({@link ProviderUses}): an unreferenced secret is dead. */
   static List<Secret> translate(PolicyBundle bundle) {
+    ProviderUses uses = ProviderUses.of(bundle);
     return bundle.providers().stream()
-        .filter(p -> p.credentials().isPresent())
+        .filter(p -> p.credentials().isPresent() && uses.credentialSent(p.name()))
         .map(SecretTranslator::secret)
         .toList();
   }

@@ -4,7 +4,6 @@ import com.google.protobuf.Message;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
-import io.llmxds.cp.policy.ConfigVersion;
 import io.llmxds.cp.policy.PolicyBundle;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,9 +12,8 @@ import java.util.function.Function;
 
 /**
  * Policy to Envoy, edge flavor ({@link ProxylessTranslator} is the other): a pure, deterministic function; equal
- * bundles give equal resources, each list sorted by name. The routes carry the bundle's {@link ConfigVersion}, which
- * the translation computes itself (it is a pure function of the bundle too), so no caller can pair a bundle with the
- * wrong version.
+ * bundles give equal resources, each list sorted by name. Each route carries the version of its own content, so
+ * resources that did not change stay byte-identical from one config version to the next.
  */
 public final class Translator {
 
@@ -34,7 +32,7 @@ public final class Translator {
         sorted(clusters, Cluster::getName),
         sorted(endpoints, ClusterLoadAssignment::getClusterName),
         List.of(ListenerTranslator.translate(bundle, features)),
-        List.of(RouteTranslator.translate(bundle, ConfigVersion.of(bundle), features)),
+        List.of(RouteTranslator.translate(bundle, features)),
         sorted(SecretTranslator.translate(bundle), Secret::getName));
   }
 

@@ -24,9 +24,10 @@ import java.util.Map;
  * The {@code typed_extension_protocol_options} of upstream clusters: the HTTP version and the upstream filter chain,
  * which runs after Envoy has chosen the cluster (and again for each retry):
  * <ol>
- *   <li>ext_proc, on clusters that some backend reaches under another model name: the context service rewrites the
- *       body's {@code model} from the {@code x-llm-upstream-model} header the chosen weighted cluster added. It
- *       must run upstream: the downstream ext_proc call has finished before the router picks the backend.</li>
+ *   <li>ext_proc, on clusters through which a route sends some provider another model name: the context service
+ *       rewrites the body's {@code model} for the provider of the host Envoy chose for this try, as the route's
+ *       metadata maps it. It must run upstream: the downstream ext_proc call has finished before the router picks
+ *       the backend, and only an upstream filter runs once per try, after the host is chosen.</li>
  *   <li>the credential injector, for providers with credentials: the API key comes from SDS, never passes through
  *       the ext_proc service, and follows the cluster a retry picks.</li>
  *   <li>the upstream codec (Envoy requires it last).</li>
@@ -43,7 +44,7 @@ final class UpstreamProtocolOptions {
   static Map<String, Any> forProvider(Gateway gateway, Provider provider, boolean rewritesModel) {
     List<HttpFilter> filters = new ArrayList<>();
     if (rewritesModel) {
-      filters.add(filter(Names.EXT_PROC_FILTER, modelRewriter(gateway.extProc())));
+      filters.add(filter(Names.UPSTREAM_MODEL_FILTER, modelRewriter(gateway.extProc())));
     }
     provider.credentials().ifPresent(c -> filters.add(filter(Names.CREDENTIAL_INJECTOR_FILTER,
         credentialInjector(provider.name(), c))));
@@ -68,7 +69,15 @@ final class UpstreamProtocolOptions {
     return Map.of(Names.UPSTREAM_HTTP_PROTOCOL_OPTIONS, Any.pack(options));
   }
 
-  /** Request headers and body only: the rewrite needs nothing of the response. */
+  /**
+   * The request headers and body, with two request attributes Envoy evaluates for this try: the chosen host's
+   * provider and the model the route sends it (absent when the route does not rename it); they ride on the first
+   * message, the headers (ext_proc.cc:786-794). The headers are sent although nothing in them changes: with
+   * {@code SKIP} Envoy drops the request's {@code content-length} and ignores a new one, so the provider would get a
+   * chunked body (processor_state.h:190-198, mutation_utils.cc:150-154). The filter has a name of its own: Envoy
+   * looks up per-route configs by filter name, and the route's config for the downstream ext_proc must not be merged
+   * into this one.
+   */
   private static ExternalProcessor modelRewriter(Gateway.ExtProcService service) {
     ExternalProcessor.Builder processor = ExtProcFeature.contextService(service, ProcessingMode.newBuilder()
         .setRequestHeaderMode(HeaderSendMode.SEND)
@@ -76,7 +85,9 @@ final class UpstreamProtocolOptions {
         .setResponseHeaderMode(HeaderSendMode.SKIP)
         .setResponseBodyMode(BodySendMode.NONE)
         .setRequestTrailerMode(HeaderSendMode.SKIP)
-        .setResponseTrailerMode(HeaderSendMode.SKIP));
+        .setResponseTrailerMode(HeaderSendMode.SKIP))
+        .addRequestAttributes(ContextPolicyMetadata.UPSTREAM_PROVIDER_ATTRIBUTE)
+        .addRequestAttributes(ContextPolicyMetadata.UPSTREAM_MODEL_ATTRIBUTE);
     processor.getGrpcServiceBuilder()
         .addInitialMetadata(ProtoValues.header(ContextPolicyMetadata.PHASE, ContextPolicyMetadata.PHASE_UPSTREAM));
     return processor.build();

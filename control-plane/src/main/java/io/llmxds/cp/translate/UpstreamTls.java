@@ -1,37 +1,58 @@
 package io.llmxds.cp.translate;
 
 import com.google.protobuf.Any;
+import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
+import io.llmxds.cp.policy.Gateway;
 import io.llmxds.cp.policy.Provider;
 import java.util.Optional;
 
 /**
- * TLS to an https provider: SNI, and the provider's certificate verified against the system trust store and its
- * host name (without a validation context Envoy would accept any certificate).
+ * TLS to an https provider: SNI, and the provider's certificate verified against a CA set and its host name (without
+ * a validation context Envoy would accept any certificate). Where the CAs come from differs by flavor.
  */
 final class UpstreamTls {
 
   private UpstreamTls() {}
 
-  static Optional<TransportSocket> transportSocket(Provider provider) {
+  /**
+   * For Envoy: the provider's own CAs inline, else the system bundle as a file on the Envoy host. Envoy does not
+   * implement {@code system_root_certs} ({@code [#not-implemented-hide:]} in its API) and rejects SAN matching without
+   * a {@code trusted_ca} (certificate_validation_context_config_impl.cc:67-75, docs/envoy-semantics.md).
+   */
+  static Optional<TransportSocket> forEnvoy(Gateway gateway, Provider provider) {
+    DataSource trustedCa = provider.caCertificates()
+        .map(ca -> DataSource.newBuilder().setInlineString(ca.pem()).build())
+        .orElseGet(() -> DataSource.newBuilder().setFilename(gateway.systemCaFile()).build());
+    return transportSocket(provider, CertificateValidationContext.newBuilder().setTrustedCa(trustedCa));
+  }
+
+  /**
+   * For gRPC xDS clients: their own system roots ({@code system_root_certs}, which gRPC implements). gRPC takes other
+   * CAs only from certificate-provider plugins, so a provider's {@code tls.caFile} is not delivered to them.
+   */
+  static Optional<TransportSocket> forGrpc(Provider provider) {
+    return transportSocket(provider, CertificateValidationContext.newBuilder()
+        .setSystemRootCerts(CertificateValidationContext.SystemRootCerts.getDefaultInstance()));
+  }
+
+  private static Optional<TransportSocket> transportSocket(
+      Provider provider, CertificateValidationContext.Builder validation) {
     if (!provider.tls()) {
       return Optional.empty();
     }
     SubjectAltNameMatcher.SanType sanType = EndpointTranslator.servedByEds(provider.host())
         ? SubjectAltNameMatcher.SanType.IP_ADDRESS
         : SubjectAltNameMatcher.SanType.DNS;
-    CertificateValidationContext validation = CertificateValidationContext.newBuilder()
-        .setSystemRootCerts(CertificateValidationContext.SystemRootCerts.getDefaultInstance())
-        // An exact DNS matcher also accepts a wildcard certificate covering the host (RFC 6125 rules).
-        .addMatchTypedSubjectAltNames(SubjectAltNameMatcher.newBuilder()
-            .setSanType(sanType)
-            .setMatcher(StringMatcher.newBuilder().setExact(provider.host())))
-        .build();
+    // An exact DNS matcher also accepts a wildcard certificate covering the host (RFC 6125 rules).
+    validation.addMatchTypedSubjectAltNames(SubjectAltNameMatcher.newBuilder()
+        .setSanType(sanType)
+        .setMatcher(StringMatcher.newBuilder().setExact(provider.host())));
     UpstreamTlsContext tls = UpstreamTlsContext.newBuilder()
         .setSni(provider.sni())
         .setCommonTlsContext(CommonTlsContext.newBuilder().setValidationContext(validation))

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.llmxds.cp.observe.ConfigVersions;
 import io.llmxds.cp.observe.NodeStatusBoard;
+import io.llmxds.cp.observe.RouteVersions;
+import io.llmxds.cp.observe.VersionRecordingPublisher;
 import io.llmxds.cp.observe.TracedReloader;
 import io.llmxds.cp.publish.PublishedSnapshot;
 import io.llmxds.cp.publish.XdsServer;
@@ -37,6 +40,7 @@ class AdminServerTest {
   private String token;
   private final TestTelemetry telemetry = new TestTelemetry();
   private final HttpClient http = HttpClient.newHttpClient();
+  private final RouteVersions routeVersions = new RouteVersions();
 
   @BeforeEach
   void start() throws IOException {
@@ -45,13 +49,13 @@ class AdminServerTest {
     AdminToken adminToken = AdminToken.loadOrCreate(tokenFile);
     token = Files.readString(tokenFile).strip();
     xds = XdsServer.start("127.0.0.1", 0);
-    PolicyReloader reloader =
-        new PolicyReloader(policies, (c, started) -> xds.publish(c.configVersion(), c.resources(), c.proxyless()).join(), inputs -> { });
+    PolicyReloader reloader = new PolicyReloader(policies,
+        new VersionRecordingPublisher(xds, new ConfigVersions(), routeVersions), inputs -> { });
     TracedReloader traced = new TracedReloader(reloader, telemetry.telemetry().tracer(), List.of());
     traced.reload(ReloadTrigger.STARTUP, Context.root(), "startup");
     NodeStatusBoard board =
         new NodeStatusBoard(flavor -> xds.current(flavor).map(PublishedSnapshot::typeVersions).orElse(Map.of()));
-    admin = AdminServer.start("127.0.0.1", 0, traced, xds, board, adminToken, telemetry.telemetry());
+    admin = AdminServer.start("127.0.0.1", 0, traced, xds, board, routeVersions, adminToken, telemetry.telemetry());
   }
 
   @AfterEach
@@ -108,6 +112,44 @@ class AdminServerTest {
     assertThat(status.get("configVersion").asText()).isEqualTo(good);
     assertThat(status.get("lastReload").get("status").asText()).isEqualTo("failure");
     assertThat(xds.current().orElseThrow().configVersion()).isEqualTo(good);
+  }
+
+  /** Envoy reports a route version (span tag, response header); this finds the change that made it. */
+  @Test
+  void aRouteVersionLeadsToTheConfigVersionAndReloadTraceThatIntroducedIt() throws Exception {
+    String first = JSON.readTree(get("/status").body()).get("configVersion").asText();
+    String chatBefore = routeVersion("chat");
+    String gpt4oBefore = routeVersion("gpt-4o");
+    PolicyDirs.edit(policies.resolve("routes.yaml"), "weight: 90", "weight: 50");
+    JsonNode reload = JSON.readTree(post("/reload", "Bearer " + token).body());
+    String second = reload.get("configVersion").asText();
+    String chatAfter = routeVersion("chat");
+    assertThat(chatAfter).isNotEqualTo(chatBefore);
+    assertThat(routeVersion("gpt-4o")).as("an untouched route keeps its version").isEqualTo(gpt4oBefore);
+
+    JsonNode introduced = JSON.readTree(get("/route_versions?version=" + chatAfter).body());
+    assertThat(introduced.get("route").asText()).isEqualTo("chat");
+    assertThat(introduced.get("configVersion").asText()).isEqualTo(second);
+    assertThat(introduced.get("servedNow").asBoolean()).isTrue();
+    String reloadTrace = telemetry.spans("policy.reload").stream()
+        .filter(sp -> second.equals(sp.getAttributes().get(io.llmxds.cp.observe.SpanAttributes.CONFIG_VERSION)))
+        .findFirst().orElseThrow().getTraceId();
+    assertThat(introduced.get("reloadTraceId").asText()).isEqualTo(reloadTrace);
+    JsonNode untouched = JSON.readTree(get("/route_versions?version=" + gpt4oBefore).body());
+    assertThat(untouched.get("configVersion").asText()).as("still the version it first came with").isEqualTo(first);
+    JsonNode retired = JSON.readTree(get("/route_versions?version=" + chatBefore).body());
+    assertThat(retired.get("servedNow").asBoolean()).isFalse();
+    assertThat(retired.get("configVersion").asText()).isEqualTo(first);
+
+    assertThat(get("/route_versions?version=0000000000000000").statusCode()).isEqualTo(404);
+    assertThat(get("/route_versions").statusCode()).isEqualTo(400);
+  }
+
+  private String routeVersion(String route) {
+    return xds.current().orElseThrow().resources().routes().get(0).getVirtualHosts(0).getRoutesList().stream()
+        .filter(r -> r.getName().equals(route))
+        .map(io.llmxds.cp.translate.RequestTraceTags::versionOf)
+        .findFirst().orElseThrow();
   }
 
   @Test

@@ -26,16 +26,18 @@ public final class Bundles {
         8L * 1024 * 1024,
         Duration.ZERO,
         Duration.ofSeconds(300),
+        "/etc/ssl/certs/ca-certificates.crt",
         contextPolicy);
   }
 
   public static Provider plain(String name, String host, int port) {
-    return new Provider(name, host, port, false, "", "", Duration.ofSeconds(2),
+    return new Provider(name, host, port, false, "", Optional.empty(), "", Duration.ofSeconds(2),
         Provider.LoadBalancing.ROUND_ROBIN, Optional.empty());
   }
 
   public static Provider openai() {
-    return new Provider("openai", "api.openai.com", 443, true, "api.openai.com", "/v1", Duration.ofSeconds(5),
+    return new Provider("openai", "api.openai.com", 443, true, "api.openai.com", Optional.empty(), "/v1",
+        Duration.ofSeconds(5),
         Provider.LoadBalancing.ROUND_ROBIN,
         Optional.of(new Provider.Credentials("Authorization", "Bearer ", "secrets/openai-api-key",
             new SecretValue(SECRET))));
@@ -54,7 +56,8 @@ public final class Bundles {
     return new ModelRoute("chat", List.of("gpt-4o-mini", "chat"),
         List.of(new ModelRoute.Backend("mock-a", Optional.of("mock-model-a"), 90),
             new ModelRoute.Backend("mock-b", Optional.empty(), 10)),
-        List.of("mock-fallback"), retry(2), Duration.ofSeconds(300), Optional.of("default"));
+        List.of(new ModelRoute.Fallback("mock-fallback", Optional.empty())), retry(2), Duration.ofSeconds(300),
+        Optional.of("default"));
   }
 
   public static ModelRoute gpt4o() {

@@ -39,8 +39,8 @@ class ClusterTranslatorTest {
   @ParameterizedTest
   @EnumSource(Provider.LoadBalancing.class)
   void aProviderClusterHasItsLoadBalancingPolicy(Provider.LoadBalancing loadBalancing) {
-    Provider provider = new Provider("p", "10.0.0.1", 8000, false, "", "", Duration.ofSeconds(1), loadBalancing,
-        Optional.empty());
+    Provider provider = new Provider("p", "10.0.0.1", 8000, false, "", Optional.empty(), "", Duration.ofSeconds(1),
+        loadBalancing, Optional.empty());
     PolicyBundle bundle = new PolicyBundle(Bundles.gateway(Optional.empty()), List.of(provider), List.of(),
         List.of(), List.of());
     Cluster cluster = Translator.translate(bundle).clusters().stream()
@@ -72,14 +72,16 @@ class ClusterTranslatorTest {
     assertThat(dns.getConnectTimeout().getSeconds()).isEqualTo(5);
   }
 
+  /** Envoy has no system roots of its own and refuses SAN matching without a trusted CA. */
   @Test
-  void httpsProvidersVerifyTheCertificateAgainstSystemRootsAndTheHost() {
+  void httpsProvidersVerifyTheCertificateAgainstTheSystemBundleFileAndTheHost() {
     Cluster openai = cluster("provider/openai");
     assertThat(openai.getTransportSocket().getName()).isEqualTo(Names.TLS_TRANSPORT_SOCKET);
     UpstreamTlsContext tls = Unpack.any(openai.getTransportSocket().getTypedConfig(), UpstreamTlsContext.class);
     assertThat(tls.getSni()).isEqualTo("api.openai.com");
     var validation = tls.getCommonTlsContext().getValidationContext();
-    assertThat(validation.hasSystemRootCerts()).isTrue();
+    assertThat(validation.hasSystemRootCerts()).isFalse();
+    assertThat(validation.getTrustedCa().getFilename()).isEqualTo("/etc/ssl/certs/ca-certificates.crt");
     assertThat(validation.getMatchTypedSubjectAltNames(0).getSanType()).isEqualTo(SubjectAltNameMatcher.SanType.DNS);
     assertThat(validation.getMatchTypedSubjectAltNames(0).getMatcher().getExact()).isEqualTo("api.openai.com");
     assertThat(cluster("provider/mock-a").hasTransportSocket()).isFalse();
@@ -102,20 +104,55 @@ class ClusterTranslatorTest {
   }
 
   @Test
-  void clustersThatABackendReachesUnderAnotherModelNameRewriteTheModelUpstream() {
-    // mock-a serves the chat route as "mock-model-a": its cluster and the fallback cluster in front of it rewrite.
-    for (String name : List.of("provider/mock-a", "fallback/chat/mock-a")) {
-      HttpProtocolOptions options = options(cluster(name));
-      assertThat(options.getHttpFiltersList()).extracting(HttpFilter::getName)
-          .containsExactly(Names.EXT_PROC_FILTER, Names.UPSTREAM_CODEC_FILTER);
-      ExternalProcessor rewriter = Unpack.any(options.getHttpFilters(0).getTypedConfig(), ExternalProcessor.class);
-      assertThat(rewriter.getGrpcService().getEnvoyGrpc().getClusterName()).isEqualTo(Names.CONTEXT_SERVICE_CLUSTER);
-      assertThat(rewriter.getGrpcService().getInitialMetadataList())
-          .anySatisfy(h -> assertThat(h.getKey() + "=" + h.getValue()).isEqualTo("x-llm-phase=upstream"));
-      assertThat(rewriter.getProcessingMode().getRequestBodyMode()).isEqualTo(BodySendMode.BUFFERED);
-      assertThat(rewriter.getProcessingMode().getResponseHeaderMode()).isEqualTo(HeaderSendMode.SKIP);
-    }
-    assertThat(cluster("fallback/chat/mock-b").getTypedExtensionProtocolOptionsMap()).isEmpty();
+  void aProvidersOwnCaIsSentInline() {
+    Provider openai = Bundles.openai();
+    Provider privateCa = new Provider(openai.name(), openai.host(), openai.port(), true, openai.sni(),
+        Optional.of(new io.llmxds.cp.policy.PemCertificates("secrets/ca.pem", "-----BEGIN CERTIFICATE-----\n...", 1)),
+        openai.pathPrefix(), openai.connectTimeout(), openai.loadBalancing(), openai.credentials());
+    PolicyBundle bundle = new PolicyBundle(Bundles.gateway(Optional.empty()), List.of(privateCa),
+        List.of(Bundles.gpt4o()), List.of(), List.of());
+    Cluster cluster = Translator.translate(bundle).clusters().stream()
+        .filter(c -> c.getName().equals("provider/openai")).findFirst().orElseThrow();
+    var validation = Unpack.any(cluster.getTransportSocket().getTypedConfig(), UpstreamTlsContext.class)
+        .getCommonTlsContext().getValidationContext();
+    assertThat(validation.getTrustedCa().getInlineString()).startsWith("-----BEGIN CERTIFICATE-----");
+  }
+
+  /**
+   * mock-a serves the chat route as "mock-model-a", and the chat route has fallbacks: only the aggregate in front
+   * of mock-a rewrites (Envoy runs the picked cluster's upstream filters, never a child's), and it asks Envoy for the
+   * chosen host's provider and that provider's model on the route.
+   */
+  @Test
+  void theClusterARouteRenamesThroughRewritesTheModelUpstream() {
+    HttpProtocolOptions options = options(cluster("fallback/chat/mock-a"));
+    assertThat(options.getHttpFiltersList()).extracting(HttpFilter::getName)
+        .containsExactly(Names.UPSTREAM_MODEL_FILTER, Names.UPSTREAM_CODEC_FILTER);
+    ExternalProcessor rewriter = Unpack.any(options.getHttpFilters(0).getTypedConfig(), ExternalProcessor.class);
+    assertThat(rewriter.getGrpcService().getEnvoyGrpc().getClusterName()).isEqualTo(Names.CONTEXT_SERVICE_CLUSTER);
+    assertThat(rewriter.getGrpcService().getInitialMetadataList())
+        .anySatisfy(h -> assertThat(h.getKey() + "=" + h.getValue()).isEqualTo("x-llm-phase=upstream"));
+    assertThat(rewriter.getProcessingMode().getRequestHeaderMode()).as("keeps content-length")
+        .isEqualTo(HeaderSendMode.SEND);
+    assertThat(rewriter.getProcessingMode().getRequestBodyMode()).isEqualTo(BodySendMode.BUFFERED);
+    assertThat(rewriter.getProcessingMode().getResponseHeaderMode()).isEqualTo(HeaderSendMode.SKIP);
+    assertThat(rewriter.getRequestAttributesList()).containsExactly(
+        io.llmxds.common.ContextPolicyMetadata.UPSTREAM_PROVIDER_ATTRIBUTE,
+        io.llmxds.common.ContextPolicyMetadata.UPSTREAM_MODEL_ATTRIBUTE);
+    assertThat(cluster("provider/mock-a").getTypedExtensionProtocolOptionsMap()).as("reached only through chains")
+        .isEmpty();
+    assertThat(cluster("fallback/chat/mock-b").getTypedExtensionProtocolOptionsMap()).as("nothing renamed")
+        .isEmpty();
+  }
+
+  @Test
+  void everyProviderEndpointIsLabelledWithItsProvider() {
+    EnvoyResources resources = Translator.translate(Bundles.example());
+    resources.endpoints().stream().filter(a -> a.getClusterName().startsWith("provider/")).forEach(a ->
+        assertThat(a.getEndpoints(0).getLbEndpoints(0).getMetadata().getFilterMetadataOrThrow("io.llmxds")
+            .getFieldsOrThrow("provider").getStringValue()).isEqualTo(a.getClusterName().substring(9)));
+    assertThat(cluster("provider/openai").getLoadAssignment().getEndpoints(0).getLbEndpoints(0).getMetadata()
+        .getFilterMetadataOrThrow("io.llmxds").getFieldsOrThrow("provider").getStringValue()).isEqualTo("openai");
   }
 
   @Test
@@ -130,16 +167,24 @@ class ClusterTranslatorTest {
   @Test
   void aFallbackClusterCarriesTheCredentialChainOfItsBackend() {
     Provider primary = Bundles.openai();
-    Provider backup = new Provider("backup", "backup.example.com", 443, true, "backup.example.com", "/v1",
-        Duration.ofSeconds(5), Provider.LoadBalancing.ROUND_ROBIN, primary.credentials());
+    Provider backup = new Provider("backup", "backup.example.com", 443, true, "backup.example.com", Optional.empty(),
+        "/v1", Duration.ofSeconds(5), Provider.LoadBalancing.ROUND_ROBIN, primary.credentials());
     ModelRoute route = new ModelRoute("r", List.of("m"), List.of(new ModelRoute.Backend("openai", Optional.empty(), 1)),
-        List.of("backup"), Bundles.retry(1), Duration.ofSeconds(60), Optional.empty());
+        List.of(new ModelRoute.Fallback("backup", Optional.empty())), Bundles.retry(1), Duration.ofSeconds(60),
+        Optional.empty());
     PolicyBundle bundle = new PolicyBundle(Bundles.gateway(Optional.empty()), List.of(backup, primary),
         List.of(route), List.of(), List.of());
-    Cluster fallback = Translator.translate(bundle).clusters().stream()
+    EnvoyResources resources = Translator.translate(bundle);
+    Cluster fallback = resources.clusters().stream()
         .filter(c -> c.getName().equals("fallback/r/openai")).findFirst().orElseThrow();
-    assertThat(fallback.getTypedExtensionProtocolOptionsMap())
-        .isEqualTo(cluster("provider/openai").getTypedExtensionProtocolOptionsMap());
+    assertThat(Unpack.any(fallback.getTypedExtensionProtocolOptionsOrThrow(Names.UPSTREAM_HTTP_PROTOCOL_OPTIONS),
+        HttpProtocolOptions.class).getHttpFiltersList())
+        .extracting(f -> f.getName())
+        .containsExactly(Names.CREDENTIAL_INJECTOR_FILTER, Names.UPSTREAM_CODEC_FILTER);
+    // Envoy runs the aggregate's upstream filters, never a child's: on the children they would be dead config.
+    assertThat(resources.clusters().stream().filter(c -> c.getName().startsWith("provider/")))
+        .allSatisfy(c -> assertThat(c.getTypedExtensionProtocolOptionsMap()).as(c.getName()).isEmpty());
+    assertThat(resources.secrets()).extracting(s -> s.getName()).containsExactly("provider/openai/credential");
   }
 
   @Test

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class ExtProcFeatureTest {
 
   private static Map<String, String> metadata(PolicyBundle bundle, String route) {
-    RouteConfiguration config = RouteTranslator.translate(bundle, "v1", HttpFilters.ORDERED);
+    RouteConfiguration config = RouteTranslator.translate(bundle, HttpFilters.ORDERED);
     ExtProcPerRoute perRoute =
         Unpack.perFilter(Unpack.route(config, route), Names.EXT_PROC_FILTER, ExtProcPerRoute.class);
     Map<String, String> headers = new LinkedHashMap<>();
@@ -41,7 +41,7 @@ class ExtProcFeatureTest {
     ContextPolicy own = new ContextPolicy("own", "x-conv", "", ContextPolicy.Schema.V2,
         ContextPolicy.Mode.V1_V2_MIGRATION, 5, 1000, "redis", ContextPolicy.FailureMode.CLOSED);
     Map<String, String> headers = metadata(
-        bundle(Optional.of("default"), Optional.of("own"), List.of(Bundles.contextPolicy("default"), own)), "r/m");
+        bundle(Optional.of("default"), Optional.of("own"), List.of(Bundles.contextPolicy("default"), own)), "r");
     assertThat(headers).containsExactly(
         Map.entry(ContextPolicyMetadata.ROUTE, "r"),
         Map.entry(ContextPolicyMetadata.POLICY, "own"),
@@ -59,7 +59,7 @@ class ExtProcFeatureTest {
   void elseTheGatewaysPolicyAppliesAlsoToTheCatchAll() {
     PolicyBundle bundle =
         bundle(Optional.of("default"), Optional.empty(), List.of(Bundles.contextPolicy("default")));
-    assertThat(metadata(bundle, "r/m"))
+    assertThat(metadata(bundle, "r"))
         .containsEntry(ContextPolicyMetadata.POLICY, "default")
         .containsEntry(ContextPolicyMetadata.USER_HEADER, "x-user-id");
     assertThat(metadata(bundle, Names.UNKNOWN_MODEL_ROUTE))
@@ -70,13 +70,13 @@ class ExtProcFeatureTest {
   @Test
   void withoutAnyPolicyOnlyTheRouteIsSent() {
     PolicyBundle bundle = bundle(Optional.empty(), Optional.empty(), List.of());
-    assertThat(metadata(bundle, "r/m")).containsOnlyKeys(ContextPolicyMetadata.ROUTE);
+    assertThat(metadata(bundle, "r")).containsOnlyKeys(ContextPolicyMetadata.ROUTE);
     assertThat(metadata(bundle, Names.UNKNOWN_MODEL_ROUTE)).containsOnlyKeys(ContextPolicyMetadata.ROUTE);
   }
 
   @Test
   void keysAreValidLowercaseGrpcMetadataKeys() {
-    assertThat(metadata(Bundles.example(), "chat/chat").keySet())
+    assertThat(metadata(Bundles.example(), "chat").keySet())
         .allSatisfy(k -> assertThat(k).matches("[0-9a-z_.-]+").doesNotEndWith("-bin").doesNotStartWith("grpc-"));
   }
 
@@ -94,6 +94,6 @@ class ExtProcFeatureTest {
         List.of(Bundles.plain("mock-a", "127.0.0.9", 1), Bundles.plain("mock-b", "127.0.0.9", 2),
             Bundles.plain("mock-fallback", "127.0.0.9", 3), Bundles.openai()),
         example.modelRoutes(), example.rateLimits(), example.contextPolicies());
-    assertThat(metadata(otherProviders, "chat/chat")).isEqualTo(metadata(example, "chat/chat"));
+    assertThat(metadata(otherProviders, "chat")).isEqualTo(metadata(example, "chat"));
   }
 }

@@ -93,7 +93,7 @@ class LocalRateLimitFeatureTest {
     Action.HeaderValueMatch fallback = actions.get(2).getActions(0).getHeaderValueMatch();
     assertThat(fallback.getDescriptorValue()).isEqualTo("default");
     assertThat(fallback.getExpectMatch().getValue()).isFalse();
-    assertThat(fallback.getHeaders(0).getStringMatch().getSafeRegex().getRegex()).isEqualTo("^(gold|premium)$");
+    assertThat(fallback.getHeaders(0).getStringMatch().getSafeRegex().getRegex()).isEqualTo("^(?:gold|premium)$");
   }
 
   @Test
@@ -101,7 +101,7 @@ class LocalRateLimitFeatureTest {
     RateLimit dotted = new RateLimit("d", List.of("chat"), "k", new RateLimit.Limit(1, Duration.ofSeconds(1)),
         Optional.of("t"), List.of(new RateLimit.Tier("a.b+", Optional.empty())));
     assertThat(chatLimit(withLimits(dotted)).getRateLimits(1).getActions(0).getHeaderValueMatch().getHeaders(0)
-        .getStringMatch().getSafeRegex().getRegex()).isEqualTo("^(a\\.b\\+)$");
+        .getStringMatch().getSafeRegex().getRegex()).isEqualTo("^(?:a\\.b\\+)$");
   }
 
   @Test

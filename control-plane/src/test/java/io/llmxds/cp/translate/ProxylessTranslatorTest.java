@@ -92,7 +92,7 @@ class ProxylessTranslatorTest {
 
   @Test
   void clustersOnlyForRoutedProvidersWithTheirLoadBalancingAndNoCredentials() {
-    Provider maglev = new Provider("m", "10.0.0.9", 9000, false, "", "", Duration.ofSeconds(3),
+    Provider maglev = new Provider("m", "10.0.0.9", 9000, false, "", Optional.empty(), "", Duration.ofSeconds(3),
         Provider.LoadBalancing.MAGLEV, Optional.empty());
     Provider unused = Bundles.plain("unused", "10.0.0.8", 9000);
     ModelRoute route = new ModelRoute("r", List.of("x"), List.of(new ModelRoute.Backend("m", Optional.empty(), 1)),

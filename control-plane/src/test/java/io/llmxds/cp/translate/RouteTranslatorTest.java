@@ -2,7 +2,6 @@ package io.llmxds.cp.translate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
 import io.envoyproxy.envoy.config.route.v3.RetryPolicy;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
@@ -20,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class RouteTranslatorTest {
 
   private static RouteConfiguration routes(PolicyBundle bundle) {
-    return RouteTranslator.translate(bundle, "v1", HttpFilters.ORDERED);
+    return RouteTranslator.translate(bundle, HttpFilters.ORDERED);
   }
 
   private static PolicyBundle bundle(List<Provider> providers, ModelRoute route) {
@@ -28,19 +27,40 @@ class RouteTranslatorTest {
   }
 
   @Test
-  void oneRoutePerModelInNameOrderThenTheCatchAll() {
+  void oneRoutePerModelRouteInNameOrderThenTheCatchAll() {
     RouteConfiguration config = routes(Bundles.example());
     assertThat(config.getName()).isEqualTo("edge");
     assertThat(config.getVirtualHosts(0).getName()).isEqualTo(Names.VIRTUAL_HOST);
     assertThat(config.getVirtualHosts(0).getDomainsList()).containsExactly("*");
     assertThat(config.getVirtualHosts(0).getPerRequestBufferLimitBytes().getValue()).isEqualTo(8 * 1024 * 1024);
     assertThat(Unpack.routes(config)).extracting(Route::getName)
-        .containsExactly("chat/chat", "chat/gpt-4o-mini", "gpt-4o/gpt-4o", Names.UNKNOWN_MODEL_ROUTE);
+        .containsExactly("chat", "gpt-4o", Names.UNKNOWN_MODEL_ROUTE);
+  }
+
+  /** Envoy keeps a rate limit's buckets per route object: the aliases of one model route must be one route. */
+  @Test
+  void theModelsOfOneRouteShareItThroughOneAnchoredAlternation() {
+    Route chat = Unpack.route(routes(Bundles.example()), "chat");
+    assertThat(chat.getMatch().getHeaders(0).getName()).isEqualTo(Names.MODEL_HEADER);
+    assertThat(chat.getMatch().getHeaders(0).getStringMatch().getSafeRegex().getRegex())
+        .isEqualTo("^(?:chat|gpt\\-4o\\-mini)$");
+  }
+
+  @Test
+  void modelNamesAreQuotedAsRe2Literals() {
+    assertThat(RouteTranslator.anyOf(List.of("a.b", "c+d", "x|y", "(e)")).getSafeRegex().getRegex())
+        .isEqualTo("^(?:\\(e\\)|a\\.b|c\\+d|x\\|y)$");
+    com.google.re2j.Pattern re2 = com.google.re2j.Pattern.compile(
+        RouteTranslator.anyOf(List.of("a.b", "gpt-4o-mini")).getSafeRegex().getRegex());
+    assertThat(re2.matches("a.b")).isTrue();
+    assertThat(re2.matches("axb")).as("the dot is literal").isFalse();
+    assertThat(re2.matches("gpt-4o-mini")).isTrue();
+    assertThat(re2.matches("gpt-4o-mini2")).isFalse();
   }
 
   @Test
   void matchesTheOpenAiPathAndTheModelHeader() {
-    Route route = Unpack.route(routes(Bundles.example()), "gpt-4o/gpt-4o");
+    Route route = Unpack.route(routes(Bundles.example()), "gpt-4o");
     assertThat(route.getMatch().getPrefix()).isEqualTo("/v1/");
     assertThat(route.getMatch().getHeaders(0).getName()).isEqualTo(Names.MODEL_HEADER);
     assertThat(route.getMatch().getHeaders(0).getStringMatch().getExact()).isEqualTo("gpt-4o");
@@ -54,22 +74,36 @@ class RouteTranslatorTest {
 
   @Test
   void withFallbacksEachBackendGoesThroughItsAggregateCluster() {
-    RouteAction action = Unpack.route(routes(Bundles.example()), "chat/chat").getRoute();
-    List<ClusterWeight> clusters = action.getWeightedClusters().getClustersList();
+    Route route = Unpack.route(routes(Bundles.example()), "chat");
+    List<ClusterWeight> clusters = route.getRoute().getWeightedClusters().getClustersList();
     assertThat(clusters).extracting(ClusterWeight::getName)
         .containsExactly("fallback/chat/mock-a", "fallback/chat/mock-b");
     assertThat(clusters).extracting(c -> c.getWeight().getValue()).containsExactly(90, 10);
-    HeaderValueOption upstreamModel = clusters.get(0).getRequestHeadersToAdd(0);
-    assertThat(upstreamModel.getHeader().getKey()).isEqualTo(Names.UPSTREAM_MODEL_HEADER);
-    assertThat(upstreamModel.getHeader().getValue()).isEqualTo("mock-model-a");
-    assertThat(upstreamModel.getAppendAction())
-        .isEqualTo(HeaderValueOption.HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD);
-    assertThat(clusters.get(1).getRequestHeadersToAddList()).isEmpty();
+    assertThat(clusters).allSatisfy(c -> assertThat(c.getRequestHeadersToAddList()).isEmpty());
+  }
+
+  /** The upstream rewriter looks the model of each try up here, by the provider of the host Envoy chose. */
+  @Test
+  void theRouteMetadataMapsEachRenamedProviderToItsModel() {
+    ModelRoute chat = Bundles.chat();
+    ModelRoute renamed = new ModelRoute(chat.name(), chat.models(), chat.backends(),
+        List.of(new ModelRoute.Fallback("mock-fallback", Optional.of("fallback-model"))), chat.retry(),
+        chat.timeout(), chat.contextPolicy());
+    Route route = Unpack.route(routes(bundle(Bundles.example().providers(), renamed)), "chat");
+    com.google.protobuf.Struct models = route.getMetadata().getFilterMetadataOrThrow(Names.ROUTE_METADATA_NAMESPACE)
+        .getFieldsOrThrow(io.llmxds.common.ContextPolicyMetadata.ROUTE_UPSTREAM_MODELS_KEY).getStructValue();
+    assertThat(models.getFieldsMap()).containsOnlyKeys("mock-a", "mock-fallback");
+    assertThat(models.getFieldsOrThrow("mock-a").getStringValue()).isEqualTo("mock-model-a");
+    assertThat(models.getFieldsOrThrow("mock-fallback").getStringValue()).isEqualTo("fallback-model");
+
+    Route plain = Unpack.route(routes(Bundles.example()), "gpt-4o");
+    assertThat(plain.getMetadata().getFilterMetadataOrThrow(Names.ROUTE_METADATA_NAMESPACE).getFieldsMap())
+        .as("a route that renames nothing").containsOnlyKeys("model_route", "route_version");
   }
 
   @Test
   void retriesAvoidTriedHostsAndWithFallbacksTriedPriorities() throws Exception {
-    RetryPolicy retry = Unpack.route(routes(Bundles.example()), "chat/chat").getRoute().getRetryPolicy();
+    RetryPolicy retry = Unpack.route(routes(Bundles.example()), "chat").getRoute().getRetryPolicy();
     assertThat(retry.getRetryOn()).isEqualTo("5xx,reset");
     assertThat(retry.getNumRetries().getValue()).isEqualTo(2);
     assertThat(retry.getPerTryTimeout().getSeconds()).isEqualTo(120);
@@ -79,7 +113,7 @@ class RouteTranslatorTest {
     assertThat(retry.getRetryPriority().getTypedConfig().unpack(PreviousPrioritiesConfig.class).getUpdateFrequency())
         .isEqualTo(1);
 
-    RetryPolicy noFallbacks = Unpack.route(routes(Bundles.example()), "gpt-4o/gpt-4o").getRoute().getRetryPolicy();
+    RetryPolicy noFallbacks = Unpack.route(routes(Bundles.example()), "gpt-4o").getRoute().getRetryPolicy();
     assertThat(noFallbacks.hasRetryPriority()).isFalse();
     assertThat(noFallbacks.hasPerTryTimeout()).as("a zero per-try timeout is left to the route timeout").isFalse();
   }
@@ -88,7 +122,7 @@ class RouteTranslatorTest {
   void noRetryPolicyWithoutAttempts() {
     ModelRoute route = new ModelRoute("r", List.of("m"), List.of(new ModelRoute.Backend("p", Optional.empty(), 1)),
         List.of(), Bundles.retry(0), Duration.ofSeconds(60), Optional.empty());
-    RouteAction action = Unpack.route(routes(bundle(List.of(Bundles.plain("p", "10.0.0.1", 80)), route)), "r/m")
+    RouteAction action = Unpack.route(routes(bundle(List.of(Bundles.plain("p", "10.0.0.1", 80)), route)), "r")
         .getRoute();
     assertThat(action.hasRetryPolicy()).isFalse();
   }
@@ -98,13 +132,13 @@ class RouteTranslatorTest {
     ModelRoute route = new ModelRoute("azure", List.of("m"),
         List.of(new ModelRoute.Backend("az", Optional.empty(), 1)), List.of(), Bundles.retry(0),
         Duration.ofSeconds(60), Optional.empty());
-    Provider azure = new Provider("az", "llm.example.com", 443, true, "llm.example.com", "/openai",
+    Provider azure = new Provider("az", "llm.example.com", 443, true, "llm.example.com", Optional.empty(), "/openai",
         Duration.ofSeconds(1), Provider.LoadBalancing.ROUND_ROBIN, Optional.empty());
-    assertThat(Unpack.route(routes(bundle(List.of(azure), route)), "azure/m").getRoute().getPrefixRewrite())
+    assertThat(Unpack.route(routes(bundle(List.of(azure), route)), "azure").getRoute().getPrefixRewrite())
         .isEqualTo("/openai/");
 
     Provider bare = Bundles.plain("az", "127.0.0.1", 8080);
-    assertThat(Unpack.route(routes(bundle(List.of(bare), route)), "azure/m").getRoute().getPrefixRewrite())
+    assertThat(Unpack.route(routes(bundle(List.of(bare), route)), "azure").getRoute().getPrefixRewrite())
         .as("an empty pathPrefix: the provider serves /chat/completions at its root").isEqualTo("/");
   }
 
@@ -116,7 +150,8 @@ class RouteTranslatorTest {
     assertThat(catchAll.getMatch().getPrefix()).isEqualTo("/");
     assertThat(catchAll.getDirectResponse().getStatus()).isEqualTo(404);
     assertThat(catchAll.getDirectResponse().getBody().getInlineString()).contains("\"code\":\"model_not_found\"");
-    assertThat(catchAll.getResponseHeadersToAdd(0).getHeader().getKey()).isEqualTo("content-type");
+    assertThat(catchAll.getResponseHeadersToAddList()).extracting(h -> h.getHeader().getKey())
+        .containsExactly("content-type", Names.ROUTE_VERSION_HEADER);
     assertThat(catchAll.getResponseHeadersToAdd(0).getHeader().getValue()).isEqualTo("application/json");
     assertThat(catchAll.getTypedPerFilterConfigMap()).containsOnlyKeys(Names.EXT_PROC_FILTER);
   }
@@ -124,9 +159,9 @@ class RouteTranslatorTest {
   @Test
   void perRouteConfigOnlyForFiltersThatNeedIt() {
     RouteConfiguration config = routes(Bundles.example());
-    assertThat(Unpack.route(config, "chat/chat").getTypedPerFilterConfigMap())
+    assertThat(Unpack.route(config, "chat").getTypedPerFilterConfigMap())
         .containsOnlyKeys(Names.EXT_PROC_FILTER, Names.LOCAL_RATELIMIT_FILTER);
-    assertThat(Unpack.route(config, "gpt-4o/gpt-4o").getTypedPerFilterConfigMap())
+    assertThat(Unpack.route(config, "gpt-4o").getTypedPerFilterConfigMap())
         .containsOnlyKeys(Names.EXT_PROC_FILTER);
   }
 }

@@ -47,7 +47,7 @@ class ReferenceCheckTest {
     EnvoyResources broken = with(clustersWithout("provider/openai"), good.endpoints(), good.listeners(),
         good.routes(), List.of());
     assertThat(ReferenceCheck.check(broken)).containsExactly(
-        "Route edge/llm/gpt-4o/gpt-4o: cluster 'provider/openai' does not exist");
+        "Route edge/llm/gpt-4o: cluster 'provider/openai' does not exist");
   }
 
   @Test
