@@ -107,6 +107,11 @@ final class ChatExchange implements ExchangeHandler {
       return bypassed(Bypass.BODY_INCOMPLETE);
     }
     JsonBody parsed = JsonBody.parse(body.getBody(), parts.maxBodyBytes());
+    if (parsed.failure() == Bypass.BODY_TOO_LARGE) {
+      // Passing it on unread would lose the model, and the catch-all route would answer a puzzling 404.
+      countBypass(Bypass.BODY_TOO_LARGE);
+      return Responses.bodyTooLarge(body.getBody().size(), parts.maxBodyBytes());
+    }
     if (parsed.json().isEmpty()) {
       return bypassed(parsed.failure());
     }

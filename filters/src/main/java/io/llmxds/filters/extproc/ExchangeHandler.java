@@ -10,6 +10,9 @@ import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
  */
 interface ExchangeHandler {
 
+  /** The request attributes Envoy evaluated for this stream (ext_proc's {@code request_attributes}), if any. */
+  default void attributes(java.util.Map<String, com.google.protobuf.Struct> attributes) {}
+
   ProcessingResponse requestHeaders(Headers headers);
 
   default ProcessingResponse requestBody(HttpBody body) {

@@ -40,6 +40,9 @@ final class ExchangeStream implements StreamObserver<ProcessingRequest> {
       if (kind == RequestCase.REQUEST_HEADERS) {
         trace = RequestTrace.extract(propagator, Headers.of(request.getRequestHeaders().getHeaders()));
       }
+      if (request.getAttributesCount() > 0) {
+        handler.attributes(request.getAttributesMap());
+      }
       try (Scope ignored = trace.makeCurrent()) {
         response = handle(request);
       }

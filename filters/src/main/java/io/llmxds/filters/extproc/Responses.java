@@ -57,14 +57,27 @@ final class Responses {
     common.getHeaderMutationBuilder().addSetHeaders(Headers.set("content-length", Integer.toString(body.size())));
   }
 
+  /** A chat body larger than the service reads: a JSON 413 in OpenAI's error shape, instead of an unrouted request. */
+  static ProcessingResponse bodyTooLarge(long size, long limit) {
+    String message = "request body of " + size + " bytes exceeds the gateway's limit of " + limit + " bytes";
+    return immediate(StatusCode.PayloadTooLarge, "request_too_large",
+        "{\"error\":{\"message\":\"" + message + "\",\"type\":\"invalid_request_error\","
+            + "\"code\":\"request_too_large\"}}");
+  }
+
   /** The failure-mode {@code closed} answer when the store cannot be read: a JSON 503 in OpenAI's error shape. */
   static ProcessingResponse contextUnavailable() {
+    return immediate(StatusCode.ServiceUnavailable, "context_unavailable", CONTEXT_UNAVAILABLE_BODY);
+  }
+
+  /** Ends the request with a JSON answer of the service's own; {@code details} is Envoy's response-code detail. */
+  private static ProcessingResponse immediate(StatusCode status, String details, String json) {
     return ProcessingResponse.newBuilder()
         .setImmediateResponse(ImmediateResponse.newBuilder()
-            .setStatus(HttpStatus.newBuilder().setCode(StatusCode.ServiceUnavailable))
+            .setStatus(HttpStatus.newBuilder().setCode(status))
             .setHeaders(HeaderMutation.newBuilder().addSetHeaders(Headers.set("content-type", "application/json")))
-            .setBody(ByteString.copyFromUtf8(CONTEXT_UNAVAILABLE_BODY))
-            .setDetails("context_unavailable"))
+            .setBody(ByteString.copyFromUtf8(json))
+            .setDetails(details))
         .build();
   }
 }

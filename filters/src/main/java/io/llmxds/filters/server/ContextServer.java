@@ -2,6 +2,7 @@ package io.llmxds.filters.server;
 
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.llmxds.common.ContextPolicyMetadata;
 import io.llmxds.common.Telemetry;
 import io.llmxds.filters.context.StoredConversationMemory;
 import io.llmxds.filters.extproc.ContextProcessor;
@@ -24,6 +25,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ContextServer implements AutoCloseable {
   private static final long SHUTDOWN_SECONDS = 5;
+  /**
+   * The largest ProcessingRequest accepted: the largest body any Gateway lets Envoy buffer, plus room for the
+   * headers and attributes around it. A smaller limit (gRPC's default is 4 MiB) fails the stream on a large body
+   * and the request goes on without its model; the service's own body limit answers 413 instead.
+   */
+  static final int MAX_MESSAGE_BYTES = (int) Math.min(Integer.MAX_VALUE,
+      ContextPolicyMetadata.MAX_BUFFERED_BODY_BYTES + (1 << 20));
 
   /**
    * @param redisUri {@code redis://host:port[/db]}: adds the store {@code redis}
@@ -59,6 +67,7 @@ public final class ContextServer implements AutoCloseable {
           telemetry.openTelemetry(), telemetry.meters(), settings.maxBodyBytes(), Clock.systemUTC());
       grpc = NettyServerBuilder.forAddress(new InetSocketAddress(settings.address(), settings.port()))
           .addService(processor.service())
+          .maxInboundMessageSize(MAX_MESSAGE_BYTES)
           .build()
           .start();
       AdminHttp admin = AdminHttp.start(settings.adminAddress(), settings.adminPort(), telemetry.meters());

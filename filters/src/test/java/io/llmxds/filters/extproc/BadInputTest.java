@@ -100,9 +100,16 @@ class BadInputTest {
     assertThat(service.counter(ServiceMetrics.BYPASSES, "reason", "invalid_utf8")).isEqualTo(1);
   }
 
+  /** Passed on unread it would lose its model and end on the catch-all route: a clear 413 instead. */
   @Test
-  void aBodyOverTheLimitPassesUnparsed() {
-    passedUntouched(chatWithBody(chatRequest("gpt-4o", null, "x".repeat(MAX_BODY))));
+  void aChatBodyOverTheLimitIsAnsweredWithAJson413() throws Exception {
+    FakeEnvoy.Answers answers = chatWithBody(chatRequest("gpt-4o", null, "x".repeat(MAX_BODY)));
+    FakeEnvoy.LocalReply reply = answers.localReply().orElseThrow();
+    assertThat(reply.status()).isEqualTo(413);
+    assertThat(reply.headers()).containsEntry("content-type", "application/json");
+    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(reply.body()).path("error").path("code")
+        .asText()).isEqualTo("request_too_large");
+    assertThat(answers.forwarded()).as("never sent upstream").isNull();
     assertThat(service.counter(ServiceMetrics.BYPASSES, "reason", "body_too_large")).isEqualTo(1);
   }
 

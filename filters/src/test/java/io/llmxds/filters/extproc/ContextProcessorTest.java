@@ -9,7 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Struct;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
+import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
+import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.HeaderSendMode;
 import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.llmxds.common.ContextPolicyMetadata;
@@ -126,33 +128,66 @@ class ContextProcessorTest {
     assertThat(service.counter(ServiceMetrics.REQUESTS, "outcome", "injected")).isEqualTo(1);
   }
 
-  @Test
-  void theUpstreamPhaseRewritesTheModelAndRemovesTheHeader() {
-    Map<String, String> upstream = FakeEnvoy.headers(ContextPolicyMetadata.PHASE, ContextPolicyMetadata.PHASE_UPSTREAM);
-    String body = chatRequest("gpt-4o", null, "hi");
-    var stream = service.envoy.open(upstream);
-    ProcessingResponse headers = stream.send(requestHeaders(FakeEnvoy.headers(":method", "POST", ":path",
-        "/v1/chat/completions", UpstreamRewrite.UPSTREAM_MODEL, "gpt-4o-2024-08-06")));
-    ProcessingResponse rewritten = stream.send(requestBody(body));
-    stream.end();
+  /** The rewriter of one try, as the control plane configures it (docs/translation.md "the upstream rewriter"). */
+  static final ProcessingMode REWRITER = ProcessingMode.newBuilder()
+      .setRequestHeaderMode(HeaderSendMode.SEND)
+      .setRequestBodyMode(BodySendMode.BUFFERED)
+      .setResponseHeaderMode(HeaderSendMode.SKIP)
+      .setResponseBodyMode(BodySendMode.NONE)
+      .setRequestTrailerMode(HeaderSendMode.SKIP)
+      .setResponseTrailerMode(HeaderSendMode.SKIP)
+      .build();
+  private static final Map<String, String> UPSTREAM =
+      FakeEnvoy.headers(ContextPolicyMetadata.PHASE, ContextPolicyMetadata.PHASE_UPSTREAM);
 
-    assertThat(headers.getRequestHeaders().getResponse().getHeaderMutation().getRemoveHeadersList())
-        .containsExactly(UpstreamRewrite.UPSTREAM_MODEL);
-    CommonResponse common = rewritten.getRequestBody().getResponse();
-    String sent = common.getBodyMutation().getBody().toStringUtf8();
-    assertThat(sent).contains("\"model\":\"gpt-4o-2024-08-06\"").contains("\"content\":\"hi\"");
-    assertThat(header(common, "content-length")).contains(Integer.toString(sent.length()));
+  @Test
+  void theUpstreamPhaseSendsThisTrysProviderTheModelEnvoyLookedUpForIt() {
+    String body = chatRequest("gpt-4o", null, "hi");
+    FakeEnvoy.Answers answers = service.envoy.exchange(
+        FakeEnvoy.Filter.upstreamRewriter(REWRITER, Map.of(
+            ContextPolicyMetadata.UPSTREAM_PROVIDER_ATTRIBUTE, "mock-fallback",
+            ContextPolicyMetadata.UPSTREAM_MODEL_ATTRIBUTE, "fallback-model")),
+        UPSTREAM, chatHeaders(session()), body, forwarded -> noAnswer());
+
+    assertThat(answers.localReply()).isEmpty();
+    String sent = answers.forwarded().body();
+    assertThat(sent).contains("\"model\":\"fallback-model\"").contains("\"content\":\"hi\"");
+    assertThat(answers.forwarded().headers()).as("Envoy would fail a body of another length")
+        .containsEntry("content-length", Integer.toString(sent.getBytes(StandardCharsets.UTF_8).length));
+    assertThat(service.counter(ServiceMetrics.REQUESTS, "outcome", "upstream_rewritten")).isEqualTo(1);
   }
 
+  /** The route does not rename this provider's model: Envoy's lookup fails, and the attribute is absent. */
   @Test
-  void theUpstreamPhaseWithoutTheHeaderChangesNothing() {
-    var stream = service.envoy.open(FakeEnvoy.headers(ContextPolicyMetadata.PHASE, ContextPolicyMetadata.PHASE_UPSTREAM));
-    ProcessingResponse headers = stream.send(requestHeaders(chatHeaders(session())));
-    ProcessingResponse body = stream.send(requestBody(chatRequest("gpt-4o", null, "hi")));
-    stream.end();
+  void theUpstreamPhaseWithoutTheModelAttributeChangesNothing() {
+    String body = chatRequest("gpt-4o", null, "hi");
+    FakeEnvoy.Answers answers = service.envoy.exchange(
+        FakeEnvoy.Filter.upstreamRewriter(REWRITER, Map.of(ContextPolicyMetadata.UPSTREAM_PROVIDER_ATTRIBUTE, "mock-b")),
+        UPSTREAM, chatHeaders(session()), body, forwarded -> noAnswer());
 
-    assertThat(headers.getRequestHeaders().getResponse()).isEqualTo(CommonResponse.getDefaultInstance());
-    assertThat(body.getRequestBody().getResponse()).isEqualTo(CommonResponse.getDefaultInstance());
+    assertThat(answers.requestHeaders().getRequestHeaders().getResponse()).isEqualTo(CommonResponse.getDefaultInstance());
+    assertThat(answers.requestBody().getRequestBody().getResponse().hasBodyMutation()).isFalse();
+    assertThat(answers.forwarded().body()).isEqualTo(body);
+  }
+
+  /**
+   * A retry reuses the request headers an earlier try's upstream filters changed, with the router's original body:
+   * a try that leaves the body alone must still send the body's own length.
+   */
+  @Test
+  void anUnchangedTryStillSendsItsBodysOwnLength() {
+    String body = chatRequest("gpt-4o", null, "hi");
+    Map<String, String> afterTheFirstTry = ContextService.with(chatHeaders(session()), "content-length", "999");
+    FakeEnvoy.Answers answers = service.envoy.exchange(
+        FakeEnvoy.Filter.upstreamRewriter(REWRITER, Map.of(ContextPolicyMetadata.UPSTREAM_PROVIDER_ATTRIBUTE, "mock-b")),
+        UPSTREAM, afterTheFirstTry, body, forwarded -> noAnswer());
+
+    assertThat(answers.forwarded().headers())
+        .containsEntry("content-length", Integer.toString(body.getBytes(StandardCharsets.UTF_8).length));
+  }
+
+  private static FakeEnvoy.Upstream noAnswer() {
+    return new FakeEnvoy.Upstream(FakeEnvoy.headers(":status", "200"), List.of(new byte[0]));
   }
 
   @Test

@@ -3,13 +3,19 @@ package io.llmxds.filters.extproc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.HeaderMap;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
+import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
+import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.HeaderSendMode;
+import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.ExternalProcessorGrpc;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
+import io.envoyproxy.envoy.service.ext_proc.v3.ImmediateResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.grpc.ManagedChannel;
@@ -19,6 +25,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
+import io.llmxds.common.ContextPolicyMetadata;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,7 +33,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -34,14 +43,60 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Drives a {@link ContextProcessor} as Envoy's ext_proc filter does: a real gRPC server on a loopback port chosen by
- * the OS, one bidirectional {@code Process} stream per HTTP request opened with the route's initial metadata, each
- * message waiting for its answer, mode overrides honoured (a body Envoy would not send is not sent; an SSE response
- * switched to STREAMED goes chunk by chunk, otherwise the chunks go as one BUFFERED body), and an immediate
- * response ending the exchange.
+ * A model of Envoy v1.34's ext_proc filter driving a real {@link ContextProcessor} over gRPC on a loopback port the
+ * OS chooses: one {@code Process} stream per HTTP request, opened with the route's initial metadata, each message
+ * waiting for its answer. It implements the ext_proc rows of docs/envoy-semantics.md and nothing else:
+ * <ul>
+ *   <li>messages are sent by the filter's configured {@link Filter#mode}; a {@code mode_override} is honoured only in
+ *       a response to a headers message, and only with {@code allow_mode_override}: its non-DEFAULT header modes and
+ *       both body modes replace the <em>configured</em> mode (ext_proc.cc:1257-1276, 1314-1339);</li>
+ *   <li>request attributes ride on the first message of the request (ext_proc.cc:786-794, 1030-1036, 1201-1213);</li>
+ *   <li>header mutations are applied to the request; {@code content-length} is dropped, and a new one ignored, in
+ *       BUFFERED mode without headers (processor_state.h:190-198, mutation_utils.cc:150-154); a BUFFERED body
+ *       mutation whose length differs from the request's {@code content-length} fails the request with a 500
+ *       (processor_state.cc:367-380, 469-485; ext_proc.cc:1424-1435);</li>
+ *   <li>{@code clear_route_cache} takes effect only when the same response mutates headers, and never upstream
+ *       (processor_state.cc:638-676);</li>
+ *   <li>an immediate response ends the exchange as Envoy's local reply;</li>
+ *   <li>a failed stream (gRPC error) lets the request go on unchanged with {@code failure_mode_allow}, else Envoy
+ *       answers 500 (ext_proc.cc onGrpcError).</li>
+ * </ul>
+ * The upstream in the middle of an exchange is the caller's: it gets the request as Envoy would forward it.
  */
 public final class FakeEnvoy implements AutoCloseable {
   private static final long WAIT_SECONDS = 10;
+
+  /**
+   * The ext_proc filter as configured in Envoy.
+   *
+   * @param attributes request attributes by expression, as Envoy evaluated them for this request (none: no
+   *     {@code request_attributes})
+   */
+  public record Filter(ProcessingMode mode, boolean allowModeOverride, boolean failOpen, boolean upstream,
+      Map<String, String> attributes) {
+
+    /** The listener's ext_proc filter of the edge flavor (docs/translation.md "HTTP filters and their order"). */
+    public static final Filter EDGE = new Filter(ProcessingMode.newBuilder()
+        .setRequestHeaderMode(HeaderSendMode.SEND)
+        .setRequestBodyMode(BodySendMode.BUFFERED)
+        .setResponseHeaderMode(HeaderSendMode.SEND)
+        .setResponseBodyMode(BodySendMode.BUFFERED)
+        .setRequestTrailerMode(HeaderSendMode.SKIP)
+        .setResponseTrailerMode(HeaderSendMode.SKIP)
+        .build(), true, true, false, Map.of());
+
+    /** The upstream model rewriter of a cluster, for one try whose attributes Envoy evaluated as given. */
+    public static Filter upstreamRewriter(ProcessingMode mode, Map<String, String> attributes) {
+      return new Filter(mode, false, true, true, Map.copyOf(attributes));
+    }
+
+    /** The stream's attributes as Envoy sends them: under the filter's name, keyed by the expression text. */
+    Map<String, Struct> attributeStruct() {
+      Struct.Builder values = Struct.newBuilder();
+      attributes.forEach((expr, value) -> values.putFields(expr, Value.newBuilder().setStringValue(value).build()));
+      return Map.of(ContextPolicyMetadata.ATTRIBUTES_KEY, values.build());
+    }
+  }
 
   private final Server server;
   private final ManagedChannel channel;
@@ -50,6 +105,8 @@ public final class FakeEnvoy implements AutoCloseable {
     this.server = server;
     this.channel = NettyChannelBuilder.forAddress(InetAddress.getLoopbackAddress().getHostAddress(), port)
         .usePlaintext()
+        // Envoy sends a buffered body as one message, up to the listener's buffer limit.
+        .maxInboundMessageSize(64 << 20)
         .build();
   }
 
@@ -74,14 +131,28 @@ public final class FakeEnvoy implements AutoCloseable {
   /** The upstream's response: its headers (with {@code :status}) and its body in chunks. */
   public record Upstream(Map<String, String> headers, List<byte[]> chunks) {}
 
-  /** Every ProcessingResponse of one exchange, by the message they answered. */
+  /**
+   * The request as Envoy forwards it after the request phase.
+   *
+   * @param routeCacheCleared the route is re-picked on {@link #headers} before later filters run
+   */
+  public record Forwarded(Map<String, String> headers, String body, boolean routeCacheCleared) {}
+
+  /** A reply Envoy makes itself: an immediate response of the service, or Envoy's own error. */
+  public record LocalReply(int status, Map<String, String> headers, String body, String details) {}
+
+  /**
+   * Every ProcessingResponse of one exchange, by the message they answered, and what Envoy made of them.
+   *
+   * @param forwarded what went upstream; null when the request ended in a local reply first
+   */
   public record Answers(ProcessingResponse requestHeaders, ProcessingResponse requestBody,
-      ProcessingResponse responseHeaders, List<ProcessingResponse> responseBodies, boolean streamed) {
+      ProcessingResponse responseHeaders, List<ProcessingResponse> responseBodies, boolean streamed,
+      Forwarded forwarded, Optional<LocalReply> localReply) {
 
     /** The request body as the upstream receives it. */
     public String upstreamBody(String sent) {
-      return requestBody != null && requestBody.getRequestBody().getResponse().hasBodyMutation()
-          ? requestBody.getRequestBody().getResponse().getBodyMutation().getBody().toStringUtf8() : sent;
+      return forwarded != null ? forwarded.body() : sent;
     }
   }
 
@@ -90,62 +161,202 @@ public final class FakeEnvoy implements AutoCloseable {
         request -> new Upstream(http.responseHeaders(), http.responseChunks()));
   }
 
-  /**
-   * One HTTP request whose upstream is called in the middle, as Envoy does: once the request path is processed,
-   * {@code upstream} gets its answers so far (request headers and body) and returns what the upstream answered,
-   * which then goes through the response path.
-   */
+  /** {@link #exchange(Filter, Map, Map, String, Function)} through the edge's downstream filter. */
   public Answers exchange(Map<String, String> metadata, Map<String, String> requestHeaders, String requestBody,
-      Function<Answers, Upstream> upstream) {
-    Stream stream = open(metadata);
+      Function<Forwarded, Upstream> upstream) {
+    return exchange(Filter.EDGE, metadata, requestHeaders, requestBody, upstream);
+  }
+
+  /**
+   * One HTTP request through {@code filter}, its upstream called in the middle as Envoy does: once the request path
+   * is processed, {@code upstream} gets the request as Envoy forwards it and returns the upstream's answer, which
+   * then goes through the response path. A client's body comes with its {@code content-length}, as SDKs send it.
+   */
+  public Answers exchange(Filter filter, Map<String, String> metadata, Map<String, String> requestHeaders,
+      String requestBody, Function<Forwarded, Upstream> upstream) {
+    Exchange exchange = new Exchange(filter, open(metadata));
     try {
-      boolean hasBody = requestBody != null;
-      ProcessingResponse headers = stream.send(ProcessingRequest.newBuilder()
-          .setRequestHeaders(HttpHeaders.newBuilder().setHeaders(headerMap(requestHeaders))
-              .setEndOfStream(!hasBody))
-          .build());
-      assertThat(headers.hasRequestHeaders()).as("answer to request_headers").isTrue();
-      boolean skipRest = headers.hasModeOverride()
-          && headers.getModeOverride().getRequestBodyMode() == BodySendMode.NONE;
-      ProcessingResponse body = null;
-      if (hasBody && !skipRest) {
-        body = stream.send(ProcessingRequest.newBuilder()
-            .setRequestBody(HttpBody.newBuilder()
-                .setBody(ByteString.copyFrom(requestBody, StandardCharsets.UTF_8)).setEndOfStream(true))
-            .build());
-        if (body.hasImmediateResponse()) {
-          return new Answers(headers, body, null, List.of(), false);
-        }
-        assertThat(body.hasRequestBody()).as("answer to request_body").isTrue();
-      }
-      if (skipRest && headers.getModeOverride().getResponseHeaderMode() == HeaderSendMode.SKIP) {
-        return new Answers(headers, body, null, List.of(), false);
-      }
-      Upstream answer = upstream.apply(new Answers(headers, body, null, List.of(), false));
-      ProcessingResponse responseHeaders = stream.send(ProcessingRequest.newBuilder()
-          .setResponseHeaders(HttpHeaders.newBuilder().setHeaders(headerMap(answer.headers())))
-          .build());
-      assertThat(responseHeaders.hasResponseHeaders()).as("answer to response_headers").isTrue();
-      boolean streamed = responseHeaders.hasModeOverride()
-          && responseHeaders.getModeOverride().getResponseBodyMode() == BodySendMode.STREAMED;
-      List<ByteString> chunks = new ArrayList<>();
-      if (streamed) {
-        answer.chunks().forEach(c -> chunks.add(ByteString.copyFrom(c)));
-      } else {
-        chunks.add(answer.chunks().stream().map(ByteString::copyFrom).reduce(ByteString.EMPTY,
-            ByteString::concat));
-      }
-      List<ProcessingResponse> bodies = new ArrayList<>();
-      for (int i = 0; i < chunks.size(); i++) {
-        ProcessingResponse bodyAnswer = stream.send(ProcessingRequest.newBuilder()
-            .setResponseBody(HttpBody.newBuilder().setBody(chunks.get(i)).setEndOfStream(i == chunks.size() - 1))
-            .build());
-        assertThat(bodyAnswer.hasResponseBody()).as("answer to response_body").isTrue();
-        bodies.add(bodyAnswer);
-      }
-      return new Answers(headers, body, responseHeaders, bodies, streamed);
+      return exchange.run(requestHeaders, requestBody, upstream);
     } finally {
-      stream.end();
+      exchange.stream.end();
+    }
+  }
+
+  /** The state of one request through the filter. */
+  private static final class Exchange {
+    private final Filter filter;
+    private final Stream stream;
+    private ProcessingMode mode;
+    private boolean attributesSent;
+    private boolean routeCacheCleared;
+    private boolean failed;
+    private ProcessingResponse headersAnswer;
+    private ProcessingResponse bodyAnswer;
+
+    Exchange(Filter filter, Stream stream) {
+      this.filter = filter;
+      this.stream = stream;
+      this.mode = filter.mode();
+    }
+
+    Answers run(Map<String, String> requestHeaders, String requestBody, Function<Forwarded, Upstream> upstream) {
+      boolean hasBody = requestBody != null;
+      Map<String, String> sent = new LinkedHashMap<>(requestHeaders);
+      if (hasBody && lowerCase(requestHeaders).get("content-length") == null) {
+        sent.put("content-length", Integer.toString(requestBody.getBytes(StandardCharsets.UTF_8).length));
+      }
+      Map<String, String> headers = lowerCase(sent);
+      String body = requestBody;
+      if (mode.getRequestBodyMode() == BodySendMode.BUFFERED && mode.getRequestHeaderMode() == HeaderSendMode.SKIP) {
+        headers.remove("content-length");
+      }
+      try {
+        if (sends(mode.getRequestHeaderMode())) {
+          headersAnswer = stream.send(withAttributes(ProcessingRequest.newBuilder()
+              .setRequestHeaders(HttpHeaders.newBuilder().setHeaders(headerMap(sent)).setEndOfStream(!hasBody))));
+          if (headersAnswer.hasImmediateResponse()) {
+            return ended(immediate(headersAnswer.getImmediateResponse()));
+          }
+          assertThat(headersAnswer.hasRequestHeaders()).as("answer to request_headers").isTrue();
+          apply(headersAnswer.getRequestHeaders().getResponse(), headers);
+          overrideMode(headersAnswer);
+        }
+        if (hasBody && mode.getRequestBodyMode() == BodySendMode.BUFFERED) {
+          bodyAnswer = stream.send(withAttributes(ProcessingRequest.newBuilder()
+              .setRequestBody(HttpBody.newBuilder()
+                  .setBody(ByteString.copyFrom(requestBody, StandardCharsets.UTF_8)).setEndOfStream(true))));
+          if (bodyAnswer.hasImmediateResponse()) {
+            return ended(immediate(bodyAnswer.getImmediateResponse()));
+          }
+          assertThat(bodyAnswer.hasRequestBody()).as("answer to request_body").isTrue();
+          CommonResponse common = bodyAnswer.getRequestBody().getResponse();
+          apply(common, headers);
+          if (common.hasBodyMutation()) {
+            String length = headers.get("content-length");
+            if (length != null && !length.equals(Integer.toString(common.getBodyMutation().getBody().size()))) {
+              return ended(new LocalReply(500, Map.of(), "",
+                  "mismatch between content length and the length of the mutated body"));
+            }
+            body = common.getBodyMutation().getBody().toStringUtf8();
+          }
+        } else if (hasBody && mode.getRequestBodyMode() != BodySendMode.NONE) {
+          throw new AssertionError("body mode " + mode.getRequestBodyMode() + " is not modelled");
+        }
+      } catch (StreamFailed e) {
+        if (!filter.failOpen()) {
+          return ended(new LocalReply(500, Map.of(), "", "ext_proc_error_gRPC_error"));
+        }
+        // failure_mode_allow: the request goes on as it is now, and nothing more is sent to the service.
+        failed = true;
+      }
+      Forwarded forwarded = new Forwarded(headers, body, routeCacheCleared);
+      Upstream answer = upstream.apply(forwarded);
+      if (failed) {
+        return new Answers(headersAnswer, bodyAnswer, null, List.of(), false, forwarded, Optional.empty());
+      }
+      return responsePath(forwarded, answer);
+    }
+
+    private Answers responsePath(Forwarded forwarded, Upstream answer) {
+      ProcessingResponse responseHeaders = null;
+      List<ProcessingResponse> bodies = new ArrayList<>();
+      try {
+        if (sends(mode.getResponseHeaderMode())) {
+          responseHeaders = stream.send(ProcessingRequest.newBuilder()
+              .setResponseHeaders(HttpHeaders.newBuilder().setHeaders(headerMap(answer.headers()))).build());
+          assertThat(responseHeaders.hasResponseHeaders()).as("answer to response_headers").isTrue();
+          overrideMode(responseHeaders);
+        }
+        BodySendMode bodyMode = mode.getResponseBodyMode();
+        List<ByteString> chunks = new ArrayList<>();
+        if (bodyMode == BodySendMode.STREAMED) {
+          answer.chunks().forEach(c -> chunks.add(ByteString.copyFrom(c)));
+        } else if (bodyMode == BodySendMode.BUFFERED) {
+          chunks.add(answer.chunks().stream().map(ByteString::copyFrom).reduce(ByteString.EMPTY, ByteString::concat));
+        } else if (bodyMode != BodySendMode.NONE) {
+          throw new AssertionError("body mode " + bodyMode + " is not modelled");
+        }
+        for (int i = 0; i < chunks.size(); i++) {
+          ProcessingResponse bodyAnswer = stream.send(ProcessingRequest.newBuilder()
+              .setResponseBody(HttpBody.newBuilder().setBody(chunks.get(i)).setEndOfStream(i == chunks.size() - 1))
+              .build());
+          assertThat(bodyAnswer.hasResponseBody()).as("answer to response_body").isTrue();
+          bodies.add(bodyAnswer);
+        }
+      } catch (StreamFailed e) {
+        // The response goes on to the client unprocessed with failure_mode_allow; without it Envoy resets it.
+      }
+      return new Answers(headersAnswer, bodyAnswer, responseHeaders, bodies,
+          mode.getResponseBodyMode() == BodySendMode.STREAMED, forwarded, Optional.empty());
+    }
+
+    private Answers ended(LocalReply reply) {
+      return new Answers(headersAnswer, bodyAnswer, null, List.of(), false, null, Optional.of(reply));
+    }
+
+    private ProcessingRequest withAttributes(ProcessingRequest.Builder request) {
+      if (!attributesSent && !filter.attributes().isEmpty()) {
+        request.putAllAttributes(filter.attributeStruct());
+      }
+      attributesSent = true;
+      return request.build();
+    }
+
+    /** A header response's mutations on the request, and whether it re-picks the route. */
+    private void apply(CommonResponse common, Map<String, String> headers) {
+      if (!common.hasHeaderMutation()) {
+        return;
+      }
+      boolean dropsContentLength = mode.getRequestBodyMode() == BodySendMode.BUFFERED
+          && mode.getRequestHeaderMode() == HeaderSendMode.SKIP;
+      for (String removed : common.getHeaderMutation().getRemoveHeadersList()) {
+        headers.remove(removed.toLowerCase(Locale.ROOT));
+      }
+      for (HeaderValueOption set : common.getHeaderMutation().getSetHeadersList()) {
+        String name = set.getHeader().getKey().toLowerCase(Locale.ROOT);
+        if (dropsContentLength && name.equals("content-length")) {
+          continue;
+        }
+        headers.put(name, set.getHeader().getRawValue().toStringUtf8());
+      }
+      if (common.getClearRouteCache() && !filter.upstream()) {
+        routeCacheCleared = true;
+      }
+    }
+
+    private void overrideMode(ProcessingResponse headersResponse) {
+      if (!filter.allowModeOverride() || !headersResponse.hasModeOverride()) {
+        return;
+      }
+      ProcessingMode override = headersResponse.getModeOverride();
+      ProcessingMode.Builder effective = filter.mode().toBuilder();
+      if (override.getRequestHeaderMode() != HeaderSendMode.DEFAULT) {
+        effective.setRequestHeaderMode(override.getRequestHeaderMode());
+      }
+      if (override.getResponseHeaderMode() != HeaderSendMode.DEFAULT) {
+        effective.setResponseHeaderMode(override.getResponseHeaderMode());
+      }
+      if (override.getRequestTrailerMode() != HeaderSendMode.DEFAULT) {
+        effective.setRequestTrailerMode(override.getRequestTrailerMode());
+      }
+      if (override.getResponseTrailerMode() != HeaderSendMode.DEFAULT) {
+        effective.setResponseTrailerMode(override.getResponseTrailerMode());
+      }
+      mode = effective.setRequestBodyMode(override.getRequestBodyMode())
+          .setResponseBodyMode(override.getResponseBodyMode())
+          .build();
+    }
+
+    private static boolean sends(HeaderSendMode mode) {
+      return mode != HeaderSendMode.SKIP;
+    }
+
+    private static LocalReply immediate(ImmediateResponse response) {
+      Map<String, String> headers = new LinkedHashMap<>();
+      response.getHeaders().getSetHeadersList().forEach(h -> headers.put(h.getHeader().getKey().toLowerCase(Locale.ROOT),
+          h.getHeader().getRawValue().toStringUtf8()));
+      return new LocalReply(response.getStatus().getCodeValue(), headers, response.getBody().toStringUtf8(),
+          response.getDetails());
     }
   }
 
@@ -159,6 +370,13 @@ public final class FakeEnvoy implements AutoCloseable {
     return stream;
   }
 
+  /** The service failed the stream (a gRPC error), as Envoy's {@code onGrpcError} sees it. */
+  static final class StreamFailed extends RuntimeException {
+    StreamFailed(Throwable cause) {
+      super(cause);
+    }
+  }
+
   /** One ext_proc stream: each message is sent and its answer awaited, as Envoy does. */
   static final class Stream implements StreamObserver<ProcessingResponse> {
     private final BlockingQueue<ProcessingResponse> answers = new LinkedBlockingQueue<>();
@@ -167,10 +385,19 @@ public final class FakeEnvoy implements AutoCloseable {
     private StreamObserver<ProcessingRequest> requests;
 
     ProcessingResponse send(ProcessingRequest request) {
+      if (error != null) {
+        throw new StreamFailed(error);
+      }
       requests.onNext(request);
       try {
-        ProcessingResponse answer = answers.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-        assertThat(error).as("stream error").isNull();
+        ProcessingResponse answer = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (answer == null && error == null && System.nanoTime() < deadline) {
+          answer = answers.poll(50, TimeUnit.MILLISECONDS);
+        }
+        if (answer == null && error != null) {
+          throw new StreamFailed(error);
+        }
         assertThat(answer).as("an answer to " + request.getRequestCase()).isNotNull();
         return answer;
       } catch (InterruptedException e) {
@@ -180,7 +407,9 @@ public final class FakeEnvoy implements AutoCloseable {
     }
 
     void end() {
-      requests.onCompleted();
+      if (error == null) {
+        requests.onCompleted();
+      }
       try {
         assertThat(closed.await(WAIT_SECONDS, TimeUnit.SECONDS)).as("stream closed by the service").isTrue();
       } catch (InterruptedException e) {
@@ -213,6 +442,13 @@ public final class FakeEnvoy implements AutoCloseable {
         ? HeaderValue.newBuilder().setKey(k.substring(2)).setValue(v)
         : HeaderValue.newBuilder().setKey(k).setRawValue(ByteString.copyFromUtf8(v))));
     return map.build();
+  }
+
+  /** Header names lower-cased (and a test's "v:" marker dropped), in order. */
+  private static Map<String, String> lowerCase(Map<String, String> headers) {
+    Map<String, String> lower = new LinkedHashMap<>();
+    headers.forEach((k, v) -> lower.put((k.startsWith("v:") ? k.substring(2) : k).toLowerCase(Locale.ROOT), v));
+    return lower;
   }
 
   public static Map<String, String> headers(String... pairs) {

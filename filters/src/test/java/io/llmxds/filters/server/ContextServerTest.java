@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +63,38 @@ class ContextServerTest {
       assertThat(metrics.body()).contains("llm_xds_context_requests_total{outcome=\"injected\"} 2.0");
       assertThat(get(server, "/metricsx").statusCode()).isEqualTo(404);
     }
+  }
+
+  /**
+   * Envoy sends a buffered body as one gRPC message, up to the Gateway's buffer (8 MiB by default); gRPC's own
+   * default limit of 4 MiB would fail the stream and the request would pass without its model.
+   */
+  @Test
+  void anEightMebibyteBodyIsServedAndALargerOneGetsAJson413() throws Exception {
+    try (Telemetry telemetry = Telemetry.autoconfigured("llm-xds-filters");
+         ContextServer server = ContextServer.start(settings(Optional.empty()), telemetry);
+         FakeEnvoy envoy = FakeEnvoy.connectedTo(server.port())) {
+      String prefix = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"";
+      String suffix = "\"}]}";
+      int limit = (int) ContextProcessor.DEFAULT_MAX_BODY_BYTES;
+      String atTheLimit = prefix + "x".repeat(limit - prefix.length() - suffix.length()) + suffix;
+      FakeEnvoy.Answers served = envoy.exchange(Map.of(), chatHeaders(), atTheLimit,
+          forwarded -> new FakeEnvoy.Upstream(FakeEnvoy.headers(":status", "200"), List.of(new byte[0])));
+      assertThat(served.localReply()).isEmpty();
+      assertThat(served.forwarded().headers()).containsEntry("x-llm-model", "m");
+
+      String overTheLimit = prefix + "x".repeat(limit + 1) + suffix;
+      FakeEnvoy.Answers refused = envoy.exchange(Map.of(), chatHeaders(), overTheLimit,
+          forwarded -> { throw new AssertionError("sent upstream"); });
+      assertThat(refused.localReply()).hasValueSatisfying(r -> {
+        assertThat(r.status()).isEqualTo(413);
+        assertThat(r.body()).contains("\"code\":\"request_too_large\"");
+      });
+    }
+  }
+
+  private static Map<String, String> chatHeaders() {
+    return FakeEnvoy.headers(":method", "POST", ":path", "/v1/chat/completions", "content-type", "application/json");
   }
 
   @Test
