@@ -11,6 +11,7 @@ import io.llmxds.cp.observe.SpanAttributes;
 import io.llmxds.cp.testing.LiveControlPlane;
 import io.llmxds.cp.testing.PolicyDirs;
 import io.llmxds.cp.testing.TestTelemetry;
+import io.llmxds.cp.translate.RequestTraceTags;
 import io.llmxds.examples.mockllm.MockLlm;
 import io.llmxds.filters.server.ContextServer;
 import io.llmxds.filters.testing.LoopbackContextServer;
@@ -118,6 +119,26 @@ final class EdgeStack implements AutoCloseable {
   /** The config version the control plane serves now. */
   String servedVersion() {
     return status().get("configVersion").asText();
+  }
+
+  /** The version of {@code route} the control plane serves now (what Envoy reports in x-llm-route-version). */
+  String routeVersion(String route) {
+    return controlPlane.controlPlane().xds().current().orElseThrow().resources().routes().get(0)
+        .getVirtualHosts(0).getRoutesList().stream()
+        .filter(r -> r.getName().equals(route))
+        .map(RequestTraceTags::versionOf)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no route " + route));
+  }
+
+  /** {@code GET /route_versions?version=}: the config version and reload that introduced a route version. */
+  JsonNode introducedBy(String routeVersion) {
+    HttpResponse<String> reply = controlPlane.get("/route_versions?version=" + routeVersion);
+    try {
+      return JSON.readTree(reply.body());
+    } catch (IOException e) {
+      throw new AssertionError("GET /route_versions: " + reply.body(), e);
+    }
   }
 
   /** This Envoy's entry in the control plane's {@code GET /status}. */

@@ -34,7 +34,7 @@ class EnvoyRoutingTest extends EnvoyEndToEnd {
 
     assertThat(reply.statusCode()).isEqualTo(404);
     assertThat(reply.body()).contains("\"code\":\"model_not_found\"");
-    assertThat(reply.headers().firstValue("x-llm-config-version")).hasValue(stack.servedVersion());
+    assertThat(reply.headers().firstValue("x-llm-route-version")).hasValue(stack.routeVersion("unknown-model"));
   }
 
   @Test

@@ -7,26 +7,30 @@ import io.llmxds.cp.translate.Names;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 
-/** Every request Envoy serves says which config version served it: in its trace span and in a response header. */
+/**
+ * Every request Envoy serves says which route version served it, in its trace span and in a response header, and
+ * the control plane maps that version to the config version and reload that introduced it.
+ */
 class EnvoyTracingTest extends EnvoyEndToEnd {
 
   private static final String ENVOY_SERVICE = "llm-xds-envoy";
 
   @Test
-  void theRequestSpanAndTheResponseCarryTheConfigVersionThatServedThem() {
-    String first = stack.servedVersion();
+  void theRequestSpanAndTheResponseCarryTheRouteVersionThatServedThem() {
+    String first = stack.routeVersion("chat");
     HttpResponse<String> reply = stack.chat("chat", "traced", "x-llm-tier", "premium");
     assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
-    assertThat(reply.headers().firstValue(Names.CONFIG_VERSION_HEADER)).hasValue(first);
+    assertThat(reply.headers().firstValue(Names.ROUTE_VERSION_HEADER)).hasValue(first);
     awaitRequestSpan(first, "chat");
 
     stack.edit("routes.yaml", "weight: 90", "weight: 80");
     stack.apply();
-    String second = stack.servedVersion();
+    String second = stack.routeVersion("chat");
     assertThat(second).isNotEqualTo(first);
     HttpResponse<String> after = stack.chat("chat", "traced again", "x-llm-tier", "premium");
-    assertThat(after.headers().firstValue(Names.CONFIG_VERSION_HEADER)).hasValue(second);
+    assertThat(after.headers().firstValue(Names.ROUTE_VERSION_HEADER)).hasValue(second);
     awaitRequestSpan(second, "chat");
+    assertThat(stack.introducedBy(second).path("configVersion").asText()).isEqualTo(stack.servedVersion());
   }
 
   /** Envoy batches spans (every 5 s by default): wait for one tagged with {@code version} and {@code modelRoute}. */
@@ -34,7 +38,7 @@ class EnvoyTracingTest extends EnvoyEndToEnd {
     await().atMost(EdgeStack.PATIENCE).untilAsserted(() -> assertThat(stack.traces().spans())
         .filteredOn(s -> s.service().equals(ENVOY_SERVICE))
         .anySatisfy(s -> {
-          assertThat(s.attributes()).containsEntry(Names.CONFIG_VERSION_TAG, version);
+          assertThat(s.attributes()).containsEntry(Names.ROUTE_VERSION_TAG, version);
           assertThat(s.attributes()).containsEntry(Names.MODEL_ROUTE_TAG, modelRoute);
         }));
   }

@@ -4,9 +4,7 @@ import static io.llmxds.examples.mockllm.MockLlmClient.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
 import io.envoyproxy.envoy.config.route.v3.Route;
-import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
 import io.llmxds.common.ContextPolicyMetadata;
 import io.llmxds.cp.testing.AdsTestClient;
 import io.llmxds.examples.mockllm.MockLlmClient;
@@ -84,16 +82,11 @@ class ContextMigrationScenarioTest {
       body.putArray("messages").addObject().put("role", "user").put("content", text);
       String sent = body.toString();
       String[] reply = new String[1];
-      extProc.exchange(policy(), headers, sent, answers -> {
-        CommonResponse common = answers.requestBody().getRequestBody().getResponse();
-        assertThat(common.getClearRouteCache()).as("the route is re-picked by model").isTrue();
-        Map<String, String> repicked = new LinkedHashMap<>(headers);
-        for (HeaderValueOption set : common.getHeaderMutation().getSetHeadersList()) {
-          repicked.put(set.getHeader().getKey(), set.getHeader().getRawValue().toStringUtf8());
-        }
-        Route route = router.route(repicked);
-        assertThat(route.getName()).isEqualTo("chat/chat");
-        var response = router.forward(route, answers.upstreamBody(sent)).response();
+      extProc.exchange(policy(), headers, sent, forwarded -> {
+        assertThat(forwarded.routeCacheCleared()).as("the route is re-picked by model").isTrue();
+        Route route = router.route(forwarded.headers());
+        assertThat(route.getName()).isEqualTo("chat");
+        var response = router.forward(route, forwarded.body()).response();
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         reply[0] = MockLlmClient.json(response).path("choices").path(0).path("message").path("content").asText();
         return new FakeEnvoy.Upstream(FakeEnvoy.headers(":status", "200", "content-type", "application/json"),
