@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Test backends: one gRPC server per name on a loopback port the OS chooses, each answering the unary method
  * {@value #METHOD} with its own name. Raw bytes both ways, so no .proto is needed on either side (the Node client
- * calls the same method with identity serializers).
+ * calls the same method with identity serializers, the Python one with none).
  */
 final class EchoBackends implements AutoCloseable {
   static final String METHOD = "llmxds.test.Echo/Who";

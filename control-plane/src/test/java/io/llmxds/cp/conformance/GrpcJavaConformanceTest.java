@@ -1,28 +1,13 @@
 package io.llmxds.cp.conformance;
 
-import java.nio.file.Path;
-
-/** The conformance suite against grpc-java's xDS client (io.grpc:grpc-xds), in this JVM. */
+/**
+ * The conformance suite against grpc-java's xDS client (io.grpc:grpc-xds), in this JVM. grpc-java's
+ * {@code LegacyLoadBalancerConfigBuilder} rejects MAGLEV with "Cluster <name>: unsupported lb policy: MAGLEV"; its
+ * bootstrap, read once per JVM, fixes the xDS port ({@link GrpcJavaXdsClient#XDS_PORT}).
+ */
 class GrpcJavaConformanceTest extends ProxylessConformance {
-
-  @Override
-  int xdsPort() {
-    return GrpcJavaXdsClient.XDS_PORT;
-  }
-
-  @Override
-  XdsTestClient dial(String route, int xdsPort, Path scratch) {
-    return GrpcJavaXdsClient.dial(route);
-  }
-
-  /** grpc-java's {@code LegacyLoadBalancerConfigBuilder}: "Cluster <name>: unsupported lb policy: MAGLEV". */
-  @Override
-  String maglevRejection() {
-    return "unsupported lb policy: MAGLEV";
-  }
-
-  @Override
-  String clientName() {
-    return "grpc-java";
+  GrpcJavaConformanceTest() {
+    super("grpc-java", (route, xdsPort, scratch) -> GrpcJavaXdsClient.dial(route), "unsupported lb policy: MAGLEV",
+        GrpcJavaXdsClient.XDS_PORT);
   }
 }

@@ -53,35 +53,58 @@ abstract class ProxylessConformance {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path tmp;
+  private final String clientName;
+  private final Dialer dialer;
+  private final String maglevRejection;
+  private final int xdsPort;
   private EchoBackends backends;
   private ProxylessPolicies policies;
   private LiveControlPlane cp;
   private XdsTestClient client;
 
-  /** The port every control plane of this class listens on; a restart keeps it. */
-  abstract int xdsPort();
+  /** How a subclass starts its client: a channel to {@code xds:///<route>} whose bootstrap names {@code xdsPort}. */
+  interface Dialer {
+    XdsTestClient dial(String route, int xdsPort, Path scratch);
+  }
 
-  abstract XdsTestClient dial(String route, int xdsPort, Path scratch);
+  /**
+   * @param clientName the client, for reports
+   * @param dialer starts the client, once per test
+   * @param maglevRejection what the client's own NACK text says about a cluster with {@code lb_policy: MAGLEV}
+   * @param xdsPort the port every control plane of a test listens on; a restart keeps it
+   */
+  ProxylessConformance(String clientName, Dialer dialer, String maglevRejection, int xdsPort) {
+    this.clientName = clientName;
+    this.dialer = dialer;
+    this.maglevRejection = maglevRejection;
+    this.xdsPort = xdsPort;
+  }
 
-  /** What the client's own NACK text says about a cluster with {@code lb_policy: MAGLEV}. */
-  abstract String maglevRejection();
-
-  /** The client, for reports. */
-  abstract String clientName();
+  /** For a client in a process of its own (it reads its own bootstrap): a port the OS picks for each test. */
+  ProxylessConformance(String clientName, Dialer dialer, String maglevRejection) {
+    this(clientName, dialer, maglevRejection, LoopbackPorts.free());
+  }
 
   @BeforeEach
   void start() throws IOException {
     backends = EchoBackends.start(List.of(A, B));
     policies = ProxylessPolicies.write(Files.createDirectory(tmp.resolve("policies")), backends, List.of(90, 10));
-    cp = LiveControlPlane.serve(policies.dir(), tmp.resolve("admin-token"), xdsPort());
-    client = dial(ProxylessPolicies.ROUTE, xdsPort(), tmp);
+    cp = LiveControlPlane.serve(policies.dir(), tmp.resolve("admin-token"), xdsPort);
+    client = dialer.dial(ProxylessPolicies.ROUTE, xdsPort, tmp);
   }
 
+  /** Closes what {@link #start()} got to: a client that failed to start must not leave the xDS port bound. */
   @AfterEach
   void stop() {
-    client.close();
-    cp.close();
-    backends.close();
+    if (client != null) {
+      client.close();
+    }
+    if (cp != null) {
+      cp.close();
+    }
+    if (backends != null) {
+      backends.close();
+    }
   }
 
   @Test
@@ -135,7 +158,7 @@ abstract class ProxylessConformance {
 
     String error = cds.path("error").asText();
     String rejected = cds.path("sentVersion").asText();
-    assertThat(error).contains(maglevRejection());
+    assertThat(error).contains(maglevRejection);
     // Pushed once: no resend of the rejected version, nor anything else of its type, while nothing changes. (A push
     // shows up here once answered; a storm's resends are answered at once.)
     int cdsPushes = pushes(CDS, null).size();
@@ -163,7 +186,7 @@ abstract class ProxylessConformance {
 
     cp.close();
     long restartedAt = System.nanoTime();
-    cp = LiveControlPlane.serve(policies.dir(), tmp.resolve("admin-token"), xdsPort());
+    cp = LiveControlPlane.serve(policies.dir(), tmp.resolve("admin-token"), xdsPort);
     assertThat(servedConfigVersion()).isEqualTo(version);
     Map<String, String> reacked = ackedVersions(awaitSyncedAt(version));
     Duration reconnect = Duration.ofNanos(System.nanoTime() - restartedAt);
@@ -246,6 +269,6 @@ abstract class ProxylessConformance {
   }
 
   private void report(String format, Object... args) {
-    System.out.printf("conformance[%s] %s%n", clientName(), String.format(format, args));
+    System.out.printf("conformance[%s] %s%n", clientName, String.format(format, args));
   }
 }

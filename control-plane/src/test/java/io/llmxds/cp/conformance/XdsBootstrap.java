@@ -1,7 +1,7 @@
 package io.llmxds.cp.conformance;
 
 /**
- * The bootstrap both clients read (grpc-java from {@code io.grpc.xds.bootstrapConfig}, grpc-js from
+ * The bootstrap every client reads (grpc-java from {@code io.grpc.xds.bootstrapConfig}, grpc-js and C-core from
  * {@code GRPC_XDS_BOOTSTRAP_CONFIG}). They announce themselves as gRPC through the node's {@code user_agent_name},
  * which they set on their own; nothing here asks for the proxyless flavor.
  */
