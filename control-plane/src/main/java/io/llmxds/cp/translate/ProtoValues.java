@@ -36,8 +36,14 @@ final class ProtoValues {
     return TypedExtensionConfig.newBuilder().setName(name).setTypedConfig(Any.pack(config)).build();
   }
 
+  /**
+   * A header (or gRPC metadata entry) with a literal value. Envoy reads {@code HeaderValue.value} as a
+   * substitution-format string, where a lone {@code %} is an error — for gRPC metadata one that surfaces only when a
+   * request opens the stream (header_parser.cc:37-48; docs/envoy-semantics.md X4) — so {@code %} is written
+   * {@code %%}.
+   */
   static HeaderValue header(String key, String value) {
-    return HeaderValue.newBuilder().setKey(key).setValue(value).build();
+    return HeaderValue.newBuilder().setKey(key).setValue(value.replace("%", "%%")).build();
   }
 
   static HeaderValueOption overwriteHeader(String key, String value) {

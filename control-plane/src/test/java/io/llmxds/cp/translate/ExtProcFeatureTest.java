@@ -96,4 +96,13 @@ class ExtProcFeatureTest {
         example.modelRoutes(), example.rateLimits(), example.contextPolicies());
     assertThat(metadata(otherProviders, "chat")).isEqualTo(metadata(example, "chat"));
   }
+
+  /** Envoy evaluates metadata values as format strings: a literal percent sign must reach it as %%. */
+  @Test
+  void aPercentSignInAValueIsEscapedForEnvoysFormatter() {
+    ContextPolicy odd = new ContextPolicy("own", "x-session%id", "", ContextPolicy.Schema.V1, ContextPolicy.Mode.STRICT,
+        20, 32000, "memory", ContextPolicy.FailureMode.OPEN);
+    PolicyBundle bundle = bundle(Optional.empty(), Optional.of("own"), List.of(odd));
+    assertThat(metadata(bundle, "r")).containsEntry(ContextPolicyMetadata.SESSION_HEADER, "x-session%%id");
+  }
 }
