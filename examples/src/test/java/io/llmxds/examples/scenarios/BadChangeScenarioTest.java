@@ -67,8 +67,8 @@ class BadChangeScenarioTest {
       assertThat(push.getAttributes().get(SpanAttributes.KEPT_VERSION)).isEqualTo(goodListener);
       assertThat(envoy.ackedVersion(LDS)).contains(goodListener);
       assertThat(router.listenerPort()).as("the listener the node still serves").isEqualTo(10000);
-      assertThat(router.forward(router.routeForModel("chat"), chat("chat", false, "still there?")).response()
-          .statusCode()).isEqualTo(200);
+      assertThat(router.send(PushedConfigRouter.Request.chat(chat("chat", false, "still there?"))).status())
+          .isEqualTo(200);
       String table = statusCommand(stack, 1);
       assertThat(table).contains("NACK envoy-1 LDS: " + ENVOY_MESSAGE + " [trace " + push.getTraceId() + "]");
 

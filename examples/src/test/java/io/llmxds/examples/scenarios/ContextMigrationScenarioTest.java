@@ -32,11 +32,11 @@ class ContextMigrationScenarioTest {
 
   @Test
   void aSessionKeepsItsHistoryAcrossTheSchemaChange() throws Exception {
-    try (ScenarioStack stack = ScenarioStack.start("context-migration", tmp);
-        Conversation conversation = new Conversation(stack.connectEnvoy("envoy-1"))) {
+    try (ScenarioStack stack = ScenarioStack.start("context-migration", tmp)) {
+      Conversation conversation = new Conversation(stack.connectEnvoy("envoy-1"));
+      assertThat(conversation.say("My name is Alice.")).startsWith("[mock-a] received 1 message;");
       assertThat(conversation.policy()).containsEntry(ContextPolicyMetadata.SCHEMA, "v1")
           .containsEntry(ContextPolicyMetadata.MODE, "strict");
-      assertThat(conversation.say("My name is Alice.")).startsWith("[mock-a] received 1 message;");
       assertThat(conversation.say("What is my name?")).startsWith("[mock-a] received 3 messages;");
       String v1PolicyVersion = conversation.policy().get(ContextPolicyMetadata.POLICY_VERSION);
 
@@ -44,67 +44,60 @@ class ContextMigrationScenarioTest {
       stack.apply(STEP);
       stack.live().awaitSynced(conversation.envoy);
 
+      assertThat(stack.contextTelemetry().spans("context.migrate")).as("nothing to migrate under v1").isEmpty();
+      assertThat(conversation.say("And what did I ask you first?")).startsWith("[mock-a] received 5 messages;");
       assertThat(conversation.policy()).containsEntry(ContextPolicyMetadata.SCHEMA, "v2")
           .containsEntry(ContextPolicyMetadata.MODE, "v1_v2_migration")
           .doesNotContainEntry(ContextPolicyMetadata.POLICY_VERSION, v1PolicyVersion);
-      assertThat(stack.contextTelemetry().spans("context.migrate")).as("nothing to migrate under v1").isEmpty();
-      assertThat(conversation.say("And what did I ask you first?")).startsWith("[mock-a] received 5 messages;");
       assertThat(stack.contextTelemetry().spans("context.migrate")).hasSize(1);
       assertThat(conversation.say("Thanks.")).as("read from the v2 record now")
           .startsWith("[mock-a] received 7 messages;");
+      conversation.router.close();
     }
   }
 
-  /** One session's requests, each played through ext_proc and the pushed routes to the mock. */
-  private static final class Conversation implements AutoCloseable {
+  /**
+   * One session's requests through the Envoy model: each sends only its new user message, as a client would (the
+   * history is the context service's job), with the model only in the body.
+   */
+  private static final class Conversation {
     private final AdsTestClient envoy;
     // All traffic to mock-a, whose answers say how many messages reached it; the split is the ab-split scenario's.
     private final PushedConfigRouter router;
-    private final FakeEnvoy extProc;
-    private final Map<String, String> headers = new LinkedHashMap<>();
+    private final String session = "s-" + UUID.randomUUID();
+    private Map<String, String> lastPolicy = Map.of();
 
     Conversation(AdsTestClient envoy) {
       this.envoy = envoy;
       this.router = new PushedConfigRouter(envoy, new FixedPick());
-      this.extProc = FakeEnvoy.connectedTo(router.extProcPort());
-      headers.putAll(FakeEnvoy.headers(":method", "POST", ":path", PushedConfigRouter.CHAT_PATH,
-          "content-type", "application/json", "x-session-id", "s-" + UUID.randomUUID(), "x-user-id", "alice"));
     }
 
-    /** The context policy the ext_proc stream opens with: the route matched on the request's own headers. */
+    /** The context policy the last request's ext_proc stream was opened with. */
     Map<String, String> policy() {
-      return PushedConfigRouter.extProcMetadata(router.route(headers));
+      return lastPolicy;
     }
 
-    /** Sends one user message (only that one: the history is the context service's job); returns the reply. */
+    /** Sends one user message; returns the reply. */
     String say(String text) {
       ObjectNode body = JSON.createObjectNode().put("model", "chat");
       body.putArray("messages").addObject().put("role", "user").put("content", text);
-      String sent = body.toString();
-      String[] reply = new String[1];
-      extProc.exchange(policy(), headers, sent, forwarded -> {
-        assertThat(forwarded.routeCacheCleared()).as("the route is re-picked by model").isTrue();
-        Route route = router.route(forwarded.headers());
-        assertThat(route.getName()).isEqualTo("chat");
-        var response = router.forward(route, forwarded.body()).response();
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        reply[0] = MockLlmClient.json(response).path("choices").path(0).path("message").path("content").asText();
-        return new FakeEnvoy.Upstream(FakeEnvoy.headers(":status", "200", "content-type", "application/json"),
-            List.of(response.body().getBytes(StandardCharsets.UTF_8)));
-      });
-      return reply[0];
-    }
-
-    @Override
-    public void close() {
-      extProc.close();
+      PushedConfigRouter.Served served = router.send(PushedConfigRouter.Request.chat(body.toString(),
+          "x-session-id", session, "x-user-id", "alice"));
+      assertThat(served.status()).as(served.body()).isEqualTo(200);
+      assertThat(served.route().getName()).as("re-picked by the body's model").isEqualTo("chat");
+      lastPolicy = served.extProcMetadata();
+      try {
+        return JSON.readTree(served.body()).path("choices").path(0).path("message").path("content").asText();
+      } catch (java.io.IOException e) {
+        throw new AssertionError(served.body(), e);
+      }
     }
   }
 
-  /** Always the first cluster of a weighted pick (mock-a at weight 90 here): the reply texts stay predictable. */
+  /** Always the lowest stream id: the first cluster of a weighted pick (mock-a at weight 90 here). */
   private static final class FixedPick extends Random {
     @Override
-    public int nextInt(int bound) {
+    public long nextLong() {
       return 0;
     }
   }

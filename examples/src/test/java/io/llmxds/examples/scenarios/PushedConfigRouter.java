@@ -1,83 +1,297 @@
 package io.llmxds.examples.scenarios;
 
 import static io.llmxds.cp.testing.AdsTestClient.CDS;
-import static io.llmxds.cp.testing.AdsTestClient.EDS;
 import static io.llmxds.cp.testing.AdsTestClient.LDS;
 import static io.llmxds.cp.testing.AdsTestClient.RDS;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
-import io.envoyproxy.envoy.config.core.v3.SocketAddress;
-import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
-import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster.ClusterWeight;
-import io.envoyproxy.envoy.extensions.clusters.aggregate.v3.ClusterConfig;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor;
 import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.ResponseMapper;
 import io.llmxds.cp.testing.AdsTestClient;
-import io.llmxds.examples.mockllm.MockLlmClient;
-import java.net.http.HttpResponse;
+import io.llmxds.filters.extproc.FakeEnvoy;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
 /**
- * Routes requests the way Envoy would with the config a node has ACKed ({@link AdsTestClient#acked}): listener →
- * its RDS route configuration → the first route whose match fits the request → a weighted pick among the route's
- * clusters → through an aggregate cluster to its first (highest-priority) member → the EDS endpoint → an HTTP
- * request to that real address. Only what the llm-xds translation uses is followed; anything else fails loudly.
+ * A model of Envoy v1.34 serving one HTTP request with the config a node has ACKed ({@link AdsTestClient#acked}),
+ * implementing docs/envoy-semantics.md and nothing else; anything the translation does not emit fails loudly. In
+ * order: the listener's buffer (H1, H2); the first route match on the headers as the client sent them (R1); the
+ * ext_proc stream opened with that route's per-route metadata, merged once (X1–X4), through {@link FakeEnvoy} and the
+ * real context service; the route re-picked only if the service cleared the route cache with a header mutation
+ * (X11, X12), with the same stream id; local_ratelimit on the route as it is then, its buckets living as long as the
+ * route object (L1–L7, {@link LocalRateLimitModel}); the router (R2, R3, R5) and the tries ({@link UpstreamTries}:
+ * the picked cluster's upstream filters per try, U1–U3, RT1–RT5, A1–A4); local replies through ext_proc's response
+ * path (X9) and the HCM's local-reply mappers (H3).
  */
 final class PushedConfigRouter {
   static final String EXT_PROC = "envoy.filters.http.ext_proc";
   static final String LOCAL_RATELIMIT = "envoy.filters.http.local_ratelimit";
   static final String CHAT_PATH = "/v1/chat/completions";
 
-  /** Where a request went and what the upstream answered. */
-  record Served(Route route, String cluster, int port, HttpResponse<String> response) {}
+  /** A client's request: headers (any case; {@code :method} and {@code :path} included) and a body, or null. */
+  record Request(Map<String, String> headers, String body) {
+
+    /** A chat completion as an OpenAI SDK sends it: the model only in the body. */
+    static Request chat(String body, String... headerPairs) {
+      Map<String, String> headers = new LinkedHashMap<>();
+      headers.put(":method", "POST");
+      headers.put(":path", CHAT_PATH);
+      headers.put("content-type", "application/json");
+      for (int i = 0; i < headerPairs.length; i += 2) {
+        headers.put(headerPairs[i], headerPairs[i + 1]);
+      }
+      return new Request(headers, body);
+    }
+  }
+
+  /**
+   * What Envoy did with one request and what the client got.
+   *
+   * @param firstMatch the route matched on the client's headers, which decided the ext_proc stream (X3)
+   * @param extProcMetadata the gRPC initial metadata the ext_proc stream was opened with
+   * @param route the route the request was served by (re-picked or not); null when ext_proc ended it first
+   * @param tries what went upstream, one per try
+   */
+  record Served(Route firstMatch, Map<String, String> extProcMetadata, Route route, List<UpstreamTries.Try> tries,
+      int status, Map<String, String> headers, String body) {}
 
   private final AdsTestClient node;
   private final RandomGenerator random;
+  private final LongSupplier nanos;
+  private RouteConfiguration builtFrom;
+  private final Map<Integer, LocalRateLimitModel> rateLimits = new LinkedHashMap<>();
+  private FakeEnvoy extProc;
 
   PushedConfigRouter(AdsTestClient node, RandomGenerator random) {
-    this.node = node;
-    this.random = random;
+    this(node, random, System::nanoTime);
   }
 
-  /** The route Envoy picks for a request with these headers ({@code :path} included). */
-  Route route(Map<String, String> headers) {
-    String path = headers.getOrDefault(":path", "/");
-    return virtualHost().getRoutesList().stream()
-        .filter(route -> matches(route, path, headers))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no route matches " + headers));
+  /** @param nanos the clock of the token buckets (a test may hold it still) */
+  PushedConfigRouter(AdsTestClient node, RandomGenerator random, LongSupplier nanos) {
+    this.node = node;
+    this.random = random;
+    this.nanos = nanos;
+  }
+
+  Served send(Request request) {
+    Map<String, String> headers = lowerCase(request.headers());
+    RouteConfiguration routes = routeConfiguration();
+    VirtualHost host = virtualHost(routes);
+    long streamId = random.nextLong() & Long.MAX_VALUE;
+    long bufferLimit = listener().hasPerConnectionBufferLimitBytes()
+        ? listener().getPerConnectionBufferLimitBytes().getValue() : 1 << 20;
+    if (request.body() != null && request.body().getBytes(StandardCharsets.UTF_8).length > bufferLimit) {
+      // H2: the filter manager answers before ext_proc sees the body.
+      return localReply(null, Map.of(), null, 413, "Payload Too Large");
+    }
+    Route first = RouteMatcher.match(host, headers).orElse(null);
+    if (first == null) {
+      return localReply(null, Map.of(), null, 404, "");
+    }
+    Optional<HttpFilter> extProcFilter = httpFilter(EXT_PROC);
+    if (extProcFilter.isEmpty()) {
+      throw new AssertionError("a listener without ext_proc is not modelled");
+    }
+    ExternalProcessor processor = unpack(extProcFilter.get().getTypedConfig(), ExternalProcessor.class);
+    Map<String, String> metadata = streamMetadata(processor, extProcFilter.get().getName(), routes, host, first);
+    FakeEnvoy.Filter filter = new FakeEnvoy.Filter(processor.getProcessingMode(), processor.getAllowModeOverride(),
+        processor.getFailureModeAllow(), false, Map.of());
+    Route[] served = new Route[1];
+    List<UpstreamTries.Try> tries = new ArrayList<>();
+    FakeEnvoy.Answers answers = extProc().exchange(filter, metadata, request.headers(), request.body(), forwarded -> {
+      Route route = forwarded.routeCacheCleared()
+          ? RouteMatcher.match(host, forwarded.headers()).orElseThrow(() -> new AssertionError("no route"))
+          : first;
+      served[0] = route;
+      return decodeAfterExtProc(routes, host, route, streamId, forwarded, tries);
+    });
+    if (answers.localReply().isPresent()) {
+      FakeEnvoy.LocalReply reply = answers.localReply().get();
+      return localReply(first, metadata, first, reply.status(), reply.body(), reply.headers(), tries);
+    }
+    FakeEnvoy.Delivered delivered = answers.delivered();
+    Map<String, String> clientHeaders = new LinkedHashMap<>(delivered.headers());
+    clientHeaders.remove(":status");
+    return new Served(first, metadata, served[0], tries, delivered.status(), clientHeaders, delivered.body());
+  }
+
+  /** local_ratelimit, then the router: what comes back goes through ext_proc's response path (X9). */
+  private FakeEnvoy.Upstream decodeAfterExtProc(RouteConfiguration routes, VirtualHost host, Route route, long streamId,
+      FakeEnvoy.Forwarded forwarded, List<UpstreamTries.Try> tries) {
+    Map<String, String> responseHeaders = new LinkedHashMap<>();
+    Optional<LocalRateLimitModel> limit = rateLimitOf(routes, host, route);
+    if (limit.isPresent()) {
+      LocalRateLimitModel.Decision decision = limit.get().decide(forwarded.headers());
+      responseHeaders.putAll(decision.headers());
+      if (!decision.allowed()) {
+        return answer(429, withRouteHeaders(route, responseHeaders), "local_rate_limited");
+      }
+    }
+    if (route.hasDirectResponse()) {
+      return answer(route.getDirectResponse().getStatus(), withRouteHeaders(route, responseHeaders),
+          route.getDirectResponse().getBody().getInlineString());
+    }
+    ClusterWeight picked = pick(route.getRoute().getWeightedClusters().getClustersList(), streamId);
+    Map<String, String> upstreamHeaders = new LinkedHashMap<>(forwarded.headers());
+    picked.getRequestHeadersToAddList().forEach(h -> upstreamHeaders.put(h.getHeader().getKey(), value(h.getHeader())));
+    if (!route.getRoute().getPrefixRewrite().isEmpty()) {
+      upstreamHeaders.put(":path", route.getRoute().getPrefixRewrite()
+          + upstreamHeaders.get(":path").substring(route.getMatch().getPrefix().length()));
+    }
+    UpstreamTries.Result result = new UpstreamTries(node, extProc()).send(route, picked.getName(), upstreamHeaders,
+        forwarded.body());
+    tries.addAll(result.tries());
+    responseHeaders.putAll(result.headers());
+    return answer(result.status(), withRouteHeaders(route, responseHeaders), result.body());
+  }
+
+  private static FakeEnvoy.Upstream answer(int status, Map<String, String> headers, String body) {
+    Map<String, String> withStatus = new LinkedHashMap<>();
+    withStatus.put(":status", Integer.toString(status));
+    withStatus.putAll(headers);
+    return new FakeEnvoy.Upstream(withStatus, List.of(body.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** R5: a route's response_headers_to_add, on upstream answers and local replies alike. */
+  private static Map<String, String> withRouteHeaders(Route route, Map<String, String> headers) {
+    Map<String, String> all = new LinkedHashMap<>(headers);
+    route.getResponseHeadersToAddList().forEach(h -> all.put(h.getHeader().getKey(), value(h.getHeader())));
+    return all;
+  }
+
+  /** A local reply the client gets after the HCM's local-reply mappers (H3). */
+  private Served localReply(Route first, Map<String, String> metadata, Route route, int status, String body) {
+    return localReply(first, metadata, route, status, body, Map.of(), List.of());
+  }
+
+  private Served localReply(Route first, Map<String, String> metadata, Route route, int status, String body,
+      Map<String, String> headers, List<UpstreamTries.Try> tries) {
+    Map<String, String> replyHeaders = new LinkedHashMap<>(headers);
+    String replyBody = body;
+    for (ResponseMapper mapper : hcm().getLocalReplyConfig().getMappersList()) {
+      int code = mapper.getFilter().getStatusCodeFilter().getComparison().getValue().getDefaultValue();
+      if (!mapper.getFilter().hasStatusCodeFilter() || code != status) {
+        continue;
+      }
+      try {
+        replyBody = JsonFormat.printer().omittingInsignificantWhitespace()
+            .print(mapper.getBodyFormatOverride().getJsonFormat());
+      } catch (InvalidProtocolBufferException e) {
+        throw new AssertionError(e);
+      }
+      if (replyBody.contains("%")) {
+        throw new AssertionError("format commands in local replies are not modelled: " + replyBody);
+      }
+      replyHeaders.put("content-type", "application/json");
+      break;
+    }
+    return new Served(first, metadata, route, tries, status, replyHeaders, replyBody);
+  }
+
+  /**
+   * X2–X4: the filter's own {@code initial_metadata}, then the per-route configs from least to most specific, merged
+   * by key; values are format strings ({@code %%} is a literal percent sign).
+   */
+  private static Map<String, String> streamMetadata(ExternalProcessor processor, String filterName,
+      RouteConfiguration routes, VirtualHost host, Route route) {
+    Map<String, String> metadata = new LinkedHashMap<>();
+    processor.getGrpcService().getInitialMetadataList().forEach(h -> metadata.put(h.getKey(), value(h)));
+    for (Map<String, Any> perFilter : List.of(routes.getTypedPerFilterConfigMap(), host.getTypedPerFilterConfigMap(),
+        route.getTypedPerFilterConfigMap())) {
+      Any config = perFilter.get(filterName);
+      if (config != null) {
+        unpack(config, ExtProcPerRoute.class).getOverrides().getGrpcInitialMetadataList()
+            .forEach(h -> metadata.put(h.getKey(), value(h)));
+      }
+    }
+    return metadata;
+  }
+
+  /** A HeaderValue's {@code value} as Envoy's formatter reads a literal: {@code %%} is {@code %}, any other % fails. */
+  static String value(HeaderValue header) {
+    String value = header.getValue();
+    if (value.replace("%%", "").contains("%")) {
+      throw new AssertionError("format commands are not modelled (and a lone % breaks Envoy, X4): " + value);
+    }
+    return value.replace("%%", "%");
+  }
+
+  /**
+   * L1, L7: the route's local_ratelimit config (route, then virtual host; the listener-level one is inert) as one
+   * object per route, rebuilt — new, full buckets — whenever the RouteConfiguration changes.
+   */
+  private Optional<LocalRateLimitModel> rateLimitOf(RouteConfiguration routes, VirtualHost host, Route route) {
+    Optional<HttpFilter> filter = httpFilter(LOCAL_RATELIMIT);
+    if (filter.isEmpty()) {
+      return Optional.empty();
+    }
+    if (!routes.equals(builtFrom)) {
+      builtFrom = routes;
+      rateLimits.clear();
+    }
+    Any config = route.getTypedPerFilterConfigMap().get(filter.get().getName());
+    if (config == null) {
+      config = host.getTypedPerFilterConfigMap().get(filter.get().getName());
+    }
+    if (config == null) {
+      LocalRateLimit listenerLevel = unpack(filter.get().getTypedConfig(), LocalRateLimit.class);
+      if (listenerLevel.hasFilterEnabled()) {
+        throw new AssertionError("an enabled listener-level local_ratelimit is not modelled");
+      }
+      return Optional.empty();
+    }
+    LocalRateLimit perRoute = unpack(config, LocalRateLimit.class);
+    int index = host.getRoutesList().indexOf(route);
+    return Optional.of(rateLimits.computeIfAbsent(index, i -> new LocalRateLimitModel(perRoute, nanos)));
+  }
+
+  /** R2: the weighted cluster of {@code stream_id % total_weight}, against the cumulative weights in order. */
+  private static ClusterWeight pick(List<ClusterWeight> clusters, long streamId) {
+    long total = clusters.stream().mapToLong(c -> c.getWeight().getValue()).sum();
+    long ticket = streamId % total;
+    for (ClusterWeight cluster : clusters) {
+      ticket -= cluster.getWeight().getValue();
+      if (ticket < 0) {
+        return cluster;
+      }
+    }
+    throw new IllegalStateException("weights changed while picking");
   }
 
   /** The route of a chat request for {@code model}, as re-picked once ext_proc has set {@code x-llm-model}. */
   Route routeForModel(String model) {
-    return route(Map.of(":path", CHAT_PATH, "x-llm-model", model));
-  }
-
-  /** The ext_proc stream's gRPC initial metadata for requests on {@code route}. */
-  static Map<String, String> extProcMetadata(Route route) {
-    Map<String, String> metadata = new LinkedHashMap<>();
-    perFilter(route, EXT_PROC, ExtProcPerRoute.class).getOverrides().getGrpcInitialMetadataList()
-        .forEach(header -> metadata.put(header.getKey(), header.getValue()));
-    return metadata;
+    VirtualHost host = virtualHost(routeConfiguration());
+    return RouteMatcher.match(host, Map.of(":path", CHAT_PATH, "x-llm-model", model))
+        .orElseThrow(() -> new AssertionError("no route for " + model));
   }
 
   static LocalRateLimit localRateLimit(Route route) {
-    return perFilter(route, LOCAL_RATELIMIT, LocalRateLimit.class);
+    Any config = route.getTypedPerFilterConfigMap().get(LOCAL_RATELIMIT);
+    if (config == null) {
+      throw new AssertionError("route " + route.getName() + " has no " + LOCAL_RATELIMIT + " config");
+    }
+    return unpack(config, LocalRateLimit.class);
   }
 
   /** The route's clusters and their weights, in order. */
@@ -88,65 +302,26 @@ final class PushedConfigRouter {
     return weights;
   }
 
-  /** Sends {@code body} upstream on {@code route}: a weighted cluster pick, then its endpoint. */
-  Served forward(Route route, String body) {
-    ClusterWeight picked = pick(route.getRoute().getWeightedClusters().getClustersList());
-    int port = endpointPort(picked.getName());
-    String[] headers = picked.getRequestHeadersToAddList().stream()
-        .flatMap(h -> List.of(h.getHeader().getKey(), h.getHeader().getValue()).stream())
-        .toArray(String[]::new);
-    return new Served(route, picked.getName(), port, MockLlmClient.post(port, CHAT_PATH, body, headers));
-  }
-
-  /** The port of the endpoint Envoy would send to in {@code clusterName} (aggregate: its first member). */
-  int endpointPort(String clusterName) {
-    Cluster cluster = node.acked(CDS, Cluster.class).stream()
-        .filter(c -> c.getName().equals(clusterName))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no cluster " + clusterName));
-    if (cluster.getClusterType().getTypedConfig().is(ClusterConfig.class)) {
-      return endpointPort(unpack(cluster.getClusterType().getTypedConfig(), ClusterConfig.class).getClusters(0));
-    }
-    if (cluster.getType() != Cluster.DiscoveryType.EDS) {
-      throw new AssertionError("cluster " + clusterName + " is " + cluster.getType() + ", not followed here");
-    }
-    String serviceName = cluster.getEdsClusterConfig().getServiceName().isEmpty()
-        ? clusterName : cluster.getEdsClusterConfig().getServiceName();
-    ClusterLoadAssignment assignment = node.acked(EDS, ClusterLoadAssignment.class).stream()
-        .filter(a -> a.getClusterName().equals(serviceName))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no endpoints for " + serviceName));
-    SocketAddress address = assignment.getEndpoints(0).getLbEndpoints(0).getEndpoint().getAddress()
-        .getSocketAddress();
-    return address.getPortValue();
-  }
-
-  /** The port of the context service, as the listener's ext_proc filter finds it (its gRPC cluster's endpoint). */
-  int extProcPort() {
-    HttpFilter filter = httpConnectionManager().getHttpFiltersList().stream()
-        .filter(f -> f.getName().equals(EXT_PROC))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("the listener has no " + EXT_PROC + " filter"));
-    return endpointPort(unpack(filter.getTypedConfig(), ExternalProcessor.class).getGrpcService().getEnvoyGrpc()
-        .getClusterName());
-  }
-
   /** The port of the listener the node runs. */
   int listenerPort() {
     return listener().getAddress().getSocketAddress().getPortValue();
   }
 
-  /** Envoy's pick: a random number below the total weight lands in one cluster's share. */
-  private ClusterWeight pick(List<ClusterWeight> clusters) {
-    int total = clusters.stream().mapToInt(c -> c.getWeight().getValue()).sum();
-    int ticket = random.nextInt(total);
-    for (ClusterWeight cluster : clusters) {
-      ticket -= cluster.getWeight().getValue();
-      if (ticket < 0) {
-        return cluster;
-      }
+  private FakeEnvoy extProc() {
+    if (extProc == null) {
+      ExternalProcessor processor = unpack(httpFilter(EXT_PROC).orElseThrow().getTypedConfig(), ExternalProcessor.class);
+      String cluster = processor.getGrpcService().getEnvoyGrpc().getClusterName();
+      Cluster contextService = node.acked(CDS, Cluster.class).stream().filter(c -> c.getName().equals(cluster))
+          .findFirst().orElseThrow(() -> new AssertionError("no cluster " + cluster));
+      extProc = FakeEnvoy.connectedTo(UpstreamTries.endpoints(node, contextService).get(0).port());
     }
-    throw new IllegalStateException("weights changed while picking");
+    return extProc;
+  }
+
+  private Optional<HttpFilter> httpFilter(String name) {
+    return hcm().getHttpFiltersList().stream()
+        .filter(f -> f.getName().equals(name))
+        .findFirst();
   }
 
   private Listener listener() {
@@ -157,50 +332,42 @@ final class PushedConfigRouter {
     return listeners.get(0);
   }
 
-  private HttpConnectionManager httpConnectionManager() {
+  private HttpConnectionManager hcm() {
     return unpack(listener().getFilterChains(0).getFilters(0).getTypedConfig(), HttpConnectionManager.class);
   }
 
-  private VirtualHost virtualHost() {
-    String routeConfig = httpConnectionManager().getRds().getRouteConfigName();
-    RouteConfiguration routes = node.acked(RDS, RouteConfiguration.class).stream()
-        .filter(r -> r.getName().equals(routeConfig))
+  private RouteConfiguration routeConfiguration() {
+    String name = hcm().getRds().getRouteConfigName();
+    return node.acked(RDS, RouteConfiguration.class).stream()
+        .filter(r -> r.getName().equals(name))
         .findFirst()
-        .orElseThrow(() -> new AssertionError("no route configuration " + routeConfig));
+        .orElseThrow(() -> new AssertionError("no route configuration " + name));
+  }
+
+  private static VirtualHost virtualHost(RouteConfiguration routes) {
     return routes.getVirtualHostsList().stream()
         .filter(host -> host.getDomainsList().contains("*"))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no virtual host for *"));
   }
 
-  private static boolean matches(Route route, String path, Map<String, String> headers) {
-    if (route.getMatch().getPathSpecifierCase() != RouteMatch.PathSpecifierCase.PREFIX) {
-      throw new AssertionError("only prefix matches are followed here: " + route.getMatch());
-    }
-    return path.startsWith(route.getMatch().getPrefix())
-        && route.getMatch().getHeadersList().stream().allMatch(h -> matches(h, headers));
+  private static Map<String, String> lowerCase(Map<String, String> headers) {
+    Map<String, String> lower = new LinkedHashMap<>();
+    headers.forEach((k, v) -> lower.put(k.toLowerCase(Locale.ROOT), v));
+    return lower;
   }
 
-  private static boolean matches(HeaderMatcher matcher, Map<String, String> headers) {
-    if (!matcher.hasStringMatch() || matcher.getStringMatch().getExact().isEmpty()) {
-      throw new AssertionError("only exact header matches are followed here: " + matcher);
-    }
-    return matcher.getStringMatch().getExact().equals(headers.get(matcher.getName()));
-  }
-
-  private static <T extends Message> T perFilter(Route route, String filter, Class<T> type) {
-    Any config = route.getTypedPerFilterConfigMap().get(filter);
-    if (config == null) {
-      throw new AssertionError("route " + route.getName() + " has no " + filter + " config");
-    }
-    return unpack(config, type);
-  }
-
-  private static <T extends Message> T unpack(Any any, Class<T> type) {
+  static <T extends Message> T unpack(Any any, Class<T> type) {
     try {
       return any.unpack(type);
     } catch (InvalidProtocolBufferException e) {
       throw new AssertionError("not a " + type.getSimpleName() + ": " + any.getTypeUrl(), e);
+    }
+  }
+
+  void close() {
+    if (extProc != null) {
+      extProc.close();
     }
   }
 }

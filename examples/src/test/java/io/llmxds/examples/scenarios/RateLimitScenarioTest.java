@@ -1,5 +1,6 @@
 package io.llmxds.examples.scenarios;
 
+import static io.llmxds.cp.testing.AdsTestClient.CDS;
 import static io.llmxds.cp.testing.AdsTestClient.LDS;
 import static io.llmxds.cp.testing.AdsTestClient.RDS;
 import static io.llmxds.examples.mockllm.MockLlmClient.chat;
@@ -19,8 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * examples/scenarios/rate-limit: 100 requests per minute per x-api-key, premium unlimited; the step raises the limit
- * to 200 and a connected node receives the new token buckets on its open stream, with its listener untouched.
+ * examples/scenarios/rate-limit: 100 requests per minute per x-api-key, premium unlimited; step 01 raises the limit
+ * to 200 and a connected node receives the new token buckets on its open stream, with its listener untouched; step 02
+ * changes only a provider, which leaves the routes byte-identical, so Envoy keeps every client's remaining quota.
+ * The requests go through the Envoy model ({@link PushedConfigRouter}) with its bucket clock held still, so counts are
+ * exact (Envoy refills continuously, docs/envoy-semantics.md L5).
  */
 class RateLimitScenarioTest {
   /** Envoy's largest bucket, refilled every second: what the translation makes of {@code unlimited}. */
@@ -40,7 +44,7 @@ class RateLimitScenarioTest {
       String listener = envoy.ackedVersion(LDS).orElseThrow();
       String routes = envoy.ackedVersion(RDS).orElseThrow();
 
-      assertThat(stack.steps()).containsExactly("01-raise-limit-to-200");
+      assertThat(stack.steps()).containsExactly("01-raise-limit-to-200", "02-unrelated-provider-change");
       stack.apply("01-raise-limit-to-200");
       stack.live().awaitSynced(envoy);
 
@@ -53,9 +57,72 @@ class RateLimitScenarioTest {
       assertThat(envoy.streamError()).isEmpty();
       assertThat(envoy.ackedVersion(RDS)).isPresent().isNotEqualTo(Optional.of(routes));
       assertThat(envoy.ackedVersion(LDS)).contains(listener);
-      PushedConfigRouter.Served served = router.forward(router.routeForModel("chat"), chat("chat", false, "hi"));
-      assertThat(served.response().statusCode()).isEqualTo(200);
+      PushedConfigRouter.Served served = router.send(PushedConfigRouter.Request.chat(chat("chat", false, "hi")));
+      assertThat(served.status()).isEqualTo(200);
     }
+  }
+
+  /** One model route, one budget: its model names are one Envoy route, whose buckets they share (L7). */
+  @Test
+  void theModelNamesOfARouteShareOneBudget() throws Exception {
+    try (ScenarioStack stack = ScenarioStack.start("rate-limit", tmp)) {
+      PushedConfigRouter router = new PushedConfigRouter(stack.connectEnvoy("envoy-1"), new Random(7), () -> 0L);
+      for (int i = 0; i < 100; i++) {
+        assertThat(send(router, i % 2 == 0 ? "chat" : "chat-latest", "key-1").status()).as("request %d", i + 1)
+            .isEqualTo(200);
+      }
+      assertThat(send(router, "chat-latest", "key-1").status()).isEqualTo(429);
+      assertThat(send(router, "chat", "key-1").status()).isEqualTo(429);
+      assertThat(send(router, "chat", "key-2").status()).as("another key").isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aChangeThatAltersNoRouteKeepsEveryClientsRemainingQuota() throws Exception {
+    try (ScenarioStack stack = ScenarioStack.start("rate-limit", tmp)) {
+      AdsTestClient envoy = stack.connectEnvoy("envoy-1");
+      PushedConfigRouter router = new PushedConfigRouter(envoy, new Random(7), () -> 0L);
+      stack.apply("01-raise-limit-to-200");
+      stack.live().awaitSynced(envoy);
+      for (int i = 0; i < 150; i++) {
+        send(router, "chat", "key-2");
+      }
+      assertThat(send(router, "chat", "key-2").headers()).containsEntry("x-ratelimit-remaining", "49");
+      String routes = envoy.ackedVersion(RDS).orElseThrow();
+      String clusters = envoy.ackedVersion(CDS).orElseThrow();
+      String config = stack.configVersion();
+
+      stack.apply("02-unrelated-provider-change");
+      stack.live().awaitSynced(envoy);
+
+      assertThat(stack.configVersion()).isNotEqualTo(config);
+      assertThat(envoy.ackedVersion(CDS)).as("the provider's cluster changed").isNotEqualTo(Optional.of(clusters));
+      assertThat(envoy.ackedVersion(RDS)).as("no route changed: RDS not even pushed").contains(routes);
+      for (int i = 0; i < 49; i++) {
+        assertThat(send(router, "chat", "key-2").status()).as("request %d of the remaining 49", i + 1).isEqualTo(200);
+      }
+      assertThat(send(router, "chat", "key-2").status()).isEqualTo(429);
+    }
+  }
+
+  /** A change to the route itself builds a new route object, and Envoy starts its buckets full (L7). */
+  @Test
+  void aChangeToTheRouteStartsItsBucketsAfresh() throws Exception {
+    try (ScenarioStack stack = ScenarioStack.start("rate-limit", tmp)) {
+      AdsTestClient envoy = stack.connectEnvoy("envoy-1");
+      PushedConfigRouter router = new PushedConfigRouter(envoy, new Random(7), () -> 0L);
+      for (int i = 0; i < 100; i++) {
+        send(router, "chat", "key-1");
+      }
+      assertThat(send(router, "chat", "key-1").status()).isEqualTo(429);
+      stack.apply("01-raise-limit-to-200");
+      stack.live().awaitSynced(envoy);
+      assertThat(send(router, "chat", "key-1").headers()).containsEntry("x-ratelimit-remaining", "199");
+    }
+  }
+
+  private static PushedConfigRouter.Served send(PushedConfigRouter router, String model, String key) {
+    return router.send(PushedConfigRouter.Request.chat(chat(model, false, "hi"), "x-api-key", key));
   }
 
   /** The token bucket of the descriptor whose {@code tier} entry is {@code tier}. */

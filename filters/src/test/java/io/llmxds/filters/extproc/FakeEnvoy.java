@@ -138,6 +138,13 @@ public final class FakeEnvoy implements AutoCloseable {
    */
   public record Forwarded(Map<String, String> headers, String body, boolean routeCacheCleared) {}
 
+  /** The response as the client gets it, after the service's response-phase mutations. */
+  public record Delivered(Map<String, String> headers, String body) {
+    public int status() {
+      return Integer.parseInt(headers.getOrDefault(":status", "200"));
+    }
+  }
+
   /** A reply Envoy makes itself: an immediate response of the service, or Envoy's own error. */
   public record LocalReply(int status, Map<String, String> headers, String body, String details) {}
 
@@ -145,10 +152,11 @@ public final class FakeEnvoy implements AutoCloseable {
    * Every ProcessingResponse of one exchange, by the message they answered, and what Envoy made of them.
    *
    * @param forwarded what went upstream; null when the request ended in a local reply first
+   * @param delivered what the client got; null when the request ended in a local reply first
    */
   public record Answers(ProcessingResponse requestHeaders, ProcessingResponse requestBody,
       ProcessingResponse responseHeaders, List<ProcessingResponse> responseBodies, boolean streamed,
-      Forwarded forwarded, Optional<LocalReply> localReply) {
+      Forwarded forwarded, Delivered delivered, Optional<LocalReply> localReply) {
 
     /** The request body as the upstream receives it. */
     public String upstreamBody(String sent) {
@@ -252,29 +260,42 @@ public final class FakeEnvoy implements AutoCloseable {
       Forwarded forwarded = new Forwarded(headers, body, routeCacheCleared);
       Upstream answer = upstream.apply(forwarded);
       if (failed) {
-        return new Answers(headersAnswer, bodyAnswer, null, List.of(), false, forwarded, Optional.empty());
+        return new Answers(headersAnswer, bodyAnswer, null, List.of(), false, forwarded, delivered(answer),
+            Optional.empty());
       }
       return responsePath(forwarded, answer);
+    }
+
+    private static Delivered delivered(Upstream answer) {
+      return new Delivered(lowerCase(answer.headers()), new String(answer.chunks().stream()
+          .map(ByteString::copyFrom).reduce(ByteString.EMPTY, ByteString::concat).toByteArray(), StandardCharsets.UTF_8));
     }
 
     private Answers responsePath(Forwarded forwarded, Upstream answer) {
       ProcessingResponse responseHeaders = null;
       List<ProcessingResponse> bodies = new ArrayList<>();
+      Map<String, String> clientHeaders = lowerCase(answer.headers());
+      List<ByteString> clientBody = new ArrayList<>();
+      answer.chunks().forEach(c -> clientBody.add(ByteString.copyFrom(c)));
       try {
         if (sends(mode.getResponseHeaderMode())) {
           responseHeaders = stream.send(ProcessingRequest.newBuilder()
               .setResponseHeaders(HttpHeaders.newBuilder().setHeaders(headerMap(answer.headers()))).build());
           assertThat(responseHeaders.hasResponseHeaders()).as("answer to response_headers").isTrue();
+          mutate(responseHeaders.getResponseHeaders().getResponse(), clientHeaders);
           overrideMode(responseHeaders);
         }
         BodySendMode bodyMode = mode.getResponseBodyMode();
         List<ByteString> chunks = new ArrayList<>();
         if (bodyMode == BodySendMode.STREAMED) {
-          answer.chunks().forEach(c -> chunks.add(ByteString.copyFrom(c)));
+          chunks.addAll(clientBody);
         } else if (bodyMode == BodySendMode.BUFFERED) {
-          chunks.add(answer.chunks().stream().map(ByteString::copyFrom).reduce(ByteString.EMPTY, ByteString::concat));
+          chunks.add(clientBody.stream().reduce(ByteString.EMPTY, ByteString::concat));
         } else if (bodyMode != BodySendMode.NONE) {
           throw new AssertionError("body mode " + bodyMode + " is not modelled");
+        }
+        if (!chunks.isEmpty()) {
+          clientBody.clear();
         }
         for (int i = 0; i < chunks.size(); i++) {
           ProcessingResponse bodyAnswer = stream.send(ProcessingRequest.newBuilder()
@@ -282,16 +303,20 @@ public final class FakeEnvoy implements AutoCloseable {
               .build());
           assertThat(bodyAnswer.hasResponseBody()).as("answer to response_body").isTrue();
           bodies.add(bodyAnswer);
+          CommonResponse common = bodyAnswer.getResponseBody().getResponse();
+          clientBody.add(common.hasBodyMutation() ? common.getBodyMutation().getBody() : chunks.get(i));
         }
       } catch (StreamFailed e) {
         // The response goes on to the client unprocessed with failure_mode_allow; without it Envoy resets it.
       }
+      Delivered delivered = new Delivered(clientHeaders, clientBody.stream().reduce(ByteString.EMPTY,
+          ByteString::concat).toStringUtf8());
       return new Answers(headersAnswer, bodyAnswer, responseHeaders, bodies,
-          mode.getResponseBodyMode() == BodySendMode.STREAMED, forwarded, Optional.empty());
+          mode.getResponseBodyMode() == BodySendMode.STREAMED, forwarded, delivered, Optional.empty());
     }
 
     private Answers ended(LocalReply reply) {
-      return new Answers(headersAnswer, bodyAnswer, null, List.of(), false, null, Optional.of(reply));
+      return new Answers(headersAnswer, bodyAnswer, null, List.of(), false, null, null, Optional.of(reply));
     }
 
     private ProcessingRequest withAttributes(ProcessingRequest.Builder request) {
@@ -302,11 +327,19 @@ public final class FakeEnvoy implements AutoCloseable {
       return request.build();
     }
 
-    /** A header response's mutations on the request, and whether it re-picks the route. */
+    /** A response's mutations on the request headers, and whether it re-picks the route. */
     private void apply(CommonResponse common, Map<String, String> headers) {
       if (!common.hasHeaderMutation()) {
         return;
       }
+      mutate(common, headers);
+      if (common.getClearRouteCache() && !filter.upstream()) {
+        routeCacheCleared = true;
+      }
+    }
+
+    /** X6, X8, X10: removals, then sets of {@code raw_value}; a content-length set is skipped where Envoy drops it. */
+    private void mutate(CommonResponse common, Map<String, String> headers) {
       boolean dropsContentLength = mode.getRequestBodyMode() == BodySendMode.BUFFERED
           && mode.getRequestHeaderMode() == HeaderSendMode.SKIP;
       for (String removed : common.getHeaderMutation().getRemoveHeadersList()) {
@@ -318,9 +351,6 @@ public final class FakeEnvoy implements AutoCloseable {
           continue;
         }
         headers.put(name, set.getHeader().getRawValue().toStringUtf8());
-      }
-      if (common.getClearRouteCache() && !filter.upstream()) {
-        routeCacheCleared = true;
       }
     }
 
