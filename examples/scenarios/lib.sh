@@ -142,7 +142,12 @@ status_json() {
 
 # A top-level string field of GET /status (the JSON is indented by two spaces per level).
 status_field() {
-  status_json | sed -n "s/^  \"$1\" : \"\\([^\"]*\\)\".*/\\1/p"
+  status_json | json_field "$1"
+}
+
+# A top-level string field of the admin API's JSON on stdin (indented by two spaces per level).
+json_field() {
+  sed -n "s/^  \"$1\" : \"\\([^\"]*\\)\".*/\\1/p"
 }
 
 config_version() {
@@ -252,13 +257,14 @@ chat() {
     -d "{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"$text\"}]}"
 }
 
-# Sends <count> requests and prints how many got each HTTP status.
+# Sends <count> requests and prints how many got each HTTP status. MODEL (default chat) is the model they ask for.
 count_statuses() {
   local count="$1" i
   shift
   for ((i = 0; i < count; i++)); do
     curl -s -o /dev/null -w '%{http_code}\n' --max-time 30 "$ENVOY/v1/chat/completions" \
-      -H 'content-type: application/json' "$@" -d '{"model":"chat","messages":[{"role":"user","content":"hi"}]}'
+      -H 'content-type: application/json' "$@" \
+      -d "{\"model\":\"${MODEL:-chat}\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"
   done | sort | uniq -c | awk '{printf "  HTTP %s: %d\n", $2, $1}'
 }
 
@@ -273,6 +279,15 @@ count_backends() {
 # The answer's text (choices[0].message.content) from chat's output.
 reply_text() {
   grep -oE '"content" ?: ?"([^"\\]|\\.)*"' | head -1 | sed -E 's/^"content" ?: ?"//; s/"$//; s/\\"/"/g'
+}
+
+# Which config served chat's output (on stdin): the route version Envoy reports and the config version that
+# introduced it, as the admin API's GET /route_versions maps it.
+served_by() {
+  local route_version config
+  route_version="$(header_of x-llm-route-version)"
+  config="$(curl -fsS --max-time 5 "$ADMIN/route_versions?version=$route_version" 2>/dev/null | json_field configVersion)"
+  echo "route version ${route_version:--} (config version ${config:--})"
 }
 
 # A response header's value from chat's output.
