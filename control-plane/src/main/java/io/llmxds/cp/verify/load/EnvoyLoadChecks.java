@@ -76,6 +76,7 @@ public final class EnvoyLoadChecks {
       HeaderRules.APPEND_AND_ACTION,
       FormatStrings.PARSE,
       RegexRules.COMPILES,
+      RegexRules.PROGRAM_SIZE,
       // EDS
       ClusterRules.EDS_ADDRESS_IS_IP);
 

@@ -28,6 +28,41 @@ final class RegexRules {
         return error == null ? null : "RE2 cannot compile the regex: " + error;
       }));
 
+  /**
+   * The default of the runtime key {@code re2.max_program_size.error_level} (regex.cc:55-56); envoy/bootstrap.yaml
+   * does not set it. An Envoy whose runtime raises it accepts larger programs than llm-xds does.
+   */
+  static final int MAX_PROGRAM_SIZE = 100;
+
+  /**
+   * A regex whose RE2 program is larger than the limit is a NACK: {@code re2.max_program_size.error_level}, or the
+   * deprecated {@code google_re2.max_program_size} when the matcher sets one (regex.cc:76-93). The size is RE2's
+   * ({@link Re2Program}) for the syntax llm-xds builds (literals, groups, alternations, anchors); other regexes are
+   * not judged. An alternation of model names passes 100 at about ten names, fewer when they are long and share
+   * no prefixes.
+   */
+  static final Each<RegexMatcher> PROGRAM_SIZE = Each.rejects("source/common/common/regex.cc:53-63",
+      RegexRules::all, (matcher, report) -> {
+        if (compileError(matcher.getRegex()) != null) {
+          return;
+        }
+        Re2Program.size(matcher.getRegex()).ifPresent(size -> {
+          boolean own = matcher.getGoogleRe2().hasMaxProgramSize();
+          int max = own ? matcher.getGoogleRe2().getMaxProgramSize().getValue() : MAX_PROGRAM_SIZE;
+          if (Integer.toUnsignedLong(size) > Integer.toUnsignedLong(max)) {
+            String prefix = "regex '" + matcher.getRegex() + "' RE2 program size of " + size + " > max program size of "
+                + Integer.toUnsignedString(max);
+            if (own) {
+              report.cited(Where.root(), prefix + ". Increase configured max program size if necessary.",
+                  "source/common/common/regex.cc:83-91");
+            } else {
+              report.at(Where.root(), prefix + " set for the error level threshold. Increase configured max program "
+                  + "size if necessary.");
+            }
+          }
+        });
+      });
+
   /** The error re2j gives for {@code regex}, or null when it compiles. */
   static String compileError(String regex) {
     try {

@@ -83,6 +83,7 @@ class EnvoyLoadChecksTest {
   private static final String IGNORED = " (llm-xds rule: Envoy v1.34.0 accepts this and silently ignores it, ";
 
   private static final List<Arguments> CASES = new ArrayList<>();
+  private static final Set<LoadTimeRule> PER_FINDING_CITATIONS = Set.of(FormatStrings.PARSE, RegexRules.PROGRAM_SIZE);
 
   @Test
   void theValidSnapshotPasses() {
@@ -94,7 +95,10 @@ class EnvoyLoadChecksTest {
   void eachRuleFindsItsCaseAndPassesItsCounterpart(String name, LoadTimeRule rule, EnvoyResources broken,
       String expected, EnvoyResources fixed) {
     assertThat(EnvoyLoadChecks.check(broken)).containsExactly(expected);
-    assertThat(expected).contains(rule == FormatStrings.PARSE ? "source/common/formatter/" : rule.citation());
+    // A parser's finding cites the line of its own error; every other one its rule's lines.
+    if (!PER_FINDING_CITATIONS.contains(rule)) {
+      assertThat(expected).contains(rule.citation());
+    }
     assertThat(EnvoyLoadChecks.check(fixed)).isEmpty();
   }
 
@@ -547,6 +551,28 @@ class EnvoyLoadChecksTest {
         ROUTE + "match.headers[0].string_match.safe_regex: RE2 cannot compile the regex: "
             + RegexRules.compileError("^(?:a|b$") + ENVOY + "source/common/common/regex.cc:44-51)",
         valid().route(r -> r.setMatch(r.getMatch().toBuilder().addHeaders(modelHeader("^(?:a|b)$")))));
+    String twelve = "claude-3-5-haiku|claude-3-5-sonnet|gemini-1\\.5-flash|gemini-1\\.5-pro|gpt-4\\.1|"
+        + "gpt-4\\.1-mini|gpt-4o|gpt-4o-mini|llama-3\\.1-70b|mistral-large|o3|o3-mini";
+    // Sorted, so that RE2 factors the shared prefixes; mistral-small at the end instead would make 109.
+    String thirteen = twelve.replace("mistral-large|", "mistral-large|mistral-small|");
+    add("a route matching 13 model names in one regex (RE2 program size 101)", RegexRules.PROGRAM_SIZE,
+        valid().route(r -> r.setMatch(r.getMatch().toBuilder().addHeaders(modelHeader("^(?:" + thirteen + ")$")))),
+        ROUTE + "match.headers[0].string_match.safe_regex: regex '^(?:" + thirteen + ")$' RE2 program size of 101 > "
+            + "max program size of 100 set for the error level threshold. Increase configured max program size if "
+            + "necessary." + ENVOY + "source/common/common/regex.cc:53-63)",
+        valid().route(r -> r.setMatch(r.getMatch().toBuilder().addHeaders(modelHeader("^(?:" + twelve + ")$")))));
+    add("a regex over its own google_re2.max_program_size", RegexRules.PROGRAM_SIZE,
+        valid().route(r -> r.setMatch(r.getMatch().toBuilder().addHeaders(modelHeader("^(?:" + twelve + ")$")
+            .toBuilder().setStringMatch(StringMatcher.newBuilder().setSafeRegex(RegexMatcher.newBuilder()
+                .setRegex("^(?:" + twelve + ")$").setGoogleRe2(RegexMatcher.GoogleRE2.newBuilder()
+                    .setMaxProgramSize(UInt32Value.of(50)))))))),
+        ROUTE + "match.headers[0].string_match.safe_regex: regex '^(?:" + twelve + ")$' RE2 program size of 96 > "
+            + "max program size of 50. Increase configured max program size if necessary." + ENVOY
+            + "source/common/common/regex.cc:83-91)",
+        valid().route(r -> r.setMatch(r.getMatch().toBuilder().addHeaders(modelHeader("^(?:" + twelve + ")$")
+            .toBuilder().setStringMatch(StringMatcher.newBuilder().setSafeRegex(RegexMatcher.newBuilder()
+                .setRegex("^(?:" + thirteen + ")$").setGoogleRe2(RegexMatcher.GoogleRE2.newBuilder()
+                    .setMaxProgramSize(UInt32Value.of(200)))))))));
     // EDS
     add("an EDS endpoint with a host name", ClusterRules.EDS_ADDRESS_IS_IP,
         valid().endpoints(ClusterLoadAssignment.newBuilder().setClusterName("provider/a")
