@@ -44,6 +44,7 @@ public final class EnvoyLoadChecks {
       ExtProcRules.FULL_DUPLEX_REQUEST,
       ExtProcRules.FULL_DUPLEX_RESPONSE,
       ExtProcRules.ATTRIBUTES_KNOWN,
+      ExtProcRules.METADATA_PARSES,
       CredentialRules.TYPE_REGISTERED,
       CredentialRules.FROM_SDS,
       LocalRateLimitRules.PER_ROUTE_BUCKET,
@@ -53,7 +54,8 @@ public final class EnvoyLoadChecks {
       LocalRateLimitRules.HITS_ADDEND,
       LocalRateLimitRules.STAGE_AND_DISABLE_KEY,
       LocalRateLimitRules.LIMIT,
-      // LDS: the HttpConnectionManager
+      // LDS: the listener, its HttpConnectionManager
+      ListenerRules.ADDRESS_IS_IP,
       HcmRules.REMOTE_ADDRESS_WITHOUT_IP_DETECTION,
       HcmRules.CUSTOM_TAGS_UNIQUE,
       // RDS: route configurations, routes, per-route configs

@@ -1,7 +1,10 @@
 package io.llmxds.cp.verify.load;
 
+import io.envoyproxy.envoy.config.core.v3.HeaderValue;
+import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -56,12 +59,62 @@ final class ExtProcRules {
         attributes(p.getResponseAttributesList(), "response_attributes", report);
       });
 
+  /**
+   * llm-xds's rule: ext_proc's gRPC initial metadata (the filter's {@code grpc_service.initial_metadata}, a route's
+   * {@code ExtProcPerRoute} {@code grpc_initial_metadata} and {@code grpc_service}) goes through a
+   * {@code Router::HeaderParser} (source/common/grpc/async_client_impl.cc:58-61), so each key must be modifiable and
+   * each value is a format string ({@code %} starts a command; {@code %%} is a {@code %}). But Envoy builds that
+   * client only when a request opens the ext_proc stream, and throws its error there, on a worker thread
+   * ({@code THROW_IF_NOT_OK_REF}): not a NACK at load, a failure of every such request.
+   */
+  static final Each<HeaderValue> METADATA_PARSES = Each.own(
+      "source/extensions/filters/common/ext_proc/grpc_client_impl.h:227-229",
+      "builds this only when a request opens the ext_proc stream, and throws there, on a worker thread",
+      ExtProcRules::initialMetadata, (header, report) -> {
+        if (!HeaderRules.modifiable(header.getKey())) {
+          report.at(Where.root().field("key"), ":-prefixed or host headers may not be modified");
+        }
+        SubstitutionFormat.Parsed value =
+            SubstitutionFormat.parse(header.getValue().replace("%PER_REQUEST_STATE(", "%FILTER_STATE("));
+        if (!value.ok()) {
+          report.at(Where.root().field("value"), value.error());
+        }
+      });
+
   private static Each<ExternalProcessor> check(String citation, Function<ExternalProcessor, String> reason) {
     return Each.rejects(citation, ExtProcRules::configs, Each.reason(reason));
   }
 
   private static List<Located<ExternalProcessor>> configs(LoadedConfig config) {
     return config.filterConfigs(ExternalProcessor.class);
+  }
+
+  /** Every gRPC initial metadata entry of ext_proc: filters' and per-route configs'. */
+  private static List<Located<HeaderValue>> initialMetadata(LoadedConfig config) {
+    return config.memo(HeaderValue.class, () -> {
+      List<Located<HeaderValue>> all = new ArrayList<>();
+      for (Located<ExternalProcessor> at : configs(config)) {
+        addAll(all, at.resource(), at.where().field("grpc_service"), "initial_metadata",
+            at.item().getGrpcService().getInitialMetadataList());
+      }
+      for (Located<LoadedConfig.PerFilterConfig> entry : config.perFilterConfigs()) {
+        config.unpack(entry.item().config(), ExtProcPerRoute.class).ifPresent(perRoute -> {
+          Where overrides = entry.where().unpacked(ExtProcPerRoute.getDescriptor()).field("overrides");
+          addAll(all, entry.resource(), overrides, "grpc_initial_metadata",
+              perRoute.getOverrides().getGrpcInitialMetadataList());
+          addAll(all, entry.resource(), overrides.field("grpc_service"), "initial_metadata",
+              perRoute.getOverrides().getGrpcService().getInitialMetadataList());
+        });
+      }
+      return all;
+    });
+  }
+
+  private static void addAll(List<Located<HeaderValue>> all, com.google.protobuf.Message resource, Where owner,
+      String field, List<HeaderValue> headers) {
+    for (int i = 0; i < headers.size(); i++) {
+      all.add(new Located<>(resource, owner.item(field, i), headers.get(i)));
+    }
   }
 
   private static boolean sendsBodyOrTrailers(ProcessingMode mode) {

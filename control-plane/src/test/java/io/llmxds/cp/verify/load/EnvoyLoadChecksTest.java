@@ -309,6 +309,29 @@ class EnvoyLoadChecksTest {
             + "source/extensions/filters/http/ext_proc/matching_utils.cc:53-64)",
         valid().extProc(p -> p.addRequestAttributes("xds.upstream_host_metadata")
             .addRequestAttributes("xds.route_metadata").addRequestAttributes("request.headers['x-llm-model']")));
+    add("a per-route gRPC metadata value with a lone %", ExtProcRules.METADATA_PARSES,
+        valid().route(r -> r.putTypedPerFilterConfig("envoy.filters.http.ext_proc", Any.pack(ExtProcPerRoute
+            .newBuilder().setOverrides(io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExtProcOverrides
+                .newBuilder().addGrpcInitialMetadata(HeaderValue.newBuilder().setKey("x-llm-context-policy")
+                    .setValue("100%-recall"))).build()))),
+        ROUTE + "typed_per_filter_config[envoy.filters.http.ext_proc]<ExtProcPerRoute>.overrides."
+            + "grpc_initial_metadata[0].value: Incorrect configuration: 100%-recall. Couldn't find valid command at "
+            + "position 3 (llm-xds rule: Envoy v1.34.0 builds this only when a request opens the ext_proc stream, "
+            + "and throws there, on a worker thread, "
+            + "source/extensions/filters/common/ext_proc/grpc_client_impl.h:227-229)",
+        valid().route(r -> r.putTypedPerFilterConfig("envoy.filters.http.ext_proc", Any.pack(ExtProcPerRoute
+            .newBuilder().setOverrides(io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExtProcOverrides
+                .newBuilder().addGrpcInitialMetadata(HeaderValue.newBuilder().setKey("x-llm-context-policy")
+                    .setValue("100%%-recall"))).build()))));
+    add("ext_proc gRPC metadata for host", ExtProcRules.METADATA_PARSES,
+        valid().extProc(p -> p.setGrpcService(p.getGrpcService().toBuilder().addInitialMetadata(HeaderValue
+            .newBuilder().setKey("host").setValue("ext-proc")))),
+        HCM + "http_filters[0].typed_config<ExternalProcessor>.grpc_service.initial_metadata[0].key: :-prefixed or "
+            + "host headers may not be modified (llm-xds rule: Envoy v1.34.0 builds this only when a request opens "
+            + "the ext_proc stream, and throws there, on a worker thread, "
+            + "source/extensions/filters/common/ext_proc/grpc_client_impl.h:227-229)",
+        valid().extProc(p -> p.setGrpcService(p.getGrpcService().toBuilder().addInitialMetadata(HeaderValue
+            .newBuilder().setKey("x-llm-phase").setValue("upstream")))));
     // credential injector
     add("a credential of a type no injector has", CredentialRules.TYPE_REGISTERED,
         valid().upstream(o -> o.setHttpFilters(0, filter("envoy.filters.http.credential_injector",
@@ -382,6 +405,17 @@ class EnvoyLoadChecksTest {
         RATE_LIMIT + ".rate_limits[0]: 'limit' field is not supported" + ENVOY + ratelimitConfig + "52-57)",
         valid());
     // the HttpConnectionManager
+    add("a listener on a host name", ListenerRules.ADDRESS_IS_IP,
+        valid().listener(Snapshot.valid().resources().listeners().get(0).toBuilder()
+            .setAddress(io.envoyproxy.envoy.config.core.v3.Address.newBuilder().setSocketAddress(
+                io.envoyproxy.envoy.config.core.v3.SocketAddress.newBuilder().setAddress("localhost")
+                    .setPortValue(10000))).build()),
+        "Listener edge: address.socket_address.address: malformed IP address: localhost" + ENVOY
+            + "source/common/listener_manager/listener_impl.cc:352-353)",
+        valid().listener(Snapshot.valid().resources().listeners().get(0).toBuilder()
+            .setAddress(io.envoyproxy.envoy.config.core.v3.Address.newBuilder().setSocketAddress(
+                io.envoyproxy.envoy.config.core.v3.SocketAddress.newBuilder().setAddress("::")
+                    .setPortValue(10000))).build()));
     add("use_remote_address with an IP detection extension", HcmRules.REMOTE_ADDRESS_WITHOUT_IP_DETECTION,
         valid().hcm(h -> h.addOriginalIpDetectionExtensions(TypedExtensionConfig.newBuilder()
             .setName("envoy.http.original_ip_detection.xff").setTypedConfig(Any.pack(Struct.getDefaultInstance())))),
