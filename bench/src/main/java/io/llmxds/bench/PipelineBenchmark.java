@@ -8,6 +8,7 @@ import io.llmxds.cp.translate.EnvoyResources;
 import io.llmxds.cp.translate.Translator;
 import io.llmxds.cp.verify.EnvoyRules;
 import io.llmxds.cp.verify.ReferenceCheck;
+import io.llmxds.cp.verify.load.EnvoyLoadChecks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,5 +80,11 @@ public class PipelineBenchmark {
   @Benchmark
   public List<String> envoyRules() {
     return EnvoyRules.check(resources);
+  }
+
+  /** What Envoy's C++ rejects when it builds the resources (the verify stage's third check). */
+  @Benchmark
+  public List<String> envoyLoadChecks() {
+    return EnvoyLoadChecks.check(resources);
   }
 }

@@ -10,6 +10,7 @@ import io.llmxds.cp.translate.Flavor;
 import io.llmxds.cp.verify.EnvoyRules;
 import io.llmxds.cp.verify.ReferenceCheck;
 import io.llmxds.cp.verify.UnpackedAnys;
+import io.llmxds.cp.verify.load.EnvoyLoadChecks;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,7 +78,7 @@ public final class PolicyCompiler {
   private record Checked(EnvoyResources resources, List<String> problems) {
     static Checked of(Flavor flavor, PolicyBundle bundle) {
       EnvoyResources resources = flavor.translate(bundle);
-      return new Checked(resources, verify(resources));
+      return new Checked(resources, verify(resources, flavor));
     }
   }
 
@@ -103,14 +104,28 @@ public final class PolicyCompiler {
   }
 
   /**
-   * The verify stage on its own: broken references between the resources, then every field that breaks Envoy's
-   * {@code validate.rules} (which Envoy would NACK). Each line starts with {@code verify: }; empty when all pass.
+   * The verify stage on its own, for resources Envoy gets (the edge flavor): broken references between the
+   * resources, every field that breaks Envoy's {@code validate.rules}, then what Envoy's C++ rejects when it builds
+   * the resources ({@link EnvoyLoadChecks}); all would be NACKed. Each line starts with {@code verify: }; empty when
+   * all pass.
    */
   public static List<String> verify(EnvoyResources resources) {
+    return verify(resources, Flavor.EDGE);
+  }
+
+  /**
+   * As {@link #verify(EnvoyResources)} for {@code flavor}. Envoy's load-time checks are Envoy's: a proxyless gRPC
+   * client builds its resources with its own code (it wants no CLUSTER_PROVIDED on an aggregate, for one), so they
+   * are left out there.
+   */
+  public static List<String> verify(EnvoyResources resources, Flavor flavor) {
     List<String> problems = new ArrayList<>();
     UnpackedAnys anys = new UnpackedAnys();
     ReferenceCheck.check(resources, anys).forEach(p -> problems.add("verify: " + p));
     EnvoyRules.check(resources, anys).forEach(p -> problems.add("verify: " + p));
+    if (flavor == Flavor.EDGE) {
+      EnvoyLoadChecks.check(resources, anys).forEach(p -> problems.add("verify: " + p));
+    }
     return problems;
   }
 }

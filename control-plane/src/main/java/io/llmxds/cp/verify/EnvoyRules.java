@@ -1,6 +1,5 @@
 package io.llmxds.cp.verify;
 
-import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import io.llmxds.cp.translate.EnvoyResources;
 import java.util.ArrayList;
@@ -43,18 +42,6 @@ public final class EnvoyRules {
   }
 
   private static void walk(Message resource, UnpackedAnys anys, List<Violation> found) {
-    RuleWalk.walk(label(resource), resource, anys, found);
-  }
-
-  /** {@code Cluster provider/openai}: the type and its {@code name} (an endpoint assignment's {@code cluster_name}). */
-  private static String label(Message resource) {
-    String type = resource.getDescriptorForType().getName();
-    for (String nameField : List.of("name", "cluster_name")) {
-      FieldDescriptor field = resource.getDescriptorForType().findFieldByName(nameField);
-      if (field != null && field.getType() == FieldDescriptor.Type.STRING && !field.isRepeated()) {
-        return type + " " + resource.getField(field);
-      }
-    }
-    return type;
+    RuleWalk.walk(ResourceLabel.of(resource), resource, anys, found);
   }
 }

@@ -14,8 +14,10 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Finds the messages of a few types inside a resource, depth first, unpacking every {@code Any} the translation can
@@ -25,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * every message reflectively cost more than the translation it checks. What can reach what is worked out once per
  * type from the descriptors.
  */
-final class MessageFinder {
+public final class MessageFinder {
   private final Set<Descriptor> wanted;
   private final Map<Descriptor, Boolean> reaches = new ConcurrentHashMap<>();
   private final Map<Descriptor, FieldDescriptor[]> worthVisiting = new ConcurrentHashMap<>();
@@ -35,7 +37,7 @@ final class MessageFinder {
   }
 
   @SafeVarargs
-  static MessageFinder of(Class<? extends Message>... types) {
+  public static MessageFinder of(Class<? extends Message>... types) {
     Set<Descriptor> wanted = new HashSet<>();
     Arrays.stream(types).forEach(t -> wanted.add(Internal.getDefaultInstance(t).getDescriptorForType()));
     return new MessageFinder(Set.copyOf(wanted));
@@ -44,7 +46,7 @@ final class MessageFinder {
   /** Every wanted message inside {@code root} (and {@code root} itself if wanted), depth first. */
   List<Message> in(Message root, UnpackedAnys anys) {
     List<Message> found = new ArrayList<>();
-    collect(root, anys, found);
+    visit(root, anys, (message, path) -> found.add(message));
     return found;
   }
 
@@ -53,25 +55,62 @@ final class MessageFinder {
     return in(root, anys).stream().filter(type::isInstance).map(type::cast).toList();
   }
 
-  private void collect(Message message, UnpackedAnys anys, List<Message> found) {
+  /** Sees one wanted message; {@code path} renders where it is, and is valid only during the call. */
+  public interface Visitor {
+    void visit(Message message, Supplier<String> path);
+  }
+
+  /**
+   * Every wanted message inside {@code root}, depth first, with its path from {@code root} (as the verify lines
+   * show paths: {@code [i]}, {@code [key]}, {@code <Type>}). An {@code Any} whose value does not parse is skipped.
+   */
+  public void visit(Message root, UnpackedAnys anys, Visitor visitor) {
+    visit(root, anys, new FieldPath(), visitor);
+  }
+
+  private void visit(Message message, UnpackedAnys anys, FieldPath path, Visitor visitor) {
     if (message instanceof Any any) {
       if (EnvoyTypes.packedType(any).map(this::reaches).orElse(false)) {
-        anys.unpack(any).ifPresent(inner -> collect(inner, anys, found));
+        Optional<Message> inner;
+        try {
+          inner = anys.unpack(any);
+        } catch (IllegalArgumentException e) {
+          return;
+        }
+        inner.ifPresent(m -> {
+          path.pushUnpacked(m.getDescriptorForType());
+          visit(m, anys, path, visitor);
+          path.pop();
+        });
       }
       return;
     }
     Descriptor type = message.getDescriptorForType();
     if (wanted.contains(type)) {
-      found.add(message);
+      visitor.visit(message, path::toString);
     }
     for (FieldDescriptor field : fieldsToVisit(type)) {
-      if (field.isRepeated()) {
+      if (field.isMapField()) {
+        FieldDescriptor key = field.getMessageType().findFieldByName("key");
+        FieldDescriptor value = field.getMessageType().findFieldByName("value");
         int count = message.getRepeatedFieldCount(field);
         for (int i = 0; i < count; i++) {
-          collect((Message) message.getRepeatedField(field, i), anys, found);
+          Message entry = (Message) message.getRepeatedField(field, i);
+          path.pushKey(field, entry.getField(key));
+          visit((Message) entry.getField(value), anys, path, visitor);
+          path.popKey();
+        }
+      } else if (field.isRepeated()) {
+        int count = message.getRepeatedFieldCount(field);
+        for (int i = 0; i < count; i++) {
+          path.push(field, i);
+          visit((Message) message.getRepeatedField(field, i), anys, path, visitor);
+          path.pop();
         }
       } else if (message.hasField(field)) {
-        collect((Message) message.getField(field), anys, found);
+        path.push(field);
+        visit((Message) message.getField(field), anys, path, visitor);
+        path.pop();
       }
     }
   }

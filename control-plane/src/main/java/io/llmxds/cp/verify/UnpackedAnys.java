@@ -16,7 +16,7 @@ public final class UnpackedAnys {
   private final Map<Any, Optional<Message>> parsed = new IdentityHashMap<>();
 
   /** As {@link EnvoyTypes#unpack(Any)}; a value that does not parse is not remembered (it throws every time). */
-  Optional<Message> unpack(Any any) {
+  public Optional<Message> unpack(Any any) {
     Optional<Message> message = parsed.get(any);
     if (message == null) {
       message = EnvoyTypes.unpack(any);

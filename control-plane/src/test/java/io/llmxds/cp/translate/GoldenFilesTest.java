@@ -9,6 +9,7 @@ import io.llmxds.cp.policy.PolicyLoader;
 import io.llmxds.cp.policy.Provider;
 import io.llmxds.cp.verify.EnvoyRules;
 import io.llmxds.cp.verify.ReferenceCheck;
+import io.llmxds.cp.verify.load.EnvoyLoadChecks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,7 +55,7 @@ class GoldenFilesTest {
   void translatesAsRecorded(String name, Flavor flavor, Path dir) throws IOException {
     PolicyBundle bundle = load(dir);
     EnvoyResources resources = flavor.translate(bundle);
-    assertVerified(resources);
+    assertVerified(resources, flavor);
     Map<String, String> rendered = rendered(resources);
     if (flavor == Flavor.EDGE) {
       rendered.put("secrets", ResourceYaml.render(resources.secrets()));
@@ -64,9 +65,12 @@ class GoldenFilesTest {
     compare(bundle, name + ".", rendered);
   }
 
-  private static void assertVerified(EnvoyResources resources) {
+  private static void assertVerified(EnvoyResources resources, Flavor flavor) {
     assertThat(ReferenceCheck.check(resources)).as("reference check").isEmpty();
     assertThat(EnvoyRules.check(resources)).as("Envoy's validate rules").isEmpty();
+    if (flavor == Flavor.EDGE) {
+      assertThat(EnvoyLoadChecks.check(resources)).as("Envoy's load-time checks").isEmpty();
+    }
   }
 
   private static Map<String, String> rendered(EnvoyResources resources) {
