@@ -26,7 +26,7 @@ final class GatewaySpec {
 
   static Optional<Gateway> decode(String name, MappingReader spec, ReferencedFiles files) {
     Optional<SocketAddress> listener = spec.requiredMapping("listener", LISTENER).flatMap(l -> {
-      String host = l.optional("address", Values.HOST, "0.0.0.0");
+      String host = l.optional("address", Values.IP_ADDRESS, "0.0.0.0");
       return l.required("port", Values.PORT).map(port -> new SocketAddress(host, port));
     });
     Optional<ExtProcService> extProc = spec.requiredMapping("extProc", EXT_PROC).flatMap(e -> {

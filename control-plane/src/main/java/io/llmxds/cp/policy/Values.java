@@ -39,6 +39,9 @@ final class Values {
   /** An IP literal or a DNS name. */
   static final Conversion<String> HOST = STRING.then(Values::host);
 
+  /** An IP literal (v4 or v6): what Envoy binds a listener to. */
+  static final Conversion<String> IP_ADDRESS = STRING.then(Values::ipAddress);
+
   static final Conversion<Integer> PORT = integer(1, 65535);
 
   static final Conversion<Boolean> BOOLEAN = node -> Boolean.parseBoolean(scalar(node, ScalarType.BOOLEAN).text());
@@ -166,6 +169,13 @@ final class Values {
       return text;
     }
     throw new InvalidValue("\"" + text + "\" is neither an IP address nor a host name");
+  }
+
+  private static String ipAddress(String text) throws InvalidValue {
+    if (isIpLiteral(text)) {
+      return text;
+    }
+    throw new InvalidValue("\"" + text + "\" is not an IP address (Envoy binds a listener to an IP, not a name)");
   }
 
   private static boolean isIpLiteral(String text) {

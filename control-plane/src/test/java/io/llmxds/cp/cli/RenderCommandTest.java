@@ -20,6 +20,21 @@ class RenderCommandTest {
         .doesNotContain("sk-example-replace-me");
   }
 
+  /** Envoy implements no system_root_certs and refuses SAN matching without a CA (docs/envoy-semantics.md T1, T2). */
+  @Test
+  void everyHttpsProviderOfTheEdgeFlavorVerifiesAgainstATrustedCa() {
+    for (Path dir : java.util.List.of(PolicyDirs.EXAMPLES, Path.of("src/test/resources/golden/in/https-credentials"))) {
+      CliRun run = CliRun.of("render", "--type", "clusters", dir.toString());
+
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      String out = run.out();
+      assertThat(out).as(dir.toString()).doesNotContain("system_root_certs");
+      int sanMatchers = out.split("match_typed_subject_alt_names", -1).length - 1;
+      assertThat(sanMatchers).as(dir.toString()).isPositive();
+      assertThat(out.split("trusted_ca:", -1).length - 1).as(dir.toString()).isEqualTo(sanMatchers);
+    }
+  }
+
   @Test
   void rendersOneTypeOnRequest() {
     CliRun run = CliRun.of("render", "--type", "routes", PolicyDirs.EXAMPLES.toString());
