@@ -17,7 +17,8 @@ import java.util.random.RandomGenerator;
  * answers as OpenAI does (JSON, or SSE with {@code "stream": true}), echoing the requested model, saying how many
  * messages it received (so injected history is visible) and marking every answer with {@code x-llm-backend}.
  * Latency and errors can be injected for the whole server ({@link Settings}) or per request (headers
- * {@code x-mock-latency-ms}, {@code x-mock-status}). {@code GET /healthz} answers 200.
+ * {@code x-mock-latency-ms}, {@code x-mock-status}, and {@code x-mock-fail-on} for a fault only the named backends
+ * answer). {@code GET /healthz} answers 200.
  */
 public final class MockLlm implements AutoCloseable {
   static {
@@ -99,8 +100,8 @@ public final class MockLlm implements AutoCloseable {
           + settings.port() + ": " + e.getMessage());
     }
     ExecutorService executor = Executors.newCachedThreadPool(daemonThreads("mock-llm-" + settings.backend()));
-    CompletionsHandler handler = new CompletionsHandler(settings.backend(),
-        new FaultInjection(settings.latency(), settings.errorRate(), settings.errorStatus(), random));
+    CompletionsHandler handler = new CompletionsHandler(settings.backend(), new FaultInjection(settings.backend(),
+        settings.latency(), settings.errorRate(), settings.errorStatus(), random));
     server.createContext("/", handler);
     // Each request waits out its own latency: a thread per request keeps one slow answer from delaying the next.
     server.setExecutor(executor);

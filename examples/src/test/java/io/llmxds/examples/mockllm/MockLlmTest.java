@@ -163,6 +163,34 @@ class MockLlmTest {
   }
 
   @Test
+  void failsOnlyTheBackendsTheFaultHeaderNames() throws IOException {
+    MockLlm backend = mockA();
+    MockLlm fallback = start(MockLlm.Settings.of("mock-fallback", 0));
+    String[] failOnB = {"x-mock-fail-on", "mock-b, mock-a"};
+
+    HttpResponse<String> failed = post(backend.port(), PATH, chat("m", false, "hi"), failOnB);
+    HttpResponse<String> served = post(fallback.port(), PATH, chat("m", false, "hi"), failOnB);
+
+    assertThat(failed.statusCode()).isEqualTo(503);
+    assertThat(failed.headers().firstValue("x-llm-backend")).hasValue("mock-a");
+    assertThat(json(failed).path("error").path("message").asText())
+        .isEqualTo("mock-a: simulated 503 (x-mock-fail-on names mock-a)");
+    assertThat(served.statusCode()).as("not named: answers normally").isEqualTo(200);
+    assertThat(served.headers().firstValue("x-llm-backend")).hasValue("mock-fallback");
+  }
+
+  @Test
+  void aNamedBackendFailsWithTheServersErrorStatusWhateverXMockStatusSays() throws IOException {
+    MockLlm mock = start(MockLlm.Settings.of("mock-a", 0).withErrors(0, 500));
+
+    HttpResponse<String> response =
+        post(mock.port(), PATH, chat("m", false, "hi"), "x-mock-fail-on", "mock-a", "x-mock-status", "200");
+
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(json(response).path("error").path("type").asText()).isEqualTo("server_error");
+  }
+
+  @Test
   void aForcedSuccessWinsOverTheErrorRate() throws IOException {
     MockLlm mock = start(MockLlm.Settings.of("flaky", 0).withErrors(1.0, 503));
 
