@@ -1,9 +1,14 @@
 package io.llmxds.envoy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher.SanType;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.llmxds.cp.reload.PolicyCompiler;
 import io.llmxds.cp.testing.PolicyDirs;
 import io.llmxds.cp.translate.EnvoyResources;
@@ -12,12 +17,19 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The rewritten example policies compile for both runtimes, and Envoy would be sent the test's addresses. */
+/**
+ * The rewritten example policies compile for both runtimes, Envoy would be sent the test's addresses, and the https
+ * providers and document edits the tests add come out as intended.
+ */
 class EdgePoliciesTest {
 
   private static final Map<String, Integer> MOCK_PORTS = Map.of("mock-a", 41001, "mock-b", 41002,
       "mock-fallback", 41003);
+  private static final SocketAddress LISTENER =
+      SocketAddress.newBuilder().setAddress("127.0.0.1").setPortValue(41234).build();
 
   @TempDir
   Path tmp;
@@ -45,10 +57,58 @@ class EdgePoliciesTest {
     assertThat(clusters).contains("host.testcontainers.internal").doesNotContain("127.0.0.1");
   }
 
+  /**
+   * How each runtime dials the TLS mock (LocalEnvoy's loopback, ContainerEnvoy's host name): an IP host is matched as
+   * an IP SAN, a host name as a DNS SAN, and each provider trusts its own CA, inline.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"127.0.0.1", "host.testcontainers.internal"})
+  void anHttpsProviderTrustsItsOwnCaInlineAndMatchesTheHostAsTheRuntimeDialsIt(String host) throws Exception {
+    Path dir = policies(LISTENER, host);
+    EdgePolicies.addHttpsRoutes(dir, host, 41443, EdgeStackHttpsTest.ROUTES);
+    EnvoyResources resources = PolicyDirs.compiled(dir).resources();
+
+    UpstreamTlsContext tls = PushedTlsClient.of(cluster(resources, "provider/mock-tls"));
+    CertificateValidationContext validation = tls.getCommonTlsContext().getValidationContext();
+    assertThat(tls.getSni()).isEqualTo(host);
+    assertThat(validation.getTrustedCa().getInlineString()).isEqualTo(Files.readString(TestPki.CA));
+    assertThat(validation.getMatchTypedSubjectAltNamesList()).singleElement().satisfies(san -> {
+      assertThat(san.getSanType()).isEqualTo(host.equals("127.0.0.1") ? SanType.IP_ADDRESS : SanType.DNS);
+      assertThat(san.getMatcher().getExact()).isEqualTo(host);
+    });
+    assertThat(PushedTlsClient.of(cluster(resources, "provider/mock-tls-wrong-ca")).getCommonTlsContext()
+        .getValidationContext().getTrustedCa().getInlineString()).isEqualTo(Files.readString(TestPki.OTHER_CA));
+    assertThat(resources.routes().get(0).getVirtualHosts(0).getRoutesList())
+        .filteredOn(r -> r.getName().equals("mock-tls")).singleElement()
+        .satisfies(r -> assertThat(r.getMatch().getHeaders(0).getStringMatch().getExact()).isEqualTo("tls-model"));
+  }
+
+  @Test
+  void aDocumentEditChangesOnlyTheNamedProvider() throws Exception {
+    Path dir = policies(LISTENER, "127.0.0.1");
+
+    EdgePolicies.editDocument(dir.resolve("providers.yaml"), "mock-b", "connectTimeout: 2s", "connectTimeout: 3s");
+
+    EnvoyResources resources = PolicyDirs.compiled(dir).resources();
+    assertThat(cluster(resources, "provider/mock-b").getConnectTimeout().getSeconds()).isEqualTo(3);
+    assertThat(cluster(resources, "provider/mock-a").getConnectTimeout().getSeconds()).isEqualTo(2);
+    assertThat(cluster(resources, "provider/mock-fallback").getConnectTimeout().getSeconds()).isEqualTo(2);
+    assertThatThrownBy(() -> EdgePolicies.editDocument(dir.resolve("providers.yaml"), "mock-z", "a", "b"))
+        .hasMessageContaining("0 documents named mock-z");
+  }
+
   private EnvoyResources compile(SocketAddress listener, String host) throws Exception {
-    Path dir = EdgePolicies.write(Files.createDirectory(tmp.resolve("policies")), listener, host, 41000, MOCK_PORTS);
-    PolicyCompiler.Compiled compiled = PolicyDirs.compiled(dir);
+    PolicyCompiler.Compiled compiled = PolicyDirs.compiled(policies(listener, host));
     return compiled.resources();
+  }
+
+  private Path policies(SocketAddress listener, String host) throws Exception {
+    return EdgePolicies.write(Files.createDirectory(tmp.resolve("policies")), listener, host, 41000, MOCK_PORTS);
+  }
+
+  private static Cluster cluster(EnvoyResources resources, String name) {
+    return resources.clusters().stream().filter(c -> c.getName().equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError("no cluster " + name));
   }
 
   private static SocketAddress listener(EnvoyResources resources) {
