@@ -3,15 +3,19 @@ package io.llmxds.envoy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.Struct;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher.SanType;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import io.llmxds.cp.reload.PolicyCompiler;
 import io.llmxds.cp.testing.PolicyDirs;
 import io.llmxds.cp.translate.EnvoyResources;
+import io.llmxds.cp.translate.Names;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -81,6 +85,29 @@ class EdgePoliciesTest {
     assertThat(resources.routes().get(0).getVirtualHosts(0).getRoutesList())
         .filteredOn(r -> r.getName().equals("mock-tls")).singleElement()
         .satisfies(r -> assertThat(r.getMatch().getHeaders(0).getStringMatch().getExact()).isEqualTo("tls-model"));
+  }
+
+  /** EnvoyFallbackTest's edits: mock-a takes every first try, and each provider of the chain has its own model. */
+  @Test
+  void theFallbackTestsEditsGiveTheFallbackAModelOfItsOwn() throws Exception {
+    Path dir = policies(LISTENER, "127.0.0.1");
+    EnvoyFallbackTest.MOCK_A_FIRST.forEach(e -> e.applyTo(dir));
+    EnvoyFallbackTest.OWN_FALLBACK_MODEL.applyTo(dir);
+
+    EnvoyResources resources = PolicyDirs.compiled(dir).resources();
+    Route chat = resources.routes().get(0).getVirtualHosts(0).getRoutesList().stream()
+        .filter(r -> r.getName().equals("chat")).findFirst().orElseThrow();
+    assertThat(chat.getRoute().getWeightedClusters().getClustersList())
+        .extracting(c -> c.getName() + "=" + c.getWeight().getValue())
+        .containsExactly("fallback/chat/mock-a=100", "fallback/chat/mock-b=0");
+    Struct models = chat.getMetadata().getFilterMetadataOrThrow(Names.ROUTE_METADATA_NAMESPACE)
+        .getFieldsOrThrow("upstream_models").getStructValue();
+    assertThat(models.getFieldsMap()).containsOnlyKeys("mock-a", "mock-fallback");
+    assertThat(models.getFieldsOrThrow("mock-fallback").getStringValue()).isEqualTo("mock-model-fallback");
+    HttpProtocolOptions aggregate = cluster(resources, "fallback/chat/mock-a").getTypedExtensionProtocolOptionsMap()
+        .get("envoy.extensions.upstreams.http.v3.HttpProtocolOptions").unpack(HttpProtocolOptions.class);
+    assertThat(aggregate.getHttpFiltersList()).as("the aggregate the route picks runs the upstream rewriter (U1)")
+        .extracting(f -> f.getName()).contains(Names.UPSTREAM_MODEL_FILTER);
   }
 
   @Test
