@@ -44,6 +44,8 @@ import org.awaitility.core.ConditionTimeoutException;
  * <p>What the tests use: requests through Envoy ({@link #chat}), the mocks' counters, policy edits and reloads that
  * wait for Envoy's ACK ({@link #edit}, {@link #apply}), the control plane's view of the node ({@link #nodeStatus},
  * {@link #ackedVersion}) and of what it serves ({@link #routeVersion}, {@link #requestBufferLimit}), and the spans.
+ * Every {@code Envoy*Test} gets one per test through {@link EnvoyEndToEnd} (EnvoyHttpsProviderTest with its https
+ * routes); EdgeStackTest and EdgeStackHttpsTest start it with the ADS test client in Envoy's place.
  */
 final class EdgeStack implements AutoCloseable {
 

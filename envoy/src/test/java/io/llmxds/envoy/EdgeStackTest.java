@@ -82,6 +82,8 @@ class EdgeStackTest {
 
     JsonNode lds = stack.awaitNacked(LDS);
     assertThat(lds.get("error").asText()).contains("Address already in use");
+    assertThat(stack.nodeStatus().get("types").get(RDS).get("state").asText())
+        .as("the routes did not change: nothing else to ACK or NACK").isEqualTo("SYNCED");
     assertThat(stack.nackedPush(LDS).getAttributes().get(SpanAttributes.ERROR_MESSAGE))
         .isEqualTo(lds.get("error").asText());
   }
