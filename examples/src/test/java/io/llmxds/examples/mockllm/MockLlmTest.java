@@ -70,6 +70,17 @@ class MockLlmTest {
     assertThat(mock.requests()).isEqualTo(1);
   }
 
+  /** EnvoyLargeBodyTest sends a 6 MB prompt through Envoy: the mock itself must read it whole. */
+  @Test
+  void readsASixMegabytePromptWhole() throws IOException {
+    MockLlm mock = mockA();
+
+    HttpResponse<String> response = post(mock.port(), PATH, chat("m", false, "p".repeat(6_000_000)));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(json(response).path("usage").path("prompt_tokens").asLong()).isEqualTo(1_500_000);
+  }
+
   @Test
   void readsContentPartsAsText() throws IOException {
     MockLlm mock = mockA();
