@@ -11,7 +11,10 @@ import io.llmxds.cp.observe.SpanAttributes;
 import io.llmxds.cp.testing.LiveControlPlane;
 import io.llmxds.cp.testing.PolicyDirs;
 import io.llmxds.cp.testing.TestTelemetry;
+import io.llmxds.cp.translate.EnvoyResources;
 import io.llmxds.cp.translate.RequestTraceTags;
+import io.llmxds.envoy.EdgePolicies.Edit;
+import io.llmxds.envoy.EdgePolicies.HttpsRoute;
 import io.llmxds.examples.mockllm.MockLlm;
 import io.llmxds.filters.server.ContextServer;
 import io.llmxds.filters.testing.LoopbackContextServer;
@@ -35,18 +38,30 @@ import org.awaitility.core.ConditionTimeoutException;
  * The whole edge on one machine: a real Envoy (from {@link EnvoyRuntime}) configured by a control plane serving a
  * copy of {@code examples/policies}, calling the ext_proc context service (memory store), routing to mock LLMs, and
  * exporting its request spans to an OTLP receiver. Everything but Envoy runs in the test JVM on ports the OS
- * chooses; the policies are rewritten to those ports.
+ * chooses; the policies are rewritten to those ports. A test may add https providers ({@link HttpsRoute}): they are
+ * served by one more mock, {@link #TLS_MOCK}, speaking TLS with the test PKI's server certificate.
+ *
+ * <p>What the tests use: requests through Envoy ({@link #chat}), the mocks' counters, policy edits and reloads that
+ * wait for Envoy's ACK ({@link #edit}, {@link #apply}), the control plane's view of the node ({@link #nodeStatus},
+ * {@link #ackedVersion}) and of what it serves ({@link #routeVersion}, {@link #requestBufferLimit}), and the spans.
+ * Every {@code Envoy*Test} gets one per test through {@link EnvoyEndToEnd} (EnvoyHttpsProviderTest with its https
+ * routes); EdgeStackTest and EdgeStackHttpsTest start it with the ADS test client in Envoy's place.
  */
 final class EdgeStack implements AutoCloseable {
 
   static final String NODE_ID = "envoy-e2e";
   static final Duration PATIENCE = Duration.ofSeconds(30);
+  /** The backend name of the TLS mock behind every {@link HttpsRoute}. */
+  static final String TLS_MOCK = "mock-tls";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<AutoCloseable> started = new ArrayList<>();
   private final Map<String, MockLlm> mocks = new LinkedHashMap<>();
   private final TestTelemetry contextTelemetry = new TestTelemetry();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  // HTTP/1.1 as every request gets anyway (Envoy ignores h2c upgrades, http1/codec_impl.cc:855-862), said here so
+  // that a body's limit is the listener's buffer (docs/envoy-semantics.md H1), not an HTTP/2 window.
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
   private ContextServer context;
   private OtlpTraceReceiver traces;
   private LiveControlPlane controlPlane;
@@ -56,9 +71,14 @@ final class EdgeStack implements AutoCloseable {
   private EdgeStack() {}
 
   static EdgeStack start(Path tmp, EnvoyRuntime runtime) throws Exception {
+    return start(tmp, runtime, List.of());
+  }
+
+  /** With {@code httpsRoutes} in the policies from the start: Envoy must reach the TLS mock before it is ready. */
+  static EdgeStack start(Path tmp, EnvoyRuntime runtime, List<HttpsRoute> httpsRoutes) throws Exception {
     EdgeStack stack = new EdgeStack();
     try {
-      stack.startAll(tmp, runtime);
+      stack.startAll(tmp, runtime, httpsRoutes);
       return stack;
     } catch (Exception | Error e) {
       stack.close();
@@ -66,15 +86,16 @@ final class EdgeStack implements AutoCloseable {
     }
   }
 
-  private void startAll(Path tmp, EnvoyRuntime runtime) throws Exception {
+  private void startAll(Path tmp, EnvoyRuntime runtime, List<HttpsRoute> httpsRoutes) throws Exception {
     started.add(contextTelemetry);
     Map<String, Integer> mockPorts = new LinkedHashMap<>();
     for (String name : EdgePolicies.MOCK_URLS.keySet()) {
-      MockLlm mock = MockLlm.start(MockLlm.Settings.of(name, 0));
-      mocks.put(name, mock);
-      mockPorts.put(name, mock.port());
-      started.add(mock);
+      mockPorts.put(name, startMock(MockLlm.Settings.of(name, 0)).port());
     }
+    List<Integer> hostPorts = new ArrayList<>(mockPorts.values());
+    Optional<MockLlm> tlsMock = httpsRoutes.isEmpty() ? Optional.empty()
+        : Optional.of(startMock(MockLlm.Settings.of(TLS_MOCK, 0).withTls(TestPki.SERVER)));
+    tlsMock.ifPresent(mock -> hostPorts.add(mock.port()));
     context = LoopbackContextServer.start(contextTelemetry.telemetry());
     started.add(context);
     traces = OtlpTraceReceiver.start();
@@ -83,14 +104,14 @@ final class EdgeStack implements AutoCloseable {
     listener = runtime.listener();
     Path policies = EdgePolicies.write(Files.createDirectory(tmp.resolve("policies")), listener,
         runtime.hostAddress(), context.port(), mockPorts);
+    tlsMock.ifPresent(mock -> EdgePolicies.addHttpsRoutes(policies, runtime.hostAddress(), mock.port(), httpsRoutes));
     controlPlane = LiveControlPlane.serve(policies, tmp.resolve("admin-token"), 0);
     started.add(controlPlane);
 
     int xdsPort = controlPlane.controlPlane().xdsPort();
     Bootstrap bootstrap = EnvoyBootstrap.forTest(NODE_ID, runtime.admin(), runtime.hostAddress(), xdsPort,
         traces.port());
-    List<Integer> hostPorts = new ArrayList<>(List.of(xdsPort, context.port(), traces.port()));
-    hostPorts.addAll(mockPorts.values());
+    hostPorts.addAll(List.of(xdsPort, context.port(), traces.port()));
     envoy = runtime.start(bootstrap, listener, hostPorts, tmp);
     started.add(envoy);
     try {
@@ -98,6 +119,13 @@ final class EdgeStack implements AutoCloseable {
     } catch (ConditionTimeoutException e) {
       throw new AssertionError(runtime.description() + " did not sync; its log:\n" + envoy.log(), e);
     }
+  }
+
+  private MockLlm startMock(MockLlm.Settings settings) throws IOException {
+    MockLlm mock = MockLlm.start(settings);
+    mocks.put(settings.backend(), mock);
+    started.add(mock);
+    return mock;
   }
 
   LiveControlPlane controlPlane() {
@@ -121,14 +149,26 @@ final class EdgeStack implements AutoCloseable {
     return status().get("configVersion").asText();
   }
 
+  /** The edge resources the control plane serves now. */
+  EnvoyResources served() {
+    return controlPlane.controlPlane().xds().current().orElseThrow().resources();
+  }
+
   /** The version of {@code route} the control plane serves now (what Envoy reports in x-llm-route-version). */
   String routeVersion(String route) {
-    return controlPlane.controlPlane().xds().current().orElseThrow().resources().routes().get(0)
-        .getVirtualHosts(0).getRoutesList().stream()
+    return served().routes().get(0).getVirtualHosts(0).getRoutesList().stream()
         .filter(r -> r.getName().equals(route))
         .map(RequestTraceTags::versionOf)
         .findFirst()
         .orElseThrow(() -> new AssertionError("no route " + route));
+  }
+
+  /**
+   * The largest request body Envoy buffers from an HTTP/1.1 client: the served listener's
+   * {@code per_connection_buffer_limit_bytes} (docs/envoy-semantics.md H1), from the Gateway's requestBufferLimit.
+   */
+  long requestBufferLimit() {
+    return served().listeners().get(0).getPerConnectionBufferLimitBytes().getValue();
   }
 
   /** {@code GET /route_versions?version=}: the config version and reload that introduced a route version. */
@@ -149,6 +189,11 @@ final class EdgeStack implements AutoCloseable {
       }
     }
     throw new AssertionError("node " + NODE_ID + " is not in /status: " + status());
+  }
+
+  /** The version of {@code typeUrl}'s resources Envoy last ACKed, as the control plane's /status reports it. */
+  String ackedVersion(String typeUrl) {
+    return nodeStatus().get("types").get(typeUrl).get("ackedVersion").asText();
   }
 
   /** Waits until Envoy has ACKed every type at the served version (the control plane's /status says SYNCED). */
@@ -177,6 +222,16 @@ final class EdgeStack implements AutoCloseable {
   /** Saves an edit of a policy file (not yet reloaded). */
   void edit(String file, String from, String to) {
     PolicyDirs.edit(controlPlane.policies().resolve(file), from, to);
+  }
+
+  /** Saves edits of policy files, in order (not yet reloaded). */
+  void edit(List<Edit> edits) {
+    edits.forEach(e -> e.applyTo(controlPlane.policies()));
+  }
+
+  /** Saves an edit of the one document named {@code name} in a policy file (not yet reloaded). */
+  void edit(String file, String name, String from, String to) {
+    EdgePolicies.editDocument(controlPlane.policies().resolve(file), name, from, to);
   }
 
   /** Reloads through the admin API and waits until Envoy has ACKed the new version. */

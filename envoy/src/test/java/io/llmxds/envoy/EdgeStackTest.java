@@ -1,17 +1,14 @@
 package io.llmxds.envoy;
 
+import static io.llmxds.cp.testing.AdsTestClient.CDS;
 import static io.llmxds.cp.testing.AdsTestClient.LDS;
+import static io.llmxds.cp.testing.AdsTestClient.RDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
-import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.llmxds.cp.observe.SpanAttributes;
-import io.llmxds.cp.testing.AdsTestClient;
 import io.llmxds.cp.testing.PolicyDirs;
-import java.net.URI;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,6 +52,28 @@ class EdgeStackTest {
   }
 
   @Test
+  void theBufferLimitIsTheOneTheServedListenerGivesEnvoy() {
+    assertThat(stack.requestBufferLimit()).as("examples/policies: requestBufferLimit 8Mi").isEqualTo(8L << 20);
+  }
+
+  /** The control-plane half of EnvoyRateLimitTest's kept buckets: only CDS moves, RDS stays byte-identical. */
+  @Test
+  void aProvidersConnectTimeoutIsANewVersionThatPushesClustersAndLeavesRoutesAlone() {
+    String version = stack.servedVersion();
+    String routes = stack.ackedVersion(RDS);
+    String clusters = stack.ackedVersion(CDS);
+    String chatRoute = stack.routeVersion("chat");
+
+    stack.edit("providers.yaml", "mock-a", "connectTimeout: 2s", "connectTimeout: 3s");
+    stack.apply();
+
+    assertThat(stack.servedVersion()).isNotEqualTo(version);
+    assertThat(stack.ackedVersion(CDS)).isNotEqualTo(clusters);
+    assertThat(stack.ackedVersion(RDS)).isEqualTo(routes);
+    assertThat(stack.routeVersion("chat")).isEqualTo(chatRoute);
+  }
+
+  @Test
   void aRejectedListenerShowsAsNackedWithTheNodesMessageInStatusAndInThePushSpan() {
     stack.moveListenerTo(41999);
     String rejected = PolicyDirs.typeVersionsOf(stack.controlPlane().policies()).get(LDS);
@@ -63,69 +82,9 @@ class EdgeStackTest {
 
     JsonNode lds = stack.awaitNacked(LDS);
     assertThat(lds.get("error").asText()).contains("Address already in use");
+    assertThat(stack.nodeStatus().get("types").get(RDS).get("state").asText())
+        .as("the routes did not change: nothing else to ACK or NACK").isEqualTo("SYNCED");
     assertThat(stack.nackedPush(LDS).getAttributes().get(SpanAttributes.ERROR_MESSAGE))
         .isEqualTo(lds.get("error").asText());
-  }
-
-  /** Envoy's xDS side only: the ADS test client, connected as the bootstrap's node to the bootstrap's xDS port. */
-  private static final class XdsOnlyEnvoy implements EnvoyRuntime {
-    private static final SocketAddress LOOPBACK = SocketAddress.newBuilder().setAddress("127.0.0.1").build();
-    AdsTestClient client;
-
-    @Override
-    public String hostAddress() {
-      return "127.0.0.1";
-    }
-
-    @Override
-    public SocketAddress listener() {
-      return LOOPBACK.toBuilder().setPortValue(41000).build();
-    }
-
-    @Override
-    public SocketAddress admin() {
-      return LOOPBACK;
-    }
-
-    @Override
-    public String description() {
-      return "ADS test client";
-    }
-
-    @Override
-    public RunningEnvoy start(Bootstrap bootstrap, SocketAddress listener, List<Integer> hostPorts, Path workDir) {
-      int xdsPort = bootstrap.getStaticResources().getClustersList().stream()
-          .filter(c -> c.getName().equals(EnvoyBootstrap.XDS_CLUSTER))
-          .findFirst().orElseThrow()
-          .getLoadAssignment().getEndpoints(0).getLbEndpoints(0).getEndpoint().getAddress().getSocketAddress()
-          .getPortValue();
-      client = AdsTestClient.connect(xdsPort, bootstrap.getNode());
-      return new RunningEnvoy() {
-        @Override
-        public URI gateway() {
-          throw new UnsupportedOperationException("an ADS client has no data path");
-        }
-
-        @Override
-        public URI admin() {
-          throw new UnsupportedOperationException("an ADS client has no admin API");
-        }
-
-        @Override
-        public int adminPortInside() {
-          throw new UnsupportedOperationException("an ADS client has no admin API");
-        }
-
-        @Override
-        public String log() {
-          return "";
-        }
-
-        @Override
-        public void close() {
-          client.close();
-        }
-      };
-    }
   }
 }

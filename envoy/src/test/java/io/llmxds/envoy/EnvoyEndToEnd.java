@@ -1,6 +1,8 @@
 package io.llmxds.envoy;
 
+import io.llmxds.envoy.EdgePolicies.HttpsRoute;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -20,7 +22,12 @@ abstract class EnvoyEndToEnd {
 
   @BeforeEach
   void startStack() throws Exception {
-    stack = EdgeStack.start(tmp, EnvoyRuntimes.detect().runtime().orElseThrow());
+    stack = EdgeStack.start(tmp, EnvoyRuntimes.detect().runtime().orElseThrow(), httpsRoutes());
+  }
+
+  /** The https providers (served by the stack's TLS mock) a test needs in the policies before Envoy starts. */
+  List<HttpsRoute> httpsRoutes() {
+    return List.of();
   }
 
   @AfterEach

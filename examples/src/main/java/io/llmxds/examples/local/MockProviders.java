@@ -52,7 +52,7 @@ public final class MockProviders implements AutoCloseable {
     return new MockProviders(mocks, remote);
   }
 
-  /** A plain-HTTP provider on a loopback name: the mock speaks no TLS, so an https one is not local here. */
+  /** A plain-HTTP provider on a loopback name: the stack has no certificate to serve an https one with. */
   public static boolean isLocal(Provider provider) {
     return !provider.tls() && LOOPBACK.contains(provider.host());
   }

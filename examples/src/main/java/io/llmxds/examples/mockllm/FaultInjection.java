@@ -2,16 +2,22 @@ package io.llmxds.examples.mockllm;
 
 import com.sun.net.httpserver.Headers;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
- * How one chat request is to be answered: after which latency, and with which status. The request's headers
- * {@code x-mock-latency-ms} and {@code x-mock-status} win over the server's settings; otherwise an error is drawn
- * with probability {@code errorRate}.
+ * How one chat request is to be answered: after which latency, and with which status. The request's headers win over
+ * the server's settings: {@code x-mock-fail-on} naming this backend fails it with the server's error status, then
+ * {@code x-mock-latency-ms} and {@code x-mock-status} apply; otherwise an error is drawn with probability
+ * {@code errorRate}. {@code x-mock-fail-on} exists because a gateway forwards a request's headers to every provider
+ * it tries: {@code x-mock-status} would fail a retry on the fallback as well, a fault scoped by backend name fails
+ * only the first try.
  */
 final class FaultInjection {
   static final String LATENCY_HEADER = "x-mock-latency-ms";
   static final String STATUS_HEADER = "x-mock-status";
+  static final String FAIL_ON_HEADER = "x-mock-fail-on";
   private static final long MAX_LATENCY_MS = 600_000;
 
   /** The status to answer with, and why when it is an injected error. */
@@ -21,12 +27,14 @@ final class FaultInjection {
     }
   }
 
+  private final String backend;
   private final Duration latency;
   private final double errorRate;
   private final int errorStatus;
   private final RandomGenerator random;
 
-  FaultInjection(Duration latency, double errorRate, int errorStatus, RandomGenerator random) {
+  FaultInjection(String backend, Duration latency, double errorRate, int errorStatus, RandomGenerator random) {
+    this.backend = backend;
     this.latency = latency;
     this.errorRate = errorRate;
     this.errorStatus = errorStatus;
@@ -42,6 +50,9 @@ final class FaultInjection {
   }
 
   Outcome outcome(Headers headers) throws InvalidRequest {
+    if (failOn(headers).contains(backend)) {
+      return new Outcome(errorStatus, FAIL_ON_HEADER + " names " + backend);
+    }
     String forced = headers.getFirst(STATUS_HEADER);
     if (forced != null) {
       int status = (int) integer(STATUS_HEADER, forced, 200, 599);
@@ -55,6 +66,15 @@ final class FaultInjection {
       return new Outcome(errorStatus, "error rate " + errorRate);
     }
     return new Outcome(200, "");
+  }
+
+  /** The backends named by every {@code x-mock-fail-on} value, each a comma-separated list. */
+  private static List<String> failOn(Headers headers) {
+    List<String> values = headers.get(FAIL_ON_HEADER);
+    if (values == null) {
+      return List.of();
+    }
+    return values.stream().flatMap(v -> Arrays.stream(v.split(","))).map(String::strip).toList();
   }
 
   // The generator is shared by the request threads; a seeded sequence stays reproducible for sequential requests.

@@ -3,14 +3,16 @@ package io.llmxds.examples.mockllm;
 import io.llmxds.common.ShutdownSignal;
 import io.llmxds.filters.cli.Units;
 import java.io.IOException;
-import java.net.BindException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -53,6 +55,24 @@ public final class MockLlmCommand implements Callable<Integer> {
       description = "Status of an injected error (default: ${DEFAULT-VALUE}).")
   int errorStatus;
 
+  /** Both files or neither: picocli refuses one without the other. */
+  static final class TlsFiles {
+    @Option(names = "--tls-cert", required = true, paramLabel = "PEM",
+        description = "Serve HTTPS with this certificate chain (PEM, server certificate first).")
+    Path certificateChain;
+
+    @Option(names = "--tls-key", required = true, paramLabel = "PEM",
+        description = "The certificate's private key (PEM, unencrypted PKCS#8).")
+    Path privateKey;
+  }
+
+  @ArgGroup(exclusive = false, heading = "HTTPS (default: plain HTTP)%n")
+  TlsFiles tls;
+
+  Optional<MockLlm.Tls> tls() {
+    return Optional.ofNullable(tls).map(t -> new MockLlm.Tls(t.certificateChain, t.privateKey));
+  }
+
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }
@@ -70,14 +90,15 @@ public final class MockLlmCommand implements Callable<Integer> {
     try {
       for (Backend backend : backends) {
         MockLlm mock = MockLlm.start(new MockLlm.Settings(backend.name(), host, backend.port(), latency, errorRate,
-            errorStatus));
+            errorStatus, tls()));
         running.add(mock);
-        System.out.println("mock LLM " + backend.name() + " on http://" + host + ":" + mock.port()
+        System.out.println("mock LLM " + backend.name() + " on " + mock.scheme() + "://" + host + ":" + mock.port()
             + " (POST <prefix>/chat/completions, GET /healthz)");
       }
       shutdown.await();
       return 0;
-    } catch (BindException e) {
+    } catch (IOException e) {
+      // A taken port or an unusable certificate or key: the message says which.
       System.err.println("mock-llm: " + e.getMessage());
       return 1;
     } finally {

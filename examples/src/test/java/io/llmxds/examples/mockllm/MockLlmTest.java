@@ -70,6 +70,17 @@ class MockLlmTest {
     assertThat(mock.requests()).isEqualTo(1);
   }
 
+  /** EnvoyLargeBodyTest sends a 6 MB prompt through Envoy: the mock itself must read it whole. */
+  @Test
+  void readsASixMegabytePromptWhole() throws IOException {
+    MockLlm mock = mockA();
+
+    HttpResponse<String> response = post(mock.port(), PATH, chat("m", false, "p".repeat(6_000_000)));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(json(response).path("usage").path("prompt_tokens").asLong()).isEqualTo(1_500_000);
+  }
+
   @Test
   void readsContentPartsAsText() throws IOException {
     MockLlm mock = mockA();
@@ -160,6 +171,34 @@ class MockLlmTest {
     assertThat(error.path("type").asText()).isEqualTo("rate_limit_error");
     assertThat(error.path("code").asText()).isEqualTo("mock_error_429");
     assertThat(error.path("message").asText()).isEqualTo("mock-a: simulated 429 (forced by x-mock-status)");
+  }
+
+  @Test
+  void failsOnlyTheBackendsTheFaultHeaderNames() throws IOException {
+    MockLlm backend = mockA();
+    MockLlm fallback = start(MockLlm.Settings.of("mock-fallback", 0));
+    String[] failOnB = {"x-mock-fail-on", "mock-b, mock-a"};
+
+    HttpResponse<String> failed = post(backend.port(), PATH, chat("m", false, "hi"), failOnB);
+    HttpResponse<String> served = post(fallback.port(), PATH, chat("m", false, "hi"), failOnB);
+
+    assertThat(failed.statusCode()).isEqualTo(503);
+    assertThat(failed.headers().firstValue("x-llm-backend")).hasValue("mock-a");
+    assertThat(json(failed).path("error").path("message").asText())
+        .isEqualTo("mock-a: simulated 503 (x-mock-fail-on names mock-a)");
+    assertThat(served.statusCode()).as("not named: answers normally").isEqualTo(200);
+    assertThat(served.headers().firstValue("x-llm-backend")).hasValue("mock-fallback");
+  }
+
+  @Test
+  void aNamedBackendFailsWithTheServersErrorStatusWhateverXMockStatusSays() throws IOException {
+    MockLlm mock = start(MockLlm.Settings.of("mock-a", 0).withErrors(0, 500));
+
+    HttpResponse<String> response =
+        post(mock.port(), PATH, chat("m", false, "hi"), "x-mock-fail-on", "mock-a", "x-mock-status", "200");
+
+    assertThat(response.statusCode()).isEqualTo(500);
+    assertThat(json(response).path("error").path("type").asText()).isEqualTo("server_error");
   }
 
   @Test
