@@ -51,9 +51,10 @@ final class PushedTlsClient {
         : validation.getTrustedCa().getInlineString();
     try (Socket plain = new Socket(InetAddress.getLoopbackAddress(), port);
         SSLSocket socket = (SSLSocket) PemTls.trusting(caPem).getSocketFactory()
-            .createSocket(plain, tls.getSni(), port, true)) {
+            .createSocket(plain, "localhost", port, true)) {
       SSLParameters parameters = socket.getSSLParameters();
-      parameters.setServerNames(List.of(new SNIHostName(tls.getSni())));
+      // Envoy sends no SNI when the context has none (an IP host).
+      parameters.setServerNames(tls.getSni().isEmpty() ? List.of() : List.of(new SNIHostName(tls.getSni())));
       socket.setSSLParameters(parameters);
       socket.startHandshake();
       X509Certificate peer = (X509Certificate) socket.getSession().getPeerCertificates()[0];

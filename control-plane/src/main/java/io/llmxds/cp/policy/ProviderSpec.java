@@ -45,7 +45,8 @@ final class ProviderSpec {
         spec.optionalMapping("credentials", CREDENTIALS).flatMap(c -> credentials(c, files));
     return spec.build(() -> {
       BaseUrl base = url.get();
-      String serverName = base.tls() ? sni.orElse(base.host()) : "";
+      // TLS forbids an IP address as SNI (RFC 6066 3): an IP host sends none unless the policy names one.
+      String serverName = base.tls() ? sni.orElse(Values.isIpLiteral(base.host()) ? "" : base.host()) : "";
       return new Provider(name, base.host(), base.port(), base.tls(), serverName, ca, base.pathPrefix(),
           connectTimeout, loadBalancing, credentials);
     });

@@ -178,7 +178,7 @@ final class Values {
     throw new InvalidValue("\"" + text + "\" is not an IP address (Envoy binds a listener to an IP, not a name)");
   }
 
-  private static boolean isIpLiteral(String text) {
+  static boolean isIpLiteral(String text) {
     Matcher v4 = IPV4.matcher(text);
     if (v4.matches()) {
       for (int i = 1; i <= 4; i++) {
