@@ -67,6 +67,21 @@ class RequestTraceTagsTest {
   }
 
   @Test
+  void aRotatedSecretChangesTheSecretAndNoRoute() {
+    Provider openai = Bundles.openai();
+    Provider rotated = new Provider(openai.name(), openai.host(), openai.port(), openai.tls(), openai.sni(),
+        openai.caCertificates(), openai.pathPrefix(), openai.connectTimeout(), openai.loadBalancing(),
+        openai.credentials().map(c -> new Provider.Credentials(c.header(), c.prefix(), c.secretFile(),
+            new io.llmxds.cp.policy.SecretValue("sk-rotated"))));
+    PolicyBundle other = new PolicyBundle(bundle.gateway(), bundle.providers().stream()
+        .map(p -> p.name().equals("openai") ? rotated : p).toList(),
+        bundle.modelRoutes(), bundle.rateLimits(), bundle.contextPolicies());
+    EnvoyResources translated = Translator.translate(other);
+    assertThat(translated.secrets()).isNotEqualTo(resources.secrets());
+    assertThat(translated.routes().get(0).toByteString()).isEqualTo(routes.toByteString());
+  }
+
+  @Test
   void aChangeToOneRouteChangesOnlyThatRoutesVersion() {
     PolicyBundle withoutLimits = new PolicyBundle(bundle.gateway(), bundle.providers(), bundle.modelRoutes(),
         List.of(), bundle.contextPolicies());
