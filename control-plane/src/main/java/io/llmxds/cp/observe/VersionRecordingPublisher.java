@@ -30,7 +30,7 @@ public final class VersionRecordingPublisher implements ConfigPublisher {
 
   @Override
   public void publish(PolicyCompiler.Compiled compiled, Instant reloadStartedAt) {
-    PublishedConfig config = PublishedConfig.of(compiled.configVersion(), compiled.resources(), compiled.proxyless());
+    PublishedConfig config = PublishedConfig.of(compiled.configVersion(), compiled.flavors());
     Map<Flavor, Map<String, String>> typeVersions = new EnumMap<>(Flavor.class);
     for (Flavor flavor : Flavor.values()) {
       typeVersions.put(flavor, config.snapshot(flavor).typeVersions());

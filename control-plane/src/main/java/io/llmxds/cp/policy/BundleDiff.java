@@ -45,7 +45,20 @@ public final class BundleDiff {
           field("maxTurns", ContextPolicy::maxTurns),
           field("maxInjectedChars", ContextPolicy::maxInjectedChars),
           field("store", ContextPolicy::store),
-          field("failureMode", (ContextPolicy c) -> c.failureMode().wire()))),
+          field("failureMode", (ContextPolicy c) -> c.failureMode().wire()),
+          field("migrateFrom", (ContextPolicy c) -> c.migrateFrom().map(m -> m.store() + " " + m.schema().wire())))),
+      new DocumentKind<>("ContextStore", PolicyBundle::contextStores, ContextStore::name, List.of(
+          field("type", (ContextStore s) -> s.type().wire()),
+          field("addresses", ContextStore::addresses),
+          field("database", ContextStore::database),
+          field("tls", (ContextStore s) -> s.tls().map(t -> "sni " + t.sni()
+              + t.ca().map(c -> ", caFile " + c.file()).orElse(""))),
+          field("username", ContextStore::username),
+          field("passwordFile", (ContextStore s) -> s.password().map(ContextStore.Password::file)),
+          BundleDiff::passwordRotation,
+          field("connectTimeout", ContextStore::connectTimeout),
+          field("commandTimeout", ContextStore::commandTimeout),
+          field("poolSize", ContextStore::poolSize))),
       new DocumentKind<>("Gateway", (PolicyBundle b) -> List.of(b.gateway()), Gateway::name, List.of(
           nested("listener", Gateway::listener, ADDRESS),
           nested("extProc", (Gateway g) -> g.extProc().address(), ADDRESS),
@@ -239,11 +252,21 @@ public final class BundleDiff {
         .toList();
   }
 
-  /** Says that a secret changed without printing it or its fingerprint (a fingerprint identifies a known key). */
   private static List<String> credentialRotation(Provider before, Provider after) {
-    Optional<String> a = before.credentials().map(c -> c.secret().fingerprint());
-    Optional<String> b = after.credentials().map(c -> c.secret().fingerprint());
-    return a.isPresent() && b.isPresent() && !a.equals(b) ? List.of("credential rotated") : List.of();
+    return rotation("credential", before.credentials().map(Credentials::secret),
+        after.credentials().map(Credentials::secret));
+  }
+
+  private static List<String> passwordRotation(ContextStore before, ContextStore after) {
+    return rotation("password", before.password().map(ContextStore.Password::value),
+        after.password().map(ContextStore.Password::value));
+  }
+
+  /** Says that a secret changed without printing it or its fingerprint (a fingerprint identifies a known key). */
+  private static List<String> rotation(String what, Optional<SecretValue> before, Optional<SecretValue> after) {
+    Optional<String> a = before.map(SecretValue::fingerprint);
+    Optional<String> b = after.map(SecretValue::fingerprint);
+    return a.isPresent() && b.isPresent() && !a.equals(b) ? List.of(what + " rotated") : List.of();
   }
 
   private static String baseUrl(Provider p) {

@@ -1,5 +1,7 @@
 package io.llmxds.cp.policy;
 
+import java.util.Optional;
+
 /**
  * How the ext_proc context service keeps conversation history for requests that run under this policy.
  *
@@ -7,7 +9,8 @@ package io.llmxds.cp.policy;
  * @param userHeader an optional header identifying the user (empty string when unused)
  * @param maxTurns how many past turns are injected into a request at most
  * @param maxInjectedChars how many characters of history are injected at most
- * @param store the name of the store the context service uses (e.g. {@code memory}, {@code redis})
+ * @param store the ContextStore the context service reads and writes (or the built-in {@code memory})
+ * @param migrateFrom with {@code v1_v2_migration}: where the old records are (default: the policy's own store, v1)
  */
 public record ContextPolicy(
     String name,
@@ -18,7 +21,11 @@ public record ContextPolicy(
     int maxTurns,
     int maxInjectedChars,
     String store,
-    FailureMode failureMode) {
+    FailureMode failureMode,
+    Optional<MigrateFrom> migrateFrom) {
+
+  /** The old records a migration reads: from {@code store}, in {@code schema}; the policy writes only its own store. */
+  public record MigrateFrom(String store, Schema schema) {}
 
   /** The stored record's schema version. */
   public enum Schema {

@@ -12,13 +12,29 @@ public record PolicyBundle(
     List<Provider> providers,
     List<ModelRoute> modelRoutes,
     List<RateLimit> rateLimits,
-    List<ContextPolicy> contextPolicies) {
+    List<ContextPolicy> contextPolicies,
+    List<ContextStore> contextStores) {
 
   public PolicyBundle {
     providers = List.copyOf(providers);
     modelRoutes = List.copyOf(modelRoutes);
     rateLimits = List.copyOf(rateLimits);
     contextPolicies = List.copyOf(contextPolicies);
+    contextStores = List.copyOf(contextStores);
+  }
+
+  /** A bundle with no ContextStore documents (every policy on the built-in memory store). */
+  public PolicyBundle(Gateway gateway, List<Provider> providers, List<ModelRoute> modelRoutes,
+      List<RateLimit> rateLimits, List<ContextPolicy> contextPolicies) {
+    this(gateway, providers, modelRoutes, rateLimits, contextPolicies, List.of());
+  }
+
+  /** The store named {@code name}: a declared one, or the built-in memory store. */
+  public Optional<ContextStore> contextStore(String name) {
+    if (name.equals(ContextStore.BUILT_IN_MEMORY)) {
+      return Optional.of(ContextStore.builtInMemory());
+    }
+    return contextStores.stream().filter(s -> s.name().equals(name)).findFirst();
   }
 
   public Optional<Provider> provider(String name) {

@@ -200,7 +200,7 @@ final class Values {
     }
   }
 
-  private static boolean isHostname(String text) {
+  static boolean isHostname(String text) {
     if (text.isEmpty() || text.length() > 253 || IPV4.matcher(text).matches()) {
       return false;
     }

@@ -75,15 +75,16 @@ final class SnapshotPublisher {
     return Optional.ofNullable(current.get());
   }
 
-  /** Each flavor's group gets its own snapshot; the parked watches are swept once both are set. */
+  /** Each flavor's group gets its own snapshot; the parked watches are swept once all are set. */
   private void set(PublishedConfig published) {
     for (Flavor flavor : Flavor.values()) {
       cache.setSnapshot(flavor.wire(), snapshotOf(published.snapshot(flavor)));
     }
     current.set(published);
     watcher.snapshotPublished();
-    LOG.info("published config {} with type versions: edge {}, proxyless {}", published.configVersion(),
-        published.edge().typeVersions(), published.proxyless().typeVersions());
+    LOG.info("published config {} with type versions: edge {}, proxyless {}, context-service {}",
+        published.configVersion(), published.edge().typeVersions(), published.proxyless().typeVersions(),
+        published.snapshot(Flavor.CONTEXT_SERVICE).typeVersions());
   }
 
   /**

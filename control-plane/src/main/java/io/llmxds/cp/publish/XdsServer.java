@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -84,16 +85,15 @@ public final class XdsServer implements AutoCloseable {
   }
 
   /**
-   * Serves {@code edge} to Envoy nodes and {@code proxyless} to gRPC clients from now on (see {@link XdsNodeGroups}).
-   * Thread-safe; publishes apply in call order on the publisher thread. The future completes once both snapshots are
+   * Serves each flavor's resources to the nodes of that flavor from now on (see {@link XdsNodeGroups}).
+   * Thread-safe; publishes apply in call order on the publisher thread. The future completes once every snapshot is
    * set and every open watch has been answered (that fan-out is why this is asynchronous), with what was set.
    */
-  public CompletableFuture<PublishedConfig> publish(
-      String configVersion, EnvoyResources edge, EnvoyResources proxyless) {
-    return publish(PublishedConfig.of(configVersion, edge, proxyless));
+  public CompletableFuture<PublishedConfig> publish(String configVersion, Map<Flavor, EnvoyResources> resources) {
+    return publish(PublishedConfig.of(configVersion, resources));
   }
 
-  /** As {@link #publish(String, EnvoyResources, EnvoyResources)}, for a caller that needed the versions beforehand. */
+  /** As {@link #publish(String, Map)}, for a caller that needed the versions beforehand. */
   public CompletableFuture<PublishedConfig> publish(PublishedConfig config) {
     return publisher.publish(config);
   }

@@ -13,7 +13,9 @@ import io.llmxds.cp.verify.UnpackedAnys;
 import io.llmxds.cp.verify.load.EnvoyLoadChecks;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -30,17 +32,30 @@ public final class PolicyCompiler {
   public sealed interface Result {}
 
   /**
-   * A directory that is ready to publish, in both flavors under one config version.
+   * A directory that is ready to publish, in every flavor under one config version.
    *
-   * @param resources what Envoy nodes get (the edge flavor)
-   * @param proxyless what proxyless gRPC clients get
+   * @param flavors what each flavor's nodes get
    * @param inputs every file read, for the watcher
    */
-  public record Compiled(String configVersion, PolicyBundle bundle, EnvoyResources resources,
-      EnvoyResources proxyless, Set<Path> inputs) implements Result {
+  public record Compiled(String configVersion, PolicyBundle bundle, Map<Flavor, EnvoyResources> flavors,
+      Set<Path> inputs) implements Result {
+
+    public Compiled {
+      flavors = Map.copyOf(flavors);
+    }
 
     public EnvoyResources resources(Flavor flavor) {
-      return flavor == Flavor.EDGE ? resources : proxyless;
+      return flavors.get(flavor);
+    }
+
+    /** What Envoy nodes get (the edge flavor). */
+    public EnvoyResources resources() {
+      return resources(Flavor.EDGE);
+    }
+
+    /** What proxyless gRPC clients get. */
+    public EnvoyResources proxyless() {
+      return resources(Flavor.PROXYLESS);
     }
   }
 
@@ -63,15 +78,21 @@ public final class PolicyCompiler {
     CompletableFuture<Checked> proxylessCheck =
         CompletableFuture.supplyAsync(() -> Checked.of(Flavor.PROXYLESS, ok.bundle()), PolicyCompiler::onOwnThread);
     Checked edge = Checked.of(Flavor.EDGE, ok.bundle());
+    Checked contextService = Checked.of(Flavor.CONTEXT_SERVICE, ok.bundle());
     Checked proxyless = join(proxylessCheck);
     List<String> problems = new ArrayList<>(edge.problems());
-    // A proxyless problem is a translator bug as much as an edge one: neither flavor is published without the other.
+    // A problem of another flavor is a translator bug as much as an edge one: no flavor is published alone.
     proxyless.problems().forEach(p -> problems.add(p.replaceFirst("^verify: ", "verify: proxyless flavor: ")));
+    contextService.problems()
+        .forEach(p -> problems.add(p.replaceFirst("^verify: ", "verify: context-service flavor: ")));
     if (!problems.isEmpty()) {
       return new Failed(problems);
     }
-    return new Compiled(ConfigVersion.of(ok.bundle()), ok.bundle(), edge.resources(), proxyless.resources(),
-        ok.inputs());
+    Map<Flavor, EnvoyResources> flavors = new EnumMap<>(Flavor.class);
+    flavors.put(Flavor.EDGE, edge.resources());
+    flavors.put(Flavor.PROXYLESS, proxyless.resources());
+    flavors.put(Flavor.CONTEXT_SERVICE, contextService.resources());
+    return new Compiled(ConfigVersion.of(ok.bundle()), ok.bundle(), flavors, ok.inputs());
   }
 
   /** One flavor translated and verified. */

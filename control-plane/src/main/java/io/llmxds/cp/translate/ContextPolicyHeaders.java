@@ -3,11 +3,7 @@ package io.llmxds.cp.translate;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.llmxds.common.ContextPolicyMetadata;
 import io.llmxds.cp.policy.ContextPolicy;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -41,16 +37,8 @@ public final class ContextPolicyHeaders {
     return headers;
   }
 
-  /**
-   * A hash of this policy alone (not of the whole bundle), so that editing a provider does not change the metadata
-   * of every route; 16 hex characters of SHA-256 over the record's canonical form.
-   */
+  /** The policy's own content version (not the bundle's: editing a provider does not change it). */
   public static String version(ContextPolicy policy) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(policy.toString().getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return ContextPolicyVersion.of(policy);
   }
 }

@@ -22,4 +22,9 @@ public record EnvoyResources(
     routes = List.copyOf(routes);
     secrets = List.copyOf(secrets);
   }
+
+  /** No resources: what a flavor gets that has nothing to be served. */
+  public static EnvoyResources empty() {
+    return new EnvoyResources(List.of(), List.of(), List.of(), List.of(), List.of());
+  }
 }

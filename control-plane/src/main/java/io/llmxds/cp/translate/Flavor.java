@@ -11,7 +11,9 @@ public enum Flavor {
   /** Envoy, the LLM gateway: one listener on a port, ext_proc, rate limits, credentials. */
   EDGE("edge", Translator::translate),
   /** gRPC clients with an xDS resolver: an api_listener per model route, dialed as {@code xds:///<modelRoute>}. */
-  PROXYLESS("proxyless", ProxylessTranslator::translate);
+  PROXYLESS("proxyless", ProxylessTranslator::translate),
+  /** The ext_proc context service: its stores, their passwords and the model → context policy table. */
+  CONTEXT_SERVICE(io.llmxds.common.DataPathConfig.FLAVOR, ContextServiceTranslator::translate);
 
   private final String wire;
   private final Function<PolicyBundle, EnvoyResources> translation;

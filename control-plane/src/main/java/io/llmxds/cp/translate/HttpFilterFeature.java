@@ -31,6 +31,6 @@ interface HttpFilterFeature {
 
   /** Clusters and endpoints the filter itself calls (none by default). */
   default EnvoyResources resources(PolicyBundle bundle) {
-    return new EnvoyResources(List.of(), List.of(), List.of(), List.of(), List.of());
+    return EnvoyResources.empty();
   }
 }

@@ -14,6 +14,7 @@ import io.envoyproxy.envoy.extensions.clusters.aggregate.v3.ClusterConfig;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.Rds;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SdsSecretConfig;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import io.llmxds.common.DataPathConfig;
 import io.llmxds.cp.translate.EnvoyResources;
 import io.llmxds.cp.translate.Names;
 import java.util.ArrayList;
@@ -144,6 +145,14 @@ public final class ReferenceCheck {
   }
 
   /** Every SDS reference resolves, and every secret is referenced (an unreferenced one is a leak risk for nothing). */
+  /** A context store's password (docs/data-path-config.md): named in the store cluster's metadata, not by SDS config. */
+  private static Optional<String> storePasswordSecret(Cluster cluster) {
+    return Optional.ofNullable(cluster.getMetadata().getFilterMetadataMap().get(DataPathConfig.STORE_METADATA))
+        .map(m -> m.getFieldsMap().get(DataPathConfig.STORE_PASSWORD_SECRET))
+        .map(com.google.protobuf.Value::getStringValue)
+        .filter(name -> !name.isEmpty());
+  }
+
   private static List<String> secretProblems(EnvoyResources resources, UnpackedAnys anys) {
     Set<String> secrets = byName(resources.secrets(), Secret::getName).keySet();
     Set<String> referenced = new HashSet<>();
@@ -151,10 +160,15 @@ public final class ReferenceCheck {
     List<Message> referencing = new ArrayList<>(resources.clusters());
     referencing.addAll(resources.listeners());
     for (Message resource : referencing) {
-      for (SdsSecretConfig sds : SDS.in(resource, SdsSecretConfig.class, anys)) {
-        referenced.add(sds.getName());
-        if (!secrets.contains(sds.getName())) {
-          problems.add(describe(resource) + ": secret '" + sds.getName() + "' is not in SDS");
+      List<String> names = new ArrayList<>();
+      SDS.in(resource, SdsSecretConfig.class, anys).forEach(sds -> names.add(sds.getName()));
+      if (resource instanceof Cluster cluster) {
+        storePasswordSecret(cluster).ifPresent(names::add);
+      }
+      for (String name : names) {
+        referenced.add(name);
+        if (!secrets.contains(name)) {
+          problems.add(describe(resource) + ": secret '" + name + "' is not in SDS");
         }
       }
     }

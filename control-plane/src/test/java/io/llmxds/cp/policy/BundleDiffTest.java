@@ -32,6 +32,27 @@ class BundleDiffTest {
     assertThat(BundleDiff.summarize(examples, edited(dir -> {}))).isEmpty();
   }
 
+  /** The seed's store move: the change summary names the persistence and schema change. */
+  @Test
+  void aStoreMoveWithASchemaMigrationSaysSo() {
+    assertThat(diff(dir -> {
+      write(dir.resolve("stores.yaml"), """
+          apiVersion: llm-xds.io/v1alpha1
+          kind: ContextStore
+          metadata:
+            name: new-redis
+          spec:
+            type: redis
+            addresses: [10.0.0.9:6379]
+          """);
+      edit(dir.resolve("context.yaml"), "  schema: v1\n  mode: strict\n", "  schema: v2\n  mode: v1_v2_migration\n");
+      edit(dir.resolve("context.yaml"), "  store: memory\n", "  store: new-redis\n  migrateFrom:\n    store: memory\n");
+    })).containsExactly(
+        "ContextPolicy/default schema v1→v2, mode strict→v1_v2_migration, store memory→new-redis,"
+            + " migrateFrom (none)→memory v1",
+        "+ContextStore/new-redis");
+  }
+
   @Test
   void weightChangeListsOnlyTheChangedBackend() {
     assertThat(diff(dir -> edit(dir.resolve("routes.yaml"), "weight: 90", "weight: 50")))

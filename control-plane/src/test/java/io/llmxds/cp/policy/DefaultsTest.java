@@ -68,6 +68,6 @@ class DefaultsTest {
   @Test
   void contextPolicyDefaults() {
     assertThat(bundle.contextPolicies().get(0)).isEqualTo(new ContextPolicy(
-        "history", "x-session-id", "", Schema.V1, Mode.STRICT, 20, 32_000, "memory", FailureMode.OPEN));
+        "history", "x-session-id", "", Schema.V1, Mode.STRICT, 20, 32_000, "memory", FailureMode.OPEN, Optional.empty()));
   }
 }

@@ -20,6 +20,8 @@ import io.llmxds.cp.translate.ProxylessTranslator;
 import io.llmxds.cp.translate.Translator;
 import java.time.Duration;
 import java.util.List;
+import io.llmxds.cp.translate.EnvoyResources;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -102,8 +104,11 @@ class NodeFlavorsTest {
   }
 
   private PublishedConfig publish(String version, PolicyBundle bundle) throws Exception {
-    return server.publish(version, Translator.translate(bundle), ProxylessTranslator.translate(bundle))
-        .get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    Map<Flavor, EnvoyResources> flavors = new EnumMap<>(Flavor.class);
+    for (Flavor flavor : Flavor.values()) {
+      flavors.put(flavor, flavor.translate(bundle));
+    }
+    return server.publish(version, flavors).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
   }
 
   private static PolicyBundle withChatWeights(int a, int b) {

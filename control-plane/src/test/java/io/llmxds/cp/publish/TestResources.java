@@ -1,6 +1,9 @@
 package io.llmxds.cp.publish;
 
 import com.google.protobuf.Any;
+import java.util.Map;
+import java.util.EnumMap;
+import io.llmxds.cp.translate.Flavor;
 import com.google.protobuf.Duration;
 import com.google.protobuf.UInt32Value;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -131,5 +134,15 @@ final class TestResources {
     return Address.newBuilder()
         .setSocketAddress(SocketAddress.newBuilder().setAddress(host).setPortValue(port))
         .build();
+  }
+
+  /** The same resources for every flavor: for tests about the server, not the flavors. */
+  static Map<Flavor, EnvoyResources> asEveryFlavor(EnvoyResources resources) {
+    Map<Flavor, EnvoyResources> all =
+        new EnumMap<>(Flavor.class);
+    for (Flavor flavor : Flavor.values()) {
+      all.put(flavor, resources);
+    }
+    return all;
   }
 }

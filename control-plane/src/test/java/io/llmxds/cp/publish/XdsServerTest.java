@@ -205,7 +205,7 @@ class XdsServerTest {
   void publishingAfterCloseFails() {
     server.close();
 
-    assertThat(server.publish("late", V1, V1))
+    assertThat(server.publish("late", TestResources.asEveryFlavor(V1)))
         .failsWithin(PATIENCE)
         .withThrowableOfType(ExecutionException.class)
         .withCauseInstanceOf(IllegalStateException.class);
@@ -215,9 +215,10 @@ class XdsServerTest {
     return NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
   }
 
-  /** Publishes {@code resources} as both flavors: these tests are about the server, not the flavors. */
+  /** Publishes {@code resources} as every flavor: these tests are about the server, not the flavors. */
   private PublishedSnapshot publish(String configVersion, EnvoyResources resources) throws Exception {
-    return server.publish(configVersion, resources, resources).get(PATIENCE.toSeconds(), TimeUnit.SECONDS).edge();
+    return server.publish(configVersion, TestResources.asEveryFlavor(resources))
+        .get(PATIENCE.toSeconds(), TimeUnit.SECONDS).edge();
   }
 
   private AdsTestClient syncedClient(String nodeId, PublishedSnapshot published) {

@@ -45,7 +45,7 @@ public final class Bundles {
 
   public static ContextPolicy contextPolicy(String name) {
     return new ContextPolicy(name, "x-session-id", "x-user-id", ContextPolicy.Schema.V1, ContextPolicy.Mode.STRICT,
-        20, 32000, "memory", ContextPolicy.FailureMode.OPEN);
+        20, 32000, "memory", ContextPolicy.FailureMode.OPEN, Optional.empty());
   }
 
   public static ModelRoute.Retry retry(int attempts) {

@@ -39,7 +39,7 @@ class ExtProcFeatureTest {
   @Test
   void theRoutesOwnPolicyWins() {
     ContextPolicy own = new ContextPolicy("own", "x-conv", "", ContextPolicy.Schema.V2,
-        ContextPolicy.Mode.V1_V2_MIGRATION, 5, 1000, "redis", ContextPolicy.FailureMode.CLOSED);
+        ContextPolicy.Mode.V1_V2_MIGRATION, 5, 1000, "redis", ContextPolicy.FailureMode.CLOSED, Optional.empty());
     Map<String, String> headers = metadata(
         bundle(Optional.of("default"), Optional.of("own"), List.of(Bundles.contextPolicy("default"), own)), "r");
     assertThat(headers).containsExactly(
@@ -86,7 +86,7 @@ class ExtProcFeatureTest {
     String version = ContextPolicyHeaders.version(policy);
     assertThat(version).matches("[0-9a-f]{16}").isEqualTo(ContextPolicyHeaders.version(Bundles.contextPolicy("default")));
     ContextPolicy fewerTurns = new ContextPolicy("default", "x-session-id", "x-user-id", ContextPolicy.Schema.V1,
-        ContextPolicy.Mode.STRICT, 19, 32000, "memory", ContextPolicy.FailureMode.OPEN);
+        ContextPolicy.Mode.STRICT, 19, 32000, "memory", ContextPolicy.FailureMode.OPEN, Optional.empty());
     assertThat(ContextPolicyHeaders.version(fewerTurns)).isNotEqualTo(version);
 
     PolicyBundle example = Bundles.example();
@@ -101,7 +101,7 @@ class ExtProcFeatureTest {
   @Test
   void aPercentSignInAValueIsEscapedForEnvoysFormatter() {
     ContextPolicy odd = new ContextPolicy("own", "x-session%id", "", ContextPolicy.Schema.V1, ContextPolicy.Mode.STRICT,
-        20, 32000, "memory", ContextPolicy.FailureMode.OPEN);
+        20, 32000, "memory", ContextPolicy.FailureMode.OPEN, Optional.empty());
     PolicyBundle bundle = bundle(Optional.empty(), Optional.of("own"), List.of(odd));
     assertThat(metadata(bundle, "r")).containsEntry(ContextPolicyMetadata.SESSION_HEADER, "x-session%%id");
   }

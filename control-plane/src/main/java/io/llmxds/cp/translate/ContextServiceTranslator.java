@@ -1,0 +1,172 @@
+package io.llmxds.cp.translate;
+
+import com.google.protobuf.Any;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.Address;
+import io.envoyproxy.envoy.config.core.v3.DataSource;
+import io.envoyproxy.envoy.config.core.v3.Metadata;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.core.v3.TransportSocket;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.config.route.v3.RouteAction;
+import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
+import io.envoyproxy.envoy.config.route.v3.RouteMatch;
+import io.envoyproxy.envoy.config.route.v3.VirtualHost;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.GenericSecret;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
+import io.llmxds.common.DataPathConfig;
+import io.llmxds.cp.policy.ConfigVersion;
+import io.llmxds.cp.policy.ContextPolicy;
+import io.llmxds.cp.policy.ContextStore;
+import io.llmxds.cp.policy.ModelRoute;
+import io.llmxds.cp.policy.PolicyBundle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The context-service flavor (docs/data-path-config.md): the stores the policies in use name as CDS Clusters, their
+ * passwords as SDS Secrets, and one RouteConfiguration that maps each ModelRoute's models to its effective context
+ * policy. The service matches the model it reads from the body against these routes, so every request gets its own
+ * route's policy — which Envoy's ext_proc metadata, fixed by the first route match, could not give (X3).
+ */
+final class ContextServiceTranslator {
+
+  private ContextServiceTranslator() {}
+
+  static EnvoyResources translate(PolicyBundle bundle) {
+    TreeMap<String, ContextPolicy> byRoute = new TreeMap<>();
+    for (ModelRoute route : bundle.modelRoutes()) {
+      route.contextPolicy().or(() -> bundle.gateway().contextPolicy()).flatMap(bundle::contextPolicy)
+          .ifPresent(p -> byRoute.put(route.name(), p));
+    }
+    TreeSet<String> storesInUse = new TreeSet<>();
+    byRoute.values().forEach(p -> {
+      storesInUse.add(p.store());
+      p.migrateFrom().ifPresent(m -> storesInUse.add(m.store()));
+    });
+    List<Cluster> clusters = new ArrayList<>();
+    List<Secret> secrets = new ArrayList<>();
+    for (String name : storesInUse) {
+      ContextStore store = bundle.contextStore(name).orElseThrow(() -> new IllegalStateException(
+          "the loader accepted a policy naming the unknown store " + name));
+      clusters.add(cluster(store));
+      store.password().ifPresent(password -> secrets.add(Secret.newBuilder()
+          .setName(DataPathConfig.passwordSecret(store.name()))
+          .setGenericSecret(GenericSecret.newBuilder()
+              .setSecret(DataSource.newBuilder().setInlineString(password.value().reveal())))
+          .build()));
+    }
+    VirtualHost.Builder host = VirtualHost.newBuilder()
+        .setName(DataPathConfig.VIRTUAL_HOST)
+        .addDomains("*")
+        .setMetadata(metadata(DataPathConfig.TABLE_METADATA, Struct.newBuilder()
+            .putFields(DataPathConfig.TABLE_CONFIG_VERSION, string(ConfigVersion.of(bundle)))
+            .putFields(DataPathConfig.TABLE_MAX_BODY_BYTES, number(bundle.gateway().requestBufferLimitBytes()))));
+    byRoute.forEach((routeName, policy) -> host.addRoutes(route(bundle.modelRoute(routeName).orElseThrow(), policy)));
+    RouteConfiguration table = RouteConfiguration.newBuilder()
+        .setName(DataPathConfig.ROUTE_CONFIGURATION)
+        .addVirtualHosts(host)
+        .build();
+    return new EnvoyResources(clusters, List.of(), List.of(), List.of(table), secrets);
+  }
+
+  /** A ModelRoute's models, matched as the edge route matches them, to the store and metadata of its policy. */
+  private static Route route(ModelRoute modelRoute, ContextPolicy policy) {
+    Struct.Builder fields = Struct.newBuilder()
+        .putFields(DataPathConfig.POLICY_NAME, string(policy.name()))
+        .putFields(DataPathConfig.POLICY_VERSION, string(ContextPolicyVersion.of(policy)))
+        .putFields(DataPathConfig.POLICY_SCHEMA, string(policy.schema().wire()))
+        .putFields(DataPathConfig.POLICY_MODE, string(policy.mode().wire()))
+        .putFields(DataPathConfig.POLICY_MAX_TURNS, number(policy.maxTurns()))
+        .putFields(DataPathConfig.POLICY_MAX_INJECTED_CHARS, number(policy.maxInjectedChars()))
+        .putFields(DataPathConfig.POLICY_FAILURE_MODE, string(policy.failureMode().wire()))
+        .putFields(DataPathConfig.POLICY_SESSION_HEADER, string(policy.sessionHeader()));
+    if (!policy.userHeader().isEmpty()) {
+      fields.putFields(DataPathConfig.POLICY_USER_HEADER, string(policy.userHeader()));
+    }
+    policy.migrateFrom().ifPresent(m -> fields
+        .putFields(DataPathConfig.POLICY_MIGRATE_FROM_STORE, string(m.store()))
+        .putFields(DataPathConfig.POLICY_MIGRATE_FROM_SCHEMA, string(m.schema().wire())));
+    return Route.newBuilder()
+        .setName(modelRoute.name())
+        .setMatch(RouteMatch.newBuilder()
+            .setPrefix("/")
+            .addHeaders(HeaderMatcher.newBuilder()
+                .setName(DataPathConfig.MODEL_HEADER)
+                .setStringMatch(RouteTranslator.anyOf(modelRoute.models()))))
+        .setRoute(RouteAction.newBuilder().setCluster(DataPathConfig.storeCluster(policy.store())))
+        .setMetadata(metadata(DataPathConfig.POLICY_METADATA, fields))
+        .build();
+  }
+
+  /** A store as a Cluster: its servers as endpoints (resolved by the service itself), TLS, timeouts, the rest metadata. */
+  private static Cluster cluster(ContextStore store) {
+    String name = DataPathConfig.storeCluster(store.name());
+    boolean byIp = store.addresses().stream().allMatch(a -> EndpointTranslator.servedByEds(a.host()));
+    ClusterLoadAssignment.Builder assignment = ClusterLoadAssignment.newBuilder().setClusterName(name);
+    if (!store.addresses().isEmpty()) {
+      LocalityLbEndpoints.Builder locality = LocalityLbEndpoints.newBuilder();
+      store.addresses().forEach(a -> locality.addLbEndpoints(LbEndpoint.newBuilder()
+          .setEndpoint(Endpoint.newBuilder().setAddress(Address.newBuilder()
+              .setSocketAddress(SocketAddress.newBuilder().setAddress(a.host()).setPortValue(a.port()))))));
+      assignment.addEndpoints(locality);
+    }
+    Struct.Builder fields = Struct.newBuilder()
+        .putFields(DataPathConfig.STORE_TYPE, string(store.type().wire()))
+        .putFields(DataPathConfig.STORE_DATABASE, number(store.database()))
+        .putFields(DataPathConfig.STORE_COMMAND_TIMEOUT_MS, number(store.commandTimeout().toMillis()))
+        .putFields(DataPathConfig.STORE_POOL_SIZE, number(store.poolSize()));
+    store.username().ifPresent(u -> fields.putFields(DataPathConfig.STORE_USERNAME, string(u)));
+    store.password().ifPresent(p -> fields.putFields(DataPathConfig.STORE_PASSWORD_SECRET,
+        string(DataPathConfig.passwordSecret(store.name()))));
+    Cluster.Builder cluster = Cluster.newBuilder()
+        .setName(name)
+        .setType(byIp ? Cluster.DiscoveryType.STATIC : Cluster.DiscoveryType.STRICT_DNS)
+        .setConnectTimeout(ProtoValues.duration(store.connectTimeout()))
+        .setLoadAssignment(assignment)
+        .setMetadata(metadata(DataPathConfig.STORE_METADATA, fields));
+    tls(store).ifPresent(cluster::setTransportSocket);
+    return cluster.build();
+  }
+
+  private static Optional<TransportSocket> tls(ContextStore store) {
+    return store.tls().map(t -> {
+      CertificateValidationContext.Builder validation = CertificateValidationContext.newBuilder();
+      t.ca().ifPresentOrElse(
+          ca -> validation.setTrustedCa(DataSource.newBuilder().setInlineString(ca.pem())),
+          () -> validation.setSystemRootCerts(CertificateValidationContext.SystemRootCerts.getDefaultInstance()));
+      return TransportSocket.newBuilder()
+          .setName(Names.TLS_TRANSPORT_SOCKET)
+          .setTypedConfig(Any.pack(UpstreamTlsContext.newBuilder()
+              .setSni(t.sni())
+              .setCommonTlsContext(CommonTlsContext.newBuilder().setValidationContext(validation))
+              .build()))
+          .build();
+    });
+  }
+
+  private static Metadata metadata(String namespace, Struct.Builder fields) {
+    return Metadata.newBuilder().putFilterMetadata(namespace, fields.build()).build();
+  }
+
+  private static Value string(String text) {
+    return Value.newBuilder().setStringValue(text).build();
+  }
+
+  private static Value number(long value) {
+    return Value.newBuilder().setNumberValue(value).build();
+  }
+}
