@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.llmxds.cp.observe.NodeStatusBoard;
 import io.llmxds.cp.observe.RouteVersions;
+import io.llmxds.cp.translate.Flavor;
 import io.llmxds.common.Telemetry;
 import io.llmxds.cp.observe.TracedReloader;
 import io.llmxds.cp.publish.XdsServer;
@@ -185,6 +186,7 @@ public final class AdminServer implements AutoCloseable {
       body.put("configVersion", c.configVersion());
       body.put("typeVersions", c.edge().typeVersions());
       body.put("proxylessTypeVersions", c.proxyless().typeVersions());
+      body.put("contextServiceTypeVersions", c.snapshot(Flavor.CONTEXT_SERVICE).typeVersions());
     }, () -> body.put("configVersion", ""));
     reloader.reloader().lastOutcome().ifPresent(o -> body.put("lastReload", outcomeJson(o)));
     body.put("nodes", nodes.nodes());

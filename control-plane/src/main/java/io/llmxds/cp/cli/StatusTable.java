@@ -26,12 +26,13 @@ final class StatusTable {
   private final List<String> nacks = new ArrayList<>();
 
   StatusTable(JsonNode status, Instant now) {
-    List<String> header = new ArrayList<>(List.of("NODE", "CLUSTER"));
+    List<String> header = new ArrayList<>(List.of("NODE", "CLUSTER", "FLAVOR"));
     TYPES.forEach(t -> header.add(t.getKey()));
     header.addAll(List.of("VERSION", "LAST PUSH"));
     rows.add(header);
     for (JsonNode node : status.path("nodes")) {
-      List<String> row = new ArrayList<>(List.of(node.path("node").asText(), orDash(node.path("cluster").asText())));
+      List<String> row = new ArrayList<>(List.of(node.path("node").asText(), orDash(node.path("cluster").asText()),
+          orDash(node.path("flavor").asText())));
       for (Map.Entry<String, String> type : TYPES) {
         JsonNode typeStatus = node.path("types").path(type.getValue());
         String state = typeStatus.path("state").asText("NOT_SENT");

@@ -50,7 +50,7 @@ public final class NodeStatusBoard implements PushObserver {
   /**
    * One connected node.
    *
-   * @param flavor which config the node is served: {@code edge} or {@code proxyless}
+   * @param flavor which config the node is served: {@code edge}, {@code proxyless} or {@code context-service}
    * @param configVersion the config version whose every type the node subscribes to it has ACKed ("" while none)
    * @param types type URL to status, in xDS order, every served type included
    */

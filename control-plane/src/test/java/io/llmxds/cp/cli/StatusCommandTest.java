@@ -35,12 +35,12 @@ class StatusCommandTest {
 
       CliRun synced = CliRun.of("status", "--admin", live.adminUrl());
       assertThat(synced.exitCode()).as(synced.err()).isZero();
-      assertThat(cells(synced, 0)).containsExactly("NODE", "CLUSTER", "CDS", "EDS", "LDS", "RDS", "SDS", "VERSION",
-          "LAST PUSH");
-      assertThat(cells(synced, 1)).startsWith("envoy-a", "llm-gateway", "SYNCED", "SYNCED", "SYNCED", "SYNCED",
-          "SYNCED", v1);
-      assertThat(cells(synced, 2)).startsWith("envoy-b", "llm-gateway", "SYNCED", "SYNCED", "SYNCED", "SYNCED",
-          "SYNCED", v1);
+      assertThat(cells(synced, 0)).containsExactly("NODE", "CLUSTER", "FLAVOR", "CDS", "EDS", "LDS", "RDS", "SDS",
+          "VERSION", "LAST PUSH");
+      assertThat(cells(synced, 1)).startsWith("envoy-a", "llm-gateway", "edge", "SYNCED", "SYNCED", "SYNCED",
+          "SYNCED", "SYNCED", v1);
+      assertThat(cells(synced, 2)).startsWith("envoy-b", "llm-gateway", "edge", "SYNCED", "SYNCED", "SYNCED",
+          "SYNCED", "SYNCED", v1);
 
       String rejected = live.applyOneEditThenNackTheNext(b, MESSAGE);
       String v3 = live.controlPlane().xds().current().orElseThrow().configVersion();
@@ -58,9 +58,9 @@ class StatusCommandTest {
 
       CliRun run = CliRun.of("status", "--admin", live.adminUrl());
       assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(StatusCommand.NACKED);
-      assertThat(cells(run, 1)).startsWith("envoy-a", "llm-gateway", "SYNCED", "SYNCED", "SYNCED", "SYNCED",
+      assertThat(cells(run, 1)).startsWith("envoy-a", "llm-gateway", "edge", "SYNCED", "SYNCED", "SYNCED", "SYNCED",
           "SYNCED", v3);
-      assertThat(cells(run, 2)).startsWith("envoy-b", "llm-gateway", "SYNCED", "SYNCED", "SYNCED", "NACKED",
+      assertThat(cells(run, 2)).startsWith("envoy-b", "llm-gateway", "edge", "SYNCED", "SYNCED", "SYNCED", "NACKED",
           "SYNCED");
       assertThat(run.out()).contains("NACK envoy-b RDS: " + MESSAGE + " [trace " + traceId + "]");
       assertThat(run.out()).contains("config version served: " + v3);

@@ -14,16 +14,17 @@ class StatusTableTest {
   void alignsColumnsAndSpellsEveryState() throws Exception {
     String body = """
         {"nodes": [
-          {"node": "edge-1", "cluster": "llm-gateway", "configVersion": "", "lastPush": "2025-01-01T00:00:00Z",
+          {"node": "edge-1", "cluster": "llm-gateway", "flavor": "edge", "configVersion": "",
+           "lastPush": "2025-01-01T00:00:00Z",
            "types": {"%s": {"state": "STALE"}, "%s": {"state": "NACKED", "error": "bad route"}}},
           {"node": "a", "cluster": "", "configVersion": "0123456789abcdef", "types": {}}
         ]}""".formatted(CDS, RDS);
     StatusTable table = new StatusTable(new ObjectMapper().readTree(body), Instant.parse("2025-01-01T00:02:05Z"));
 
     assertThat(table.render()).isEqualTo("""
-        NODE    CLUSTER      CDS       EDS       LDS       RDS       SDS       VERSION           LAST PUSH
-        edge-1  llm-gateway  STALE     NOT SENT  NOT SENT  NACKED    NOT SENT  -                 2m ago
-        a       -            NOT SENT  NOT SENT  NOT SENT  NOT SENT  NOT SENT  0123456789abcdef  -
+        NODE    CLUSTER      FLAVOR  CDS       EDS       LDS       RDS       SDS       VERSION           LAST PUSH
+        edge-1  llm-gateway  edge    STALE     NOT SENT  NOT SENT  NACKED    NOT SENT  -                 2m ago
+        a       -            -       NOT SENT  NOT SENT  NOT SENT  NOT SENT  NOT SENT  0123456789abcdef  -
         NACK edge-1 RDS: bad route [trace -]
         """);
     assertThat(table.anyNacked()).isTrue();
