@@ -2,8 +2,6 @@ package io.llmxds.cp.translate;
 
 import com.google.protobuf.Any;
 import io.envoyproxy.envoy.config.core.v3.GrpcService;
-import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExtProcOverrides;
-import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.MetadataOptions;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode;
@@ -11,18 +9,17 @@ import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.Bo
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.HeaderSendMode;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
 import io.llmxds.common.ContextPolicyMetadata;
-import io.llmxds.cp.policy.ContextPolicy;
 import io.llmxds.cp.policy.Gateway;
-import io.llmxds.cp.policy.ModelRoute;
 import io.llmxds.cp.policy.PolicyBundle;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The ext_proc context service: it sees whole request bodies (to read the model and inject history) and whole
  * responses (to store the answer); it switches SSE responses to STREAMED itself, hence {@code allow_mode_override}.
- * Each route tells it, through gRPC initial metadata, which context policy applies.
+ * Routes carry no per-route config for it: the service reads the model → context policy table from its own xDS
+ * flavor (docs/data-path-config.md), so a request gets its model's policy whichever route Envoy matched first
+ * (the first match fixes the ext_proc stream, docs/envoy-semantics.md).
  */
 final class ExtProcFeature implements HttpFilterFeature {
 
@@ -63,23 +60,6 @@ final class ExtProcFeature implements HttpFilterFeature {
   }
 
   @Override
-  public Optional<Any> modelRouteConfig(BundleIndex index, ModelRoute route) {
-    PolicyBundle bundle = index.bundle();
-    Optional<String> policy = route.contextPolicy().or(() -> bundle.gateway().contextPolicy());
-    return Optional.of(perRoute(route.name(), policy.flatMap(bundle::contextPolicy)));
-  }
-
-  /**
-   * Requests that do not send the model header match the catch-all route first, and that first match decides the
-   * ext_proc stream: it must carry the Gateway's default context policy.
-   */
-  @Override
-  public Optional<Any> unknownModelRouteConfig(PolicyBundle bundle) {
-    Optional<ContextPolicy> policy = bundle.gateway().contextPolicy().flatMap(bundle::contextPolicy);
-    return Optional.of(perRoute(Names.UNKNOWN_MODEL_ROUTE, policy));
-  }
-
-  @Override
   public EnvoyResources resources(PolicyBundle bundle) {
     Gateway.SocketAddress address = bundle.gateway().extProc().address();
     String name = Names.CONTEXT_SERVICE_CLUSTER;
@@ -91,12 +71,5 @@ final class ExtProcFeature implements HttpFilterFeature {
         List.of(),
         List.of(),
         List.of());
-  }
-
-  private static Any perRoute(String route, Optional<ContextPolicy> policy) {
-    return Any.pack(ExtProcPerRoute.newBuilder()
-        .setOverrides(ExtProcOverrides.newBuilder()
-            .addAllGrpcInitialMetadata(ContextPolicyHeaders.headers(route, policy)))
-        .build());
   }
 }

@@ -24,11 +24,6 @@ interface HttpFilterFeature {
     return Optional.empty();
   }
 
-  /** The filter's config for the catch-all {@link Names#UNKNOWN_MODEL_ROUTE}, if it needs one. */
-  default Optional<Any> unknownModelRouteConfig(PolicyBundle bundle) {
-    return Optional.empty();
-  }
-
   /** Clusters and endpoints the filter itself calls (none by default). */
   default EnvoyResources resources(PolicyBundle bundle) {
     return EnvoyResources.empty();

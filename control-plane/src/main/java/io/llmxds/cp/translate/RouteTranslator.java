@@ -57,7 +57,7 @@ final class RouteTranslator {
       host.addRoutes(RequestTraceTags.versioned(modelRoute(index, route, perFilter), metadata));
     }
     host.addRoutes(RequestTraceTags.versioned(
-        unknownModelRoute(perFilterConfig(features, f -> f.unknownModelRouteConfig(bundle))),
+        unknownModelRoute(),
         RequestTraceTags.routeMetadata(Names.UNKNOWN_MODEL_ROUTE)));
     return RouteConfiguration.newBuilder()
         .setName(bundle.gateway().name())
@@ -147,14 +147,13 @@ final class RouteTranslator {
     return route.backends().stream().findFirst().flatMap(b -> index.provider(b.provider())).map(p -> p.pathPrefix());
   }
 
-  private static Route.Builder unknownModelRoute(Map<String, Any> perFilter) {
+  private static Route.Builder unknownModelRoute() {
     return Route.newBuilder()
         .setName(Names.UNKNOWN_MODEL_ROUTE)
         .setMatch(RouteMatch.newBuilder().setPrefix("/"))
         .setDirectResponse(DirectResponseAction.newBuilder()
             .setStatus(404)
             .setBody(DataSource.newBuilder().setInlineString(UNKNOWN_MODEL_BODY)))
-        .addResponseHeadersToAdd(ProtoValues.overwriteHeader("content-type", "application/json"))
-        .putAllTypedPerFilterConfig(perFilter);
+        .addResponseHeadersToAdd(ProtoValues.overwriteHeader("content-type", "application/json"));
   }
 }

@@ -103,4 +103,14 @@ class ContextServiceTranslatorTest {
     assertThat(ReferenceCheck.check(withoutSecret))
         .containsExactly("Cluster context-store/new-redis: secret 'context-store/new-redis/password' is not in SDS");
   }
+
+  /** A policy's version is its own content's: editing a provider or another policy leaves it alone. */
+  @Test
+  void aPolicysVersionDependsOnThePolicyAlone() {
+    String version = ContextPolicyVersion.of(Bundles.contextPolicy("default"));
+    assertThat(version).matches("[0-9a-f]{16}").isEqualTo(ContextPolicyVersion.of(Bundles.contextPolicy("default")));
+    ContextPolicy fewerTurns = new ContextPolicy("default", "x-session-id", "x-user-id", ContextPolicy.Schema.V1,
+        ContextPolicy.Mode.STRICT, 19, 32000, "memory", ContextPolicy.FailureMode.OPEN, Optional.empty());
+    assertThat(ContextPolicyVersion.of(fewerTurns)).isNotEqualTo(version);
+  }
 }

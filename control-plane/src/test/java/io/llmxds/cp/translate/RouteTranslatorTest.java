@@ -153,15 +153,14 @@ class RouteTranslatorTest {
     assertThat(catchAll.getResponseHeadersToAddList()).extracting(h -> h.getHeader().getKey())
         .containsExactly("content-type", Names.ROUTE_VERSION_HEADER);
     assertThat(catchAll.getResponseHeadersToAdd(0).getHeader().getValue()).isEqualTo("application/json");
-    assertThat(catchAll.getTypedPerFilterConfigMap()).containsOnlyKeys(Names.EXT_PROC_FILTER);
+    assertThat(catchAll.getTypedPerFilterConfigMap()).isEmpty();
   }
 
   @Test
   void perRouteConfigOnlyForFiltersThatNeedIt() {
     RouteConfiguration config = routes(Bundles.example());
     assertThat(Unpack.route(config, "chat").getTypedPerFilterConfigMap())
-        .containsOnlyKeys(Names.EXT_PROC_FILTER, Names.LOCAL_RATELIMIT_FILTER);
-    assertThat(Unpack.route(config, "gpt-4o").getTypedPerFilterConfigMap())
-        .containsOnlyKeys(Names.EXT_PROC_FILTER);
+        .containsOnlyKeys(Names.LOCAL_RATELIMIT_FILTER);
+    assertThat(Unpack.route(config, "gpt-4o").getTypedPerFilterConfigMap()).isEmpty();
   }
 }
