@@ -1,0 +1,150 @@
+package io.llmxds.filters.store;
+
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
+import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.net.ssl.SSLException;
+
+/**
+ * Turns what lettuce throws into a {@link StoreException} that names the store and the cause in a few words
+ * ({@code ContextStore/x: redis://10.0.0.9:6379/0: connection refused}). Lettuce wraps causes several deep (connection
+ * exception → netty exception → JDK exception; a cluster's seeds as suppressed exceptions), and some of its messages
+ * carry hex dumps: the cause is found by type, and only a known-safe text is kept. Never the password.
+ */
+final class RedisFailure {
+
+  private RedisFailure() {}
+
+  /** Opening failed: {@code <label>: <cause>}, timeouts counted against the connect timeout. */
+  static StoreException atOpen(StoreSpec spec, Throwable e) {
+    return redacted(spec, spec.label() + ": " + reason(spec, e, spec.connectTimeout()), e);
+  }
+
+  /** Opening failed at one part of the store ({@code where}, e.g. a cluster's master): {@code <label>: <where>: …}. */
+  static StoreException atOpen(StoreSpec spec, String where, Throwable e) {
+    return redacted(spec, spec.label() + ": " + where + ": " + reason(spec, e, spec.connectTimeout()), e);
+  }
+
+  /** A command failed: {@code <label>: <op> failed: <cause>}. */
+  static StoreException inCommand(StoreSpec spec, String op, Throwable e) {
+    return redacted(spec, spec.label() + ": " + op + " failed: " + reason(spec, e, spec.commandTimeout()), e);
+  }
+
+  static String reason(StoreSpec spec, Throwable e, Duration timeout) {
+    for (Throwable t : causes(e)) {
+      if (t instanceof io.netty.channel.ConnectTimeoutException || t instanceof RedisCommandTimeoutException
+          || t instanceof SocketTimeoutException || t instanceof SslHandshakeTimeoutException) {
+        return "timed out after " + format(timeout);
+      }
+      if (t instanceof NotSslRecordException) {
+        return "TLS handshake failed: the server's answer is not TLS (a plain port?)";
+      }
+      if (t instanceof SSLException) {
+        return "TLS handshake failed: " + deepestMessage(t);
+      }
+      if (t instanceof ConnectException) { // "Connection refused: /127.0.0.1:6379" and the like
+        return firstClause(t.getMessage()).toLowerCase(Locale.ROOT);
+      }
+      if (t instanceof UnknownHostException) {
+        return "unknown host " + firstClause(t.getMessage());
+      }
+      if (t instanceof RedisCommandExecutionException) {
+        return serverError(spec, t.getMessage());
+      }
+    }
+    return lettuceMessage(spec, e);
+  }
+
+  private static String serverError(StoreSpec spec, String message) {
+    String code = message.split(" ", 2)[0];
+    return switch (code) {
+      case "WRONGPASS" -> "authentication failed (WRONGPASS)";
+      case "NOAUTH" -> "authentication required (NOAUTH): the server wants a password";
+      case "NOPERM" -> "permission denied (NOPERM): " + message.substring(code.length()).trim();
+      default -> message.contains("DB index is out of range")
+          ? "database " + spec.database() + " does not exist (" + message + ")"
+          : "the server answered: " + message;
+    };
+  }
+
+  // Lettuce's own conditions; other messages are its text, which names no argument of a command.
+  private static String lettuceMessage(StoreSpec spec, Throwable e) {
+    String message = deepestMessage(e);
+    if (message.startsWith("Currently not connected")) {
+      return "not connected (reconnecting)";
+    }
+    if (message.equals("Connection closed prematurely")) {
+      return spec.tls().isPresent()
+          ? "the server closed the connection during the handshake"
+          : "the server closed the connection during the handshake (a TLS port?)";
+    }
+    if (message.equals("Connection closed") || message.equals("Connection reset by peer")) {
+      return "connection lost";
+    }
+    return message;
+  }
+
+  /** {@code e}, its causes and suppressed exceptions, depth first (a cluster's seeds are suppressed exceptions). */
+  private static List<Throwable> causes(Throwable e) {
+    List<Throwable> all = new ArrayList<>();
+    Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+    Deque<Throwable> todo = new ArrayDeque<>();
+    todo.push(e);
+    while (!todo.isEmpty()) {
+      Throwable t = todo.pop();
+      if (seen.put(t, true) != null) {
+        continue;
+      }
+      all.add(t);
+      Throwable[] suppressed = t.getSuppressed();
+      for (int i = suppressed.length - 1; i >= 0; i--) {
+        todo.push(suppressed[i]);
+      }
+      if (t.getCause() != null) {
+        todo.push(t.getCause());
+      }
+    }
+    return all;
+  }
+
+  private static String deepestMessage(Throwable e) {
+    String message = null;
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getMessage() != null && !t.getMessage().isBlank()) {
+        message = t.getMessage();
+      }
+    }
+    return message == null ? e.getClass().getSimpleName() : message;
+  }
+
+  private static String firstClause(String message) {
+    if (message == null) {
+      return "";
+    }
+    int colon = message.indexOf(':');
+    return colon < 0 ? message : message.substring(0, colon);
+  }
+
+  static String format(Duration d) {
+    long millis = d.toMillis();
+    return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+  }
+
+  // Belt and braces: no message of ours carries the password, but a server's or a library's might one day.
+  private static StoreException redacted(StoreSpec spec, String message, Throwable cause) {
+    String safe = spec.password().filter(p -> !p.isEmpty()).map(p -> message.replace(p, "<redacted>")).orElse(message);
+    return new StoreException(safe, cause);
+  }
+}
