@@ -38,13 +38,19 @@ final class LettuceOptions {
   }
 
   /**
-   * One node's URI. Its timeout bounds lettuce's connection initialization (HELLO, AUTH, SELECT), so it is the
-   * connect timeout; commands get the command timeout from {@link #apply}.
+   * How long lettuce's handshake (HELLO, AUTH, SELECT) may take, counted from before the TCP connect: a connect
+   * timeout per stage before it (TCP, and TLS when there is TLS). So each stage's own timeout fires first and the
+   * error says which stage hung (a TLS handshake that never ends is a plain port).
    */
+  static Duration handshakeTimeout(StoreSpec spec) {
+    return spec.connectTimeout().multipliedBy(spec.tls().isPresent() ? 2 : 1);
+  }
+
+  /** One node's URI; its timeout is lettuce's handshake timeout (commands get theirs from {@link #apply}). */
   static RedisURI uri(StoreSpec spec, StoreSpec.Address address) {
     RedisURI.Builder uri = RedisURI.Builder.redis(address.host(), address.port())
         .withDatabase(spec.database())
-        .withTimeout(spec.connectTimeout());
+        .withTimeout(handshakeTimeout(spec));
     spec.password().ifPresent(password -> {
       if (spec.username().isPresent()) {
         uri.withAuthentication(spec.username().get(), password); // ACL: AUTH user password

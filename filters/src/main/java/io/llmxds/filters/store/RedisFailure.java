@@ -15,6 +15,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import javax.net.ssl.SSLException;
 
 /**
@@ -27,51 +28,73 @@ final class RedisFailure {
 
   private RedisFailure() {}
 
-  /** Opening failed: {@code <label>: <cause>}, timeouts counted against the connect timeout. */
+  /** Opening failed: {@code <label>: <cause>}. */
   static StoreException atOpen(StoreSpec spec, Throwable e) {
-    return redacted(spec, spec.label() + ": " + reason(spec, e, spec.connectTimeout()), e);
+    return redacted(spec, spec.label() + ": " + reason(spec, e, true), e);
   }
 
   /** Opening failed at one part of the store ({@code where}, e.g. a cluster's master): {@code <label>: <where>: …}. */
   static StoreException atOpen(StoreSpec spec, String where, Throwable e) {
-    return redacted(spec, spec.label() + ": " + where + ": " + reason(spec, e, spec.connectTimeout()), e);
+    return redacted(spec, spec.label() + ": " + where + ": " + reason(spec, e, true), e);
   }
 
   /** A command failed: {@code <label>: <op> failed: <cause>}. */
   static StoreException inCommand(StoreSpec spec, String op, Throwable e) {
-    return redacted(spec, spec.label() + ": " + op + " failed: " + reason(spec, e, spec.commandTimeout()), e);
+    return redacted(spec, spec.label() + ": " + op + " failed: " + reason(spec, e, false), e);
   }
 
-  static String reason(StoreSpec spec, Throwable e, Duration timeout) {
+  private static String reason(StoreSpec spec, Throwable e, boolean connecting) {
     for (Throwable t : causes(e)) {
-      if (t instanceof io.netty.channel.ConnectTimeoutException || t instanceof RedisCommandTimeoutException
-          || t instanceof SocketTimeoutException || t instanceof SslHandshakeTimeoutException) {
-        return "timed out after " + format(timeout);
+      if (t instanceof io.netty.channel.ConnectTimeoutException || t instanceof SocketTimeoutException) {
+        return "timed out after " + format(spec.connectTimeout());
+      }
+      if (t instanceof RedisCommandTimeoutException) { // a command, or lettuce's handshake (HELLO, AUTH, SELECT)
+        return "timed out after " + format(connecting ? LettuceOptions.handshakeTimeout(spec) : spec.commandTimeout());
+      }
+      if (t instanceof SslHandshakeTimeoutException) {
+        return "TLS handshake timed out after " + format(spec.connectTimeout()) + " (a plain port?)";
       }
       if (t instanceof NotSslRecordException) {
         return "TLS handshake failed: the server's answer is not TLS (a plain port?)";
       }
       if (t instanceof SSLException) {
-        return "TLS handshake failed: " + deepestMessage(t);
+        return "TLS handshake failed: " + tlsReason(spec, deepestMessage(t));
       }
       if (t instanceof ConnectException) { // "Connection refused: /127.0.0.1:6379" and the like
         return firstClause(t.getMessage()).toLowerCase(Locale.ROOT);
       }
-      if (t instanceof UnknownHostException) {
-        return "unknown host " + firstClause(t.getMessage());
+      if (t instanceof UnknownHostException) { // netty: "Failed to resolve 'host' [A(1), AAAA(28)] after 2 queries"
+        String[] quoted = String.valueOf(t.getMessage()).split("'");
+        return "cannot resolve " + (quoted.length > 2 ? quoted[1] : t.getMessage());
       }
       if (t instanceof RedisCommandExecutionException) {
         return serverError(spec, t.getMessage());
       }
     }
-    return lettuceMessage(spec, e);
+    return lettuceMessage(spec, e, connecting);
+  }
+
+  // The JDK's words, with what they mean for this store.
+  private static String tlsReason(StoreSpec spec, String jdk) {
+    StoreSpec.Tls tls = spec.tls().orElse(new StoreSpec.Tls("", Optional.empty()));
+    if (jdk.contains("unable to find valid certification path")) {
+      return "the server's certificate is not signed by a CA of "
+          + (tls.caPem().isPresent() ? "the store's CA bundle" : "the JVM's trust store") + " (" + jdk + ")";
+    }
+    if (jdk.startsWith("No subject alternative") || jdk.startsWith("No name matching")) {
+      // The JDK checks the SNI name, then the address; its message names the last it tried.
+      return (tls.sni().isEmpty()
+          ? "the server's certificate does not name the address"
+          : "the server's certificate names neither " + tls.sni() + " nor the address") + " (" + jdk + ")";
+    }
+    return jdk;
   }
 
   private static String serverError(StoreSpec spec, String message) {
     String code = message.split(" ", 2)[0];
     return switch (code) {
       case "WRONGPASS" -> "authentication failed (WRONGPASS)";
-      case "NOAUTH" -> "authentication required (NOAUTH): the server wants a password";
+      case "NOAUTH" -> "authentication required (NOAUTH)";
       case "NOPERM" -> "permission denied (NOPERM): " + message.substring(code.length()).trim();
       default -> message.contains("DB index is out of range")
           ? "database " + spec.database() + " does not exist (" + message + ")"
@@ -80,20 +103,17 @@ final class RedisFailure {
   }
 
   // Lettuce's own conditions; other messages are its text, which names no argument of a command.
-  private static String lettuceMessage(StoreSpec spec, Throwable e) {
+  private static String lettuceMessage(StoreSpec spec, Throwable e, boolean connecting) {
     String message = deepestMessage(e);
     if (message.startsWith("Currently not connected")) {
       return "not connected (reconnecting)";
     }
-    if (message.equals("Connection closed prematurely")) {
-      return spec.tls().isPresent()
-          ? "the server closed the connection during the handshake"
-          : "the server closed the connection during the handshake (a TLS port?)";
+    boolean closed = message.equals("Connection closed prematurely") || message.equals("Connection reset")
+        || message.equals("Connection reset by peer") || message.equals("Connection closed");
+    if (closed && connecting) { // what a TLS port does to a plain client
+      return "the server closed the connection during the handshake" + (spec.tls().isPresent() ? "" : " (a TLS port?)");
     }
-    if (message.equals("Connection closed") || message.equals("Connection reset by peer")) {
-      return "connection lost";
-    }
-    return message;
+    return closed ? "connection lost" : message;
   }
 
   /** {@code e}, its causes and suppressed exceptions, depth first (a cluster's seeds are suppressed exceptions). */
@@ -137,7 +157,7 @@ final class RedisFailure {
     return colon < 0 ? message : message.substring(0, colon);
   }
 
-  static String format(Duration d) {
+  private static String format(Duration d) {
     long millis = d.toMillis();
     return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
   }

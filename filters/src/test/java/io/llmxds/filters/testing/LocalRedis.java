@@ -205,6 +205,34 @@ public final class LocalRedis implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code redis-cli} against this server (its plain port, else TLS with the test CA); its output. Exit code 0
+   * is required, and an error reply is output like any other: callers check what they expect.
+   */
+  public String cli(String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p",
+        Integer.toString(clientPort()), "--no-auth-warning"));
+    if (!layout.plain()) {
+      command.addAll(List.of("--tls", "--sni", TLS_SERVER_NAME, "--cacert", dir.resolve("test-ca.pem").toString()));
+    }
+    command.addAll(List.of(args));
+    Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // until it exits
+    try {
+      if (!cli.waitFor(10, TimeUnit.SECONDS)) {
+        cli.destroyForcibly();
+        throw new IOException("redis-cli " + String.join(" ", args) + " did not exit");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+    if (cli.exitValue() != 0) {
+      throw new IOException("redis-cli " + String.join(" ", args) + " failed:\n" + out);
+    }
+    return out;
+  }
+
   /** The test CA's certificate (PEM) that signed the server's. */
   public static String testCaPem() {
     return resource("/tls/test-ca.pem");

@@ -5,11 +5,9 @@ import static org.awaitility.Awaitility.await;
 import io.lettuce.core.cluster.SlotHash;
 import io.llmxds.filters.store.StoreSpec;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real Redis Cluster of three masters (no replicas) of Debian's {@code redis-server}, on free loopback ports, without
@@ -25,13 +23,11 @@ public final class LocalRedisCluster implements AutoCloseable {
   private static final Duration FORMED = Duration.ofSeconds(30);
 
   private final List<LocalRedis> nodes;
-  private final boolean tls;
   private final List<String> cliAuth;
   private final List<int[]> slotRanges = new ArrayList<>();
 
-  private LocalRedisCluster(List<LocalRedis> nodes, boolean tls, List<String> cliAuth) {
+  private LocalRedisCluster(List<LocalRedis> nodes, List<String> cliAuth) {
     this.nodes = nodes;
-    this.tls = tls;
     this.cliAuth = cliAuth;
   }
 
@@ -52,7 +48,7 @@ public final class LocalRedisCluster implements AutoCloseable {
         "--cluster-node-timeout", "2000", "--cluster-require-full-coverage", "no"));
     args.addAll(serverArgs);
     List<LocalRedis> nodes = new ArrayList<>();
-    LocalRedisCluster cluster = new LocalRedisCluster(nodes, tls, cliAuth);
+    LocalRedisCluster cluster = new LocalRedisCluster(nodes, cliAuth);
     try {
       for (int i = 0; i < MASTERS; i++) {
         nodes.add(LocalRedis.start(new LocalRedis.Layout(!tls, tls, true), args));
@@ -138,29 +134,9 @@ public final class LocalRedisCluster implements AutoCloseable {
 
   /** Runs {@code redis-cli} against master {@code node}; its output. */
   public String cli(int node, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of("redis-cli", "-h", "127.0.0.1", "-p",
-        Integer.toString(nodes.get(node).clientPort()), "--no-auth-warning"));
-    if (tls) {
-      command.addAll(List.of("--tls", "--sni", LocalRedis.TLS_SERVER_NAME, "--cacert",
-          nodes.get(node).dir().resolve("test-ca.pem").toString()));
-    }
-    command.addAll(cliAuth);
-    command.addAll(List.of(args));
-    Process cli = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // until it exits
-    try {
-      if (!cli.waitFor(10, TimeUnit.SECONDS)) {
-        cli.destroyForcibly();
-        throw new IOException("redis-cli " + String.join(" ", args) + " did not exit");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException(e);
-    }
-    if (cli.exitValue() != 0) {
-      throw new IOException("redis-cli " + String.join(" ", args) + " failed:\n" + out);
-    }
-    return out;
+    List<String> all = new ArrayList<>(cliAuth);
+    all.addAll(List.of(args));
+    return nodes.get(node).cli(all.toArray(String[]::new));
   }
 
   /** Stops every node and deletes its directory. */
