@@ -150,6 +150,11 @@ public final class LocalRedis implements AutoCloseable {
     process.destroyForcibly().waitFor();
   }
 
+  /** Whether the server's process runs. */
+  public boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
   /** The plain port (0 when it has none). */
   public int port() {
     return port;

@@ -132,6 +132,23 @@ public final class LocalRedisCluster implements AutoCloseable {
     awaitFormed(node);
   }
 
+  /** Whether master {@code node}'s process runs. */
+  public boolean isUp(int node) {
+    return nodes.get(node).isRunning();
+  }
+
+  /** Whether the first other master's view flags master {@code node} {@code fail} (not just {@code fail?}). */
+  public boolean markedFailed(int node) throws IOException {
+    String address = "127.0.0.1:" + nodes.get(node).clientPort() + "@";
+    for (String line : cli(node == 0 ? 1 : 0, "cluster", "nodes").split("\n")) {
+      String[] fields = line.trim().split(" ");
+      if (fields.length > 2 && fields[1].startsWith(address)) {
+        return List.of(fields[2].split(",")).contains("fail");
+      }
+    }
+    return false;
+  }
+
   /** Runs {@code redis-cli} against master {@code node}; its output. */
   public String cli(int node, String... args) throws IOException {
     List<String> all = new ArrayList<>(cliAuth);

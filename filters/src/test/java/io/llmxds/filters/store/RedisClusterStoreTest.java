@@ -1,0 +1,206 @@
+package io.llmxds.filters.store;
+
+import static io.llmxds.filters.testing.TestPolicies.policy;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.llmxds.filters.context.RequestPolicy;
+import io.llmxds.filters.context.RequestPolicy.Mode;
+import io.llmxds.filters.context.RequestPolicy.Schema;
+import io.llmxds.filters.context.SessionKey;
+import io.llmxds.filters.context.SessionKeys;
+import io.llmxds.filters.context.StoredConversationMemory;
+import io.llmxds.filters.context.Turn;
+import io.llmxds.filters.testing.LocalRedisCluster;
+import io.llmxds.filters.testing.StoreSpecs;
+import io.llmxds.filters.testing.TestStores;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@code redis-cluster} store on a real cluster of three masters: keys spread over them, every script on its key's
+ * master, and one master killed and brought back. (The contract tests run on the shared cluster too, via EachStore.)
+ */
+class RedisClusterStoreTest {
+
+  private static final Duration HOUR = Duration.ofHours(1);
+  private static final int KEEP_ALL = 1_000_000;
+  private static final Duration COMMAND_TIMEOUT = RedisContextStore.DEFAULT_COMMAND_TIMEOUT;
+
+  private static LocalRedisCluster cluster;
+
+  @BeforeAll
+  static void startCluster() throws IOException {
+    cluster = LocalRedisCluster.start();
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    cluster.close();
+  }
+
+  private static StoreSpec spec(String name) {
+    return StoreSpecs.cluster(cluster.seeds()).name(name).commandTimeout(COMMAND_TIMEOUT).build();
+  }
+
+  @Test
+  void conversationsOverManyKeysLandOnEveryMasterEachOnItsSlotsMasterWithoutRedirects() throws Exception {
+    try (ContextStore store = TestStores.FACTORY.open(StoreSpecs.cluster(cluster.seeds()).poolSize(2).build())) {
+      var memory = new StoredConversationMemory(Map.of("c", store), HOUR, OpenTelemetry.noop(),
+          new SimpleMeterRegistry());
+      RequestPolicy v2 = policy("c", Schema.V2, Mode.STRICT, 20);
+      String run = "spread-" + UUID.randomUUID();
+      List<SessionKey> sessions =
+          IntStream.range(0, 300).mapToObj(i -> new SessionKey(run + "-" + i, Optional.empty())).toList();
+
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      try {
+        List<Future<?>> done = new ArrayList<>();
+        for (SessionKey session : sessions) {
+          done.add(pool.submit(() -> {
+            for (int turn = 0; turn < 3; turn++) {
+              memory.append(session, v2, List.of(Turn.of("user", session.sessionId() + "#" + turn)));
+            }
+            return null;
+          }));
+        }
+        for (Future<?> f : done) {
+          f.get();
+        }
+      } finally {
+        pool.shutdown();
+      }
+
+      for (SessionKey session : sessions) {
+        assertThat(memory.load(session, v2)).extracting(Turn::content).containsExactly(
+            session.sessionId() + "#0", session.sessionId() + "#1", session.sessionId() + "#2");
+      }
+      Map<Integer, Set<String>> expected = sessions.stream().map(s -> SessionKeys.storeKey(s, Schema.V2))
+          .collect(Collectors.groupingBy(cluster::masterOf, Collectors.toSet()));
+      for (int master = 0; master < LocalRedisCluster.MASTERS; master++) {
+        Set<String> held = new HashSet<>(cluster.cli(master, "--scan", "--pattern", "llmxds:ctx:v2:" + run + "*")
+            .lines().toList());
+        assertThat(held).as("master %d holds keys", master).isNotEmpty().isEqualTo(expected.get(master));
+        // A command sent to the wrong master is answered MOVED and counted as rejected: none was.
+        assertThat(cluster.cli(master, "info", "commandstats").lines()
+            .filter(line -> line.startsWith("cmdstat_eval:") || line.startsWith("cmdstat_lrange:")))
+            .hasSize(2)
+            .allSatisfy(line -> assertThat(line).contains("rejected_calls=0"));
+      }
+    }
+  }
+
+  @Test
+  void withAMasterKilledItsKeysFailFastTheOthersKeepWorkingAndAllWorkAgainOnceItIsBack() throws Exception {
+    int victim = 1;
+    try (ContextStore store = TestStores.FACTORY.open(spec("failover"))) {
+      List<String> keys = IntStream.range(0, 60).mapToObj(i -> "llmxds:ctx:test:kill-" + UUID.randomUUID()).toList();
+      for (String key : keys) {
+        store.append(key, List.of("before"), 10, HOUR);
+      }
+      List<String> lost = keys.stream().filter(k -> cluster.masterOf(k) == victim).toList();
+      List<String> kept = keys.stream().filter(k -> cluster.masterOf(k) != victim).toList();
+      assertThat(lost).isNotEmpty();
+
+      cluster.stop(victim);
+      long killed = System.nanoTime();
+      Set<String> failures = new HashSet<>();
+      long slowest = 0;
+      // Rounds until the other masters have marked the victim failed (its slots stay its own: no replica).
+      boolean markedFailed = false;
+      while (!markedFailed) {
+        markedFailed = cluster.markedFailed(victim);
+        for (String key : kept) {
+          store.append(key, List.of("during"), KEEP_ALL, HOUR);
+          assertThat(store.tail(key, 1)).containsExactly("during");
+        }
+        for (String key : lost) {
+          long started = System.nanoTime();
+          assertThatThrownBy(() -> store.append(key, List.of("during"), KEEP_ALL, HOUR)).isInstanceOf(StoreException.class)
+              .satisfies(e -> failures.add(e.getMessage()));
+          slowest = Math.max(slowest, System.nanoTime() - started);
+        }
+      }
+      System.out.printf("killed master: marked failed after %d ms; slowest failure %d ms; messages %s%n",
+          Duration.ofNanos(System.nanoTime() - killed).toMillis(), Duration.ofNanos(slowest).toMillis(), failures);
+      assertThat(Duration.ofNanos(slowest)).isLessThan(COMMAND_TIMEOUT.plusMillis(100));
+      assertThat(failures).containsExactly(spec("failover").label() + ": write failed: not connected (reconnecting)");
+
+      long restarting = System.nanoTime();
+      cluster.start(victim);
+      long restarted = System.nanoTime();
+      System.out.printf("restarted master: cluster_state:ok after %d ms%n",
+          Duration.ofNanos(restarted - restarting).toMillis());
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+        for (String key : keys) {
+          store.append(key, List.of("after"), KEEP_ALL, HOUR);
+        }
+        return true;
+      });
+      System.out.printf("restarted master: all keys work after %d ms%n",
+          Duration.ofNanos(System.nanoTime() - restarted).toMillis());
+      for (String key : lost) {
+        assertThat(store.tail(key, 10)).as("no persistence: the restarted master starts empty").containsExactly("after");
+      }
+      for (String key : kept) {
+        assertThat(store.tail(key, KEEP_ALL)).startsWith("before").endsWith("after");
+      }
+    } finally {
+      if (!cluster.isUp(victim)) {
+        cluster.start(victim);
+      }
+    }
+  }
+
+  @Test
+  void openingWhileAMasterIsDownFailsNamingTheMaster() throws Exception {
+    int victim = 2;
+    cluster.stop(victim);
+    try {
+      long started = System.nanoTime();
+      assertThatThrownBy(() -> TestStores.FACTORY.open(spec("partial")).close())
+          .isInstanceOf(StoreException.class)
+          .hasMessage(spec("partial").label() + ": master " + cluster.seeds().get(victim) + ": connection refused");
+      System.out.printf("open with a master down failed after %d ms%n",
+          Duration.ofNanos(System.nanoTime() - started).toMillis());
+    } finally {
+      long restarting = System.nanoTime();
+      cluster.start(victim);
+      System.out.printf("restart took %d ms%n", Duration.ofNanos(System.nanoTime() - restarting).toMillis());
+    }
+  }
+
+  @Test
+  void aSeedThatIsDownIsPassedOver() throws Exception {
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closed = socket.getLocalPort();
+    }
+    List<StoreSpec.Address> seeds = List.of(new StoreSpec.Address("127.0.0.1", closed), cluster.seeds().get(0));
+    try (ContextStore store = TestStores.FACTORY.open(StoreSpecs.cluster(seeds).build())) {
+      String key = "llmxds:ctx:test:" + UUID.randomUUID();
+      store.append(key, List.of("a"), 10, HOUR);
+      assertThat(store.tail(key, 10)).containsExactly("a");
+    }
+  }
+}
