@@ -108,12 +108,21 @@ final class RedisFailure {
     if (message.startsWith("Currently not connected")) {
       return "not connected (reconnecting)";
     }
-    boolean closed = message.equals("Connection closed prematurely") || message.equals("Connection reset")
-        || message.equals("Connection reset by peer") || message.equals("Connection closed");
+    boolean closed = isClosed(message);
     if (closed && connecting) { // what a TLS port does to a plain client
       return "the server closed the connection during the handshake" + (spec.tls().isPresent() ? "" : " (a TLS port?)");
     }
     return closed ? "connection lost" : message;
+  }
+
+  /** Whether opening failed because the connection was closed during lettuce's handshake. */
+  static boolean closedDuringHandshake(StoreException e) {
+    return e.getCause() != null && isClosed(deepestMessage(e.getCause()));
+  }
+
+  private static boolean isClosed(String message) {
+    return message.equals("Connection closed prematurely") || message.equals("Connection reset")
+        || message.equals("Connection reset by peer") || message.equals("Connection closed");
   }
 
   /** {@code e}, its causes and suppressed exceptions, depth first (a cluster's seeds are suppressed exceptions). */

@@ -65,6 +65,9 @@ class RedisClusterStoreTest {
 
   @Test
   void conversationsOverManyKeysLandOnEveryMasterEachOnItsSlotsMasterWithoutRedirects() throws Exception {
+    for (int master = 0; master < LocalRedisCluster.MASTERS; master++) {
+      cluster.cli(master, "config", "resetstat");
+    }
     try (ContextStore store = TestStores.FACTORY.open(StoreSpecs.cluster(cluster.seeds()).poolSize(2).build())) {
       var memory = new StoredConversationMemory(Map.of("c", store), HOUR, OpenTelemetry.noop(),
           new SimpleMeterRegistry());
@@ -170,6 +173,36 @@ class RedisClusterStoreTest {
         cluster.start(victim);
       }
     }
+  }
+
+  @Test
+  void aMovedSlotIsFollowedAndTheTopologyRefreshedSoItsCommandsGoStraightToTheNewMaster() throws Exception {
+    try (ContextStore store = TestStores.FACTORY.open(spec("resharded"))) {
+      String key = "llmxds:ctx:test:moved-" + UUID.randomUUID();
+      store.append(key, List.of("a"), 10, HOUR);
+      int from = cluster.masterOf(key);
+      int to = (from + 1) % LocalRedisCluster.MASTERS;
+
+      cluster.moveSlot(key, to);
+
+      // The first read still goes to the old master, which answers MOVED: lettuce follows it and refreshes.
+      long redirected = rejectedReads(from);
+      assertThat(store.tail(key, 10)).containsExactly("a");
+      assertThat(rejectedReads(from)).isEqualTo(redirected + 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> {
+        long before = rejectedReads(from);
+        store.tail(key, 10);
+        return rejectedReads(from) == before;
+      });
+      store.append(key, List.of("b"), 10, HOUR);
+      assertThat(cluster.cli(to, "lrange", key, "0", "-1").lines()).containsExactly("a", "b");
+    }
+  }
+
+  // LRANGEs master `node` answered MOVED (Redis counts a redirect as a rejected call).
+  private static long rejectedReads(int node) throws IOException {
+    return cluster.cli(node, "info", "commandstats").lines().filter(line -> line.startsWith("cmdstat_lrange:"))
+        .map(line -> line.replaceAll(".*rejected_calls=(\\d+).*", "$1")).mapToLong(Long::parseLong).sum();
   }
 
   @Test

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A real Redis Cluster of three masters (no replicas) of Debian's {@code redis-server}, on free loopback ports, without
@@ -25,6 +27,7 @@ public final class LocalRedisCluster implements AutoCloseable {
   private final List<LocalRedis> nodes;
   private final List<String> cliAuth;
   private final List<int[]> slotRanges = new ArrayList<>();
+  private final Map<Integer, Integer> movedSlots = new ConcurrentHashMap<>();
 
   private LocalRedisCluster(List<LocalRedis> nodes, List<String> cliAuth) {
     this.nodes = nodes;
@@ -108,12 +111,41 @@ public final class LocalRedisCluster implements AutoCloseable {
   /** Which master (0…2) holds {@code key}'s slot. */
   public int masterOf(String key) {
     int slot = SlotHash.getSlot(key);
+    if (movedSlots.containsKey(slot)) {
+      return movedSlots.get(slot);
+    }
     for (int i = 0; i < slotRanges.size(); i++) {
       if (slot >= slotRanges.get(i)[0] && slot <= slotRanges.get(i)[1]) {
         return i;
       }
     }
     throw new IllegalStateException("slot " + slot + " has no master");
+  }
+
+  /**
+   * Moves {@code key}'s slot, with its keys, to master {@code to}, the way resharding does (IMPORTING/MIGRATING,
+   * MIGRATE, SETSLOT NODE on every master): clients that still send the slot's commands to the old master get MOVED.
+   */
+  public void moveSlot(String key, int to) throws IOException {
+    int from = masterOf(key);
+    String slot = Integer.toString(SlotHash.getSlot(key));
+    String fromId = cli(from, "cluster", "myid").trim();
+    String toId = cli(to, "cluster", "myid").trim();
+    cli(to, "cluster", "setslot", slot, "importing", fromId);
+    cli(from, "cluster", "setslot", slot, "migrating", toId);
+    for (String moving : cli(from, "cluster", "getkeysinslot", slot, "1000").lines().toList()) {
+      expectOk(cli(from, "migrate", "127.0.0.1", Integer.toString(nodes.get(to).clientPort()), moving, "0", "5000"));
+    }
+    for (int node = 0; node < nodes.size(); node++) {
+      expectOk(cli(node, "cluster", "setslot", slot, "node", toId));
+    }
+    movedSlots.put(SlotHash.getSlot(key), to);
+  }
+
+  private static void expectOk(String reply) {
+    if (!reply.trim().equals("OK")) {
+      throw new IllegalStateException("redis-cli answered " + reply);
+    }
   }
 
   /** How many keys master {@code node} holds. */
