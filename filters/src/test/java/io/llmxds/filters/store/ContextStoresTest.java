@@ -155,7 +155,7 @@ class ContextStoresTest {
           .connectTimeout(SECOND).build();
       long started = System.nanoTime();
       assertOpenFails(spec, "timed out after 1s");
-      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5)); // a noisy machine
     }
   }
 
@@ -203,7 +203,7 @@ class ContextStoresTest {
   void whileRedisIsDownCommandsAreRejectedAtOnceAndTheStoreRecoversWhenItIsBack() throws Exception {
     try (LocalRedis redis = LocalRedis.start();
          ContextStore store = FACTORY.open(StoreSpecs.redis(redis.address()).name("outage")
-             .commandTimeout(RedisContextStore.DEFAULT_COMMAND_TIMEOUT).build())) {
+             .commandTimeout(Duration.ofSeconds(3)).build())) {
       String key = freshKey();
       store.append(key, List.of("before"), 10, HOUR);
       redis.stop();
@@ -213,7 +213,8 @@ class ContextStoresTest {
       assertThatThrownBy(() -> store.tail(key, 10)).hasMessage(label + ": read failed: not connected (reconnecting)");
       assertThatThrownBy(() -> store.append(key, List.of("during"), 10, HOUR))
           .hasMessage(label + ": write failed: not connected (reconnecting)");
-      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(200));
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).as("rejected, not timed out")
+          .isLessThan(Duration.ofSeconds(1));
 
       redis.startAgain();
       await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {

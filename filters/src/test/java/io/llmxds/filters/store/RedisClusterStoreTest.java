@@ -45,7 +45,8 @@ class RedisClusterStoreTest {
 
   private static final Duration HOUR = Duration.ofHours(1);
   private static final int KEEP_ALL = 1_000_000;
-  private static final Duration COMMAND_TIMEOUT = RedisContextStore.DEFAULT_COMMAND_TIMEOUT;
+  /** Long, so that a failure well before it shows a rejection, not a timeout, even on a noisy machine. */
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(3);
 
   private static LocalRedisCluster cluster;
 
@@ -146,7 +147,7 @@ class RedisClusterStoreTest {
       }
       System.out.printf("killed master: marked failed after %d ms; slowest failure %d ms; messages %s%n",
           Duration.ofNanos(System.nanoTime() - killed).toMillis(), Duration.ofNanos(slowest).toMillis(), failures);
-      assertThat(Duration.ofNanos(slowest)).isLessThan(COMMAND_TIMEOUT.plusMillis(100));
+      assertThat(Duration.ofNanos(slowest)).as("rejected, not timed out").isLessThan(Duration.ofSeconds(1));
       assertThat(failures).containsExactly(spec("failover").label() + ": write failed: not connected (reconnecting)");
 
       long restarting = System.nanoTime();
