@@ -115,7 +115,7 @@ class RedisClusterStoreTest {
   }
 
   @Test
-  void withAMasterKilledItsKeysFailFastTheOthersKeepWorkingAndAllWorkAgainOnceItIsBack() throws Exception {
+  void withAMasterKilledItsKeysFailAtOnceTheOthersWorkANewStoreFailsAndAllWorkAgainOnceItIsBack() throws Exception {
     int victim = 1;
     try (ContextStore store = TestStores.FACTORY.open(spec("failover"))) {
       List<String> keys = IntStream.range(0, 60).mapToObj(i -> "llmxds:ctx:test:kill-" + UUID.randomUUID()).toList();
@@ -149,6 +149,9 @@ class RedisClusterStoreTest {
           Duration.ofNanos(System.nanoTime() - killed).toMillis(), Duration.ofNanos(slowest).toMillis(), failures);
       assertThat(Duration.ofNanos(slowest)).as("rejected, not timed out").isLessThan(Duration.ofSeconds(1));
       assertThat(failures).containsExactly(spec("failover").label() + ": write failed: not connected (reconnecting)");
+      // A store opened now would not work for the victim's keys: it fails, naming the master.
+      assertThatThrownBy(() -> TestStores.FACTORY.open(spec("partial")).close())
+          .hasMessage(spec("partial").label() + ": master " + cluster.seeds().get(victim) + ": connection refused");
 
       long restarting = System.nanoTime();
       cluster.start(victim);
@@ -204,24 +207,6 @@ class RedisClusterStoreTest {
   private static long rejectedReads(int node) throws IOException {
     return cluster.cli(node, "info", "commandstats").lines().filter(line -> line.startsWith("cmdstat_lrange:"))
         .map(line -> line.replaceAll(".*rejected_calls=(\\d+).*", "$1")).mapToLong(Long::parseLong).sum();
-  }
-
-  @Test
-  void openingWhileAMasterIsDownFailsNamingTheMaster() throws Exception {
-    int victim = 2;
-    cluster.stop(victim);
-    try {
-      long started = System.nanoTime();
-      assertThatThrownBy(() -> TestStores.FACTORY.open(spec("partial")).close())
-          .isInstanceOf(StoreException.class)
-          .hasMessage(spec("partial").label() + ": master " + cluster.seeds().get(victim) + ": connection refused");
-      System.out.printf("open with a master down failed after %d ms%n",
-          Duration.ofNanos(System.nanoTime() - started).toMillis());
-    } finally {
-      long restarting = System.nanoTime();
-      cluster.start(victim);
-      System.out.printf("restart took %d ms%n", Duration.ofNanos(System.nanoTime() - restarting).toMillis());
-    }
   }
 
   @Test
