@@ -1,36 +1,22 @@
 package io.llmxds.filters.store;
 
-import static io.llmxds.filters.testing.TestPolicies.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.llmxds.filters.context.RequestPolicy;
-import io.llmxds.filters.context.RequestPolicy.Mode;
-import io.llmxds.filters.context.RequestPolicy.Schema;
-import io.llmxds.filters.context.SessionKey;
-import io.llmxds.filters.context.SessionKeys;
-import io.llmxds.filters.context.StoredConversationMemory;
-import io.llmxds.filters.context.Turn;
+import io.llmxds.filters.testing.ConcurrentSessions;
 import io.llmxds.filters.testing.LocalRedisCluster;
 import io.llmxds.filters.testing.StoreSpecs;
 import io.llmxds.filters.testing.TestStores;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -70,39 +56,13 @@ class RedisClusterStoreTest {
       cluster.cli(master, "config", "resetstat");
     }
     try (ContextStore store = TestStores.FACTORY.open(StoreSpecs.cluster(cluster.seeds()).poolSize(2).build())) {
-      var memory = new StoredConversationMemory(Map.of("c", store), HOUR, OpenTelemetry.noop(),
-          new SimpleMeterRegistry());
-      RequestPolicy v2 = policy("c", Schema.V2, Mode.STRICT, 20);
-      String run = "spread-" + UUID.randomUUID();
-      List<SessionKey> sessions =
-          IntStream.range(0, 300).mapToObj(i -> new SessionKey(run + "-" + i, Optional.empty())).toList();
+      List<String> keys = ConcurrentSessions.writeAndCheck(store, 300, 3, 8);
 
-      ExecutorService pool = Executors.newFixedThreadPool(8);
-      try {
-        List<Future<?>> done = new ArrayList<>();
-        for (SessionKey session : sessions) {
-          done.add(pool.submit(() -> {
-            for (int turn = 0; turn < 3; turn++) {
-              memory.append(session, v2, List.of(Turn.of("user", session.sessionId() + "#" + turn)));
-            }
-            return null;
-          }));
-        }
-        for (Future<?> f : done) {
-          f.get();
-        }
-      } finally {
-        pool.shutdown();
-      }
-
-      for (SessionKey session : sessions) {
-        assertThat(memory.load(session, v2)).extracting(Turn::content).containsExactly(
-            session.sessionId() + "#0", session.sessionId() + "#1", session.sessionId() + "#2");
-      }
-      Map<Integer, Set<String>> expected = sessions.stream().map(s -> SessionKeys.storeKey(s, Schema.V2))
+      Map<Integer, Set<String>> expected = keys.stream()
           .collect(Collectors.groupingBy(cluster::masterOf, Collectors.toSet()));
+      String prefix = keys.get(0).substring(0, keys.get(0).lastIndexOf('-') + 1);
       for (int master = 0; master < LocalRedisCluster.MASTERS; master++) {
-        Set<String> held = new HashSet<>(cluster.cli(master, "--scan", "--pattern", "llmxds:ctx:v2:" + run + "*")
+        Set<String> held = new HashSet<>(cluster.cli(master, "--scan", "--pattern", prefix + "*")
             .lines().toList());
         assertThat(held).as("master %d holds keys", master).isNotEmpty().isEqualTo(expected.get(master));
         // A command sent to the wrong master is answered MOVED and counted as rejected: none was.

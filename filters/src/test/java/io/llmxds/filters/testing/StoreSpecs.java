@@ -39,15 +39,9 @@ public final class StoreSpecs {
     return new StoreSpecs(Type.MEMORY, List.of());
   }
 
-  public StoreSpecs name(String name) {
-    this.name = name;
-    return this;
-  }
+  public StoreSpecs name(String name) { this.name = name; return this; }
 
-  public StoreSpecs database(int database) {
-    this.database = database;
-    return this;
-  }
+  public StoreSpecs database(int database) { this.database = database; return this; }
 
   /** TLS with SNI {@code sni}, trusting {@code caPem} (empty: the JVM's trust store). */
   public StoreSpecs tls(String sni, Optional<String> caPem) {
@@ -71,20 +65,11 @@ public final class StoreSpecs {
     return this;
   }
 
-  public StoreSpecs connectTimeout(Duration connectTimeout) {
-    this.connectTimeout = connectTimeout;
-    return this;
-  }
+  public StoreSpecs connectTimeout(Duration connectTimeout) { this.connectTimeout = connectTimeout; return this; }
 
-  public StoreSpecs commandTimeout(Duration commandTimeout) {
-    this.commandTimeout = commandTimeout;
-    return this;
-  }
+  public StoreSpecs commandTimeout(Duration commandTimeout) { this.commandTimeout = commandTimeout; return this; }
 
-  public StoreSpecs poolSize(int poolSize) {
-    this.poolSize = poolSize;
-    return this;
-  }
+  public StoreSpecs poolSize(int poolSize) { this.poolSize = poolSize; return this; }
 
   public StoreSpec build() {
     return new StoreSpec(name, type, addresses, database, tls, username, password, connectTimeout, commandTimeout,

@@ -31,11 +31,7 @@ public final class TestStores {
   /** The JVM's shared redis-server (started on first use). */
   public static synchronized LocalRedis sharedRedis() {
     if (redis == null) {
-      try {
-        redis = LocalRedis.start();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      redis = started(() -> LocalRedis.start());
     }
     return redis;
   }
@@ -43,14 +39,22 @@ public final class TestStores {
   /** The JVM's shared Redis Cluster (started on first use); tests must not stop its masters. */
   public static synchronized LocalRedisCluster sharedCluster() {
     if (cluster == null) {
-      try {
-        cluster = LocalRedisCluster.start();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      cluster = started(LocalRedisCluster::start);
       Runtime.getRuntime().addShutdownHook(new Thread(cluster::close));
     }
     return cluster;
+  }
+
+  private interface Start<T> {
+    T start() throws IOException;
+  }
+
+  private static <T> T started(Start<T> server) {
+    try {
+      return server.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A memory store (default size) shared by the run. */
