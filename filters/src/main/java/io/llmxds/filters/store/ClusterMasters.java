@@ -6,6 +6,7 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.resource.ClientResources;
+import java.util.ArrayList;
 import java.util.List;
 import reactor.core.Disposable;
 
@@ -38,14 +39,20 @@ final class ClusterMasters {
         .ofType(ClusterTopologyChangedEvent.class)
         .subscribe(changed -> {
           for (RedisURI master : masters(changed.after())) {
-            // A failure is the next command's to report: it is rejected as "not connected" at once.
-            connections.forEach(c -> c.getConnectionAsync(master.getHost(), master.getPort()));
+            for (StatefulRedisClusterConnection<String, String> connection : connections) {
+              try {
+                connection.getConnectionAsync(master.getHost(), master.getPort());
+              } catch (RuntimeException e) {
+                // Not now (closing, or no longer in the topology): a failure is the next command's to report, and
+                // a thrown error would end this subscription.
+              }
+            }
           }
         });
   }
 
   private static List<RedisURI> masters(Iterable<RedisClusterNode> nodes) {
-    List<RedisURI> masters = new java.util.ArrayList<>();
+    List<RedisURI> masters = new ArrayList<>();
     for (RedisClusterNode node : nodes) {
       if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.getSlots().isEmpty()) {
         masters.add(node.getUri());

@@ -30,7 +30,7 @@ final class LettuceOptions {
 
   private LettuceOptions() {}
 
-  /** Reconnects start at once and back off to a second apart: a store is usable again soon after Redis is. */
+  /** Reconnects start after 10 ms and back off to a second apart: a store works again soon after Redis does. */
   static ClientResources resources() {
     return DefaultClientResources.builder()
         .reconnectDelay(Delay.exponential(Duration.ofMillis(10), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))

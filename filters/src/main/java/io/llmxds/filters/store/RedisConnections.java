@@ -28,9 +28,9 @@ import reactor.core.Disposables;
 final class RedisConnections implements AutoCloseable {
 
   /** How often a cluster client re-reads the topology when nothing told it to. */
-  static final Duration TOPOLOGY_REFRESH_PERIOD = Duration.ofSeconds(10);
+  private static final Duration TOPOLOGY_REFRESH_PERIOD = Duration.ofSeconds(10);
   /** The least time between two refreshes that MOVED/ASK, reconnects or unknown nodes trigger. */
-  static final Duration ADAPTIVE_REFRESH_MIN_INTERVAL = Duration.ofSeconds(1);
+  private static final Duration ADAPTIVE_REFRESH_MIN_INTERVAL = Duration.ofSeconds(1);
 
   private final ClientResources resources;
   private final AbstractRedisClient client;

@@ -48,8 +48,9 @@ final class RedisFailure {
       if (t instanceof io.netty.channel.ConnectTimeoutException || t instanceof SocketTimeoutException) {
         return "timed out after " + format(spec.connectTimeout());
       }
-      if (t instanceof RedisCommandTimeoutException) { // a command, or lettuce's handshake (HELLO, AUTH, SELECT)
-        return "timed out after " + format(connecting ? LettuceOptions.handshakeTimeout(spec) : spec.commandTimeout());
+      if (t instanceof RedisCommandTimeoutException) { // lettuce's handshake (HELLO, AUTH, SELECT), or a command
+        boolean handshake = String.valueOf(t.getMessage()).startsWith("Connection initialization");
+        return "timed out after " + format(handshake ? LettuceOptions.handshakeTimeout(spec) : spec.commandTimeout());
       }
       if (t instanceof SslHandshakeTimeoutException) {
         return "TLS handshake timed out after " + format(spec.connectTimeout()) + " (a plain port?)";
