@@ -1,24 +1,18 @@
 package io.llmxds.filters.store;
 
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
-import io.lettuce.core.resource.ClientResources;
-import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Optional;
 
 /**
- * The store shared by several ext_proc replicas: one Redis list per key, through one lettuce connection (thread-safe,
- * pipelined). Every write is one Lua script, so it is atomic: append = RPUSH + LTRIM + PEXPIRE; create = the same
+ * The store shared by several ext_proc replicas: one Redis list per key, on a standalone Redis or a Redis Cluster
+ * (the same commands: lettuce's cluster client routes each to its key's slot, EVAL by its first key). Every write is
+ * one Lua script on its one key, so it is atomic (and one slot): append = RPUSH + LTRIM + PEXPIRE; create = the same
  * behind an EXISTS check. While Redis is unreachable commands are rejected at once (not queued), and a command that
  * gets no answer fails after the command timeout: a request then degrades per its policy's failure mode instead of
  * hanging. Lettuce reconnects in the background (at most a second apart) and the store works again.
@@ -27,7 +21,9 @@ public final class RedisContextStore implements ContextStore {
 
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(250);
 
-  private static final Duration MAX_RECONNECT_DELAY = Duration.ofSeconds(1);
+  /** The key {@link #open} reads and runs a script on; no session's key ({@code llmxds:ctx:v<n>:…}) is ever it. */
+  static final String PROBE_KEY = "llmxds:ctx:probe";
+
   private static final Duration MIN_CONNECT_TIMEOUT = Duration.ofSeconds(1);
 
   // ARGV: keep, ttl in ms, entries...
@@ -38,57 +34,65 @@ public final class RedisContextStore implements ContextStore {
           + "return 1";
   private static final String CREATE_IF_ABSENT =
       "if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end\n" + APPEND;
+  private static final String PROBE = "return 1";
 
-  private final ClientResources resources;
-  private final RedisClient client;
-  private final StatefulRedisConnection<String, String> connection;
-  private final RedisCommands<String, String> commands;
+  private final StoreSpec spec;
+  private final RedisConnections connections;
 
-  private RedisContextStore(
-      ClientResources resources, RedisClient client, StatefulRedisConnection<String, String> connection) {
-    this.resources = resources;
-    this.client = client;
-    this.connection = connection;
-    this.commands = connection.sync();
+  private RedisContextStore(StoreSpec spec, RedisConnections connections) {
+    this.spec = spec;
+    this.connections = connections;
   }
 
   /**
-   * Connects to {@code redis://host:port[/db]}; fails when Redis cannot be reached now (the URI's password, if any,
-   * never appears in the message).
+   * Connects a {@code redis} or {@code redis-cluster} store now and checks that it answers the commands the store
+   * runs (an ACL user may lack them); fails naming the cause.
    */
-  public static RedisContextStore connect(String uri, Duration commandTimeout) throws StoreException {
-    RedisURI redisUri;
+  static RedisContextStore open(StoreSpec spec) throws StoreException {
+    RedisContextStore store = new RedisContextStore(spec, RedisConnections.open(spec));
     try {
-      redisUri = RedisURI.create(uri);
-    } catch (IllegalArgumentException e) {
-      throw new StoreException("not a redis URI (redis://host:port[/db])");
-    }
-    redisUri.setTimeout(commandTimeout);
-    ClientResources resources =
-        DefaultClientResources.builder()
-            .reconnectDelay(Delay.exponential(Duration.ofMillis(10), MAX_RECONNECT_DELAY, 2, TimeUnit.MILLISECONDS))
-            .build();
-    RedisClient client = RedisClient.create(resources, redisUri);
-    client.setOptions(
-        ClientOptions.builder()
-            .autoReconnect(true)
-            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-            .timeoutOptions(TimeoutOptions.enabled(commandTimeout))
-            .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout(commandTimeout)).build())
-            .build());
-    try {
-      return new RedisContextStore(resources, client, client.connect());
+      RedisClusterCommands<String, String> commands = store.connections.next();
+      commands.lrange(PROBE_KEY, 0, 0);
+      commands.eval(PROBE, ScriptOutputType.INTEGER, PROBE_KEY);
+      return store;
     } catch (RedisException e) {
-      client.shutdown();
-      resources.shutdown();
-      throw new StoreException(
-          "redis at " + redisUri.getHost() + ":" + redisUri.getPort() + " unreachable: " + e.getMessage(), e);
+      store.close();
+      throw RedisFailure.atOpen(spec, e);
     }
   }
 
-  // A (re)connect is TCP plus the HELLO handshake: it gets at least a second even when commands get less.
-  private static Duration connectTimeout(Duration commandTimeout) {
-    return commandTimeout.compareTo(MIN_CONNECT_TIMEOUT) > 0 ? commandTimeout : MIN_CONNECT_TIMEOUT;
+  /**
+   * Connects to {@code redis[s]://[[user]:password@]host:port[/db]}, the way the service's {@code --redis} option
+   * names a store (store name {@code redis}, one connection). Fails when Redis cannot be reached now; the message
+   * says "unreachable" and never holds the URI's password.
+   */
+  public static RedisContextStore connect(String uri, Duration commandTimeout) throws StoreException {
+    RedisURI parsed;
+    try {
+      parsed = RedisURI.create(uri);
+    } catch (IllegalArgumentException e) {
+      throw new StoreException("not a redis URI (redis://host:port[/db])");
+    }
+    RedisCredentials credentials = parsed.getCredentialsProvider().resolveCredentials().block(); // static: at once
+    Optional<String> password = credentials != null && credentials.hasPassword()
+        ? Optional.of(new String(credentials.getPassword()))
+        : Optional.empty();
+    Optional<String> username = password.isPresent() && credentials.hasUsername()
+        ? Optional.of(credentials.getUsername())
+        : Optional.empty();
+    StoreSpec spec = new StoreSpec("redis", StoreSpec.Type.REDIS,
+        List.of(new StoreSpec.Address(parsed.getHost(), parsed.getPort())), parsed.getDatabase(),
+        parsed.isSsl() ? Optional.of(new StoreSpec.Tls(parsed.getHost(), Optional.empty())) : Optional.empty(),
+        username, password, max(commandTimeout, MIN_CONNECT_TIMEOUT), commandTimeout, 1);
+    try {
+      return open(spec);
+    } catch (StoreException e) {
+      throw new StoreException("redis unreachable: " + e.getMessage(), e);
+    }
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   @Override
@@ -97,9 +101,9 @@ public final class RedisContextStore implements ContextStore {
       return List.of(); // LRANGE -0 -1 would be the whole list
     }
     try {
-      return commands.lrange(key, -max, -1);
+      return connections.next().lrange(key, -max, -1);
     } catch (RedisException e) {
-      throw failed("read", e);
+      throw RedisFailure.inCommand(spec, "read", e);
     }
   }
 
@@ -127,22 +131,15 @@ public final class RedisContextStore implements ContextStore {
       args[i + 2] = entries.get(i);
     }
     try {
-      Long wrote = commands.eval(script, ScriptOutputType.INTEGER, new String[] {key}, args);
+      Long wrote = connections.next().eval(script, ScriptOutputType.INTEGER, new String[] {key}, args);
       return wrote == 1L;
     } catch (RedisException e) {
-      throw failed("write", e);
+      throw RedisFailure.inCommand(spec, "write", e);
     }
-  }
-
-  // Lettuce's messages name the failure (timeout, not connected, a server error), never a command's arguments.
-  private static StoreException failed(String op, RedisException e) {
-    return new StoreException("redis " + op + " failed: " + e.getMessage(), e);
   }
 
   @Override
   public void close() {
-    connection.close();
-    client.shutdown();
-    resources.shutdown();
+    connections.close();
   }
 }

@@ -52,10 +52,14 @@ public record StoreSpec(String name, Type type, List<Address> addresses, int dat
     String scheme = tls.isPresent() ? "rediss" : "redis";
     return switch (type) {
       case MEMORY -> "ContextStore/" + name + ": memory";
-      case REDIS -> "ContextStore/" + name + ": " + scheme + "://" + addresses.get(0) + "/" + database;
-      case REDIS_CLUSTER -> "ContextStore/" + name + ": " + scheme + "-cluster://" + String.join(",",
-          addresses.stream().map(Address::toString).toList());
+      case REDIS -> "ContextStore/" + name + ": " + scheme + "://" + hosts() + "/" + database;
+      case REDIS_CLUSTER -> "ContextStore/" + name + ": " + scheme + "-cluster://" + hosts();
     };
+  }
+
+  // A spec with the wrong number of addresses still gets a label: the error that says so starts with it.
+  private String hosts() {
+    return addresses.isEmpty() ? "(no address)" : String.join(",", addresses.stream().map(Address::toString).toList());
   }
 
   /** No password in it. */
