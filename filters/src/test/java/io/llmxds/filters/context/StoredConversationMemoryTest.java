@@ -1,10 +1,10 @@
 package io.llmxds.filters.context;
 
+import static io.llmxds.filters.testing.TestPolicies.migrating;
 import static io.llmxds.filters.testing.TestPolicies.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.llmxds.filters.context.RequestPolicy.Mode;
 import io.llmxds.filters.context.RequestPolicy.Schema;
 import io.llmxds.filters.store.ContextStore;
 import io.llmxds.filters.store.StoreException;
@@ -47,8 +47,9 @@ class StoredConversationMemoryTest {
     tracing.close();
   }
 
-  private StoredConversationMemory memoryOver(String name, ContextStore store) {
-    return new StoredConversationMemory(Map.of(name, store), TTL, tracing.openTelemetry(), meters);
+  private MemoryOverStores memoryOver(String name, ContextStore store) {
+    return new MemoryOverStores(new StoredConversationMemory(TTL, tracing.openTelemetry(), meters),
+        Map.of(name, store));
   }
 
   private static SessionKey freshSession() {
@@ -71,7 +72,7 @@ class StoredConversationMemoryTest {
   @EachStore
   void v1RecordsKeepRoleAndContentOnly(ContextStore store) throws StoreException {
     var memory = memoryOver("s", store);
-    var v1 = policy("s", Schema.V1, Mode.STRICT, 10);
+    var v1 = policy("s", Schema.V1, 10);
     var session = freshSession();
 
     memory.append(session, v1, List.of(QUESTION, ANSWER));
@@ -82,7 +83,7 @@ class StoredConversationMemoryTest {
   @EachStore
   void v2RecordsKeepTimeModelAndUsage(ContextStore store) throws StoreException {
     var memory = memoryOver("s", store);
-    var v2 = policy("s", Schema.V2, Mode.STRICT, 10);
+    var v2 = policy("s", Schema.V2, 10);
     var session = freshSession();
 
     memory.append(session, v2, List.of(QUESTION, ANSWER));
@@ -98,8 +99,8 @@ class StoredConversationMemoryTest {
   @EachStore
   void strictModesReadOnlyTheirOwnSchema(ContextStore store) throws StoreException {
     var memory = memoryOver("s", store);
-    var v1 = policy("s", Schema.V1, Mode.STRICT, 10);
-    var v2 = policy("s", Schema.V2, Mode.STRICT, 10);
+    var v1 = policy("s", Schema.V1, 10);
+    var v2 = policy("s", Schema.V2, 10);
     var session = freshSession();
 
     memory.append(session, v1, List.of(Turn.of("user", "under v1")));
@@ -116,17 +117,17 @@ class StoredConversationMemoryTest {
     var session = freshSession();
     List<Turn> six = exchange(6);
 
-    memory.append(session, policy("s", Schema.V2, Mode.STRICT, 4), six);
+    memory.append(session, policy("s", Schema.V2, 4), six);
 
     assertThat(store.tail(SessionKeys.storeKey(session, Schema.V2), 100)).hasSize(4);
-    assertThat(memory.load(session, policy("s", Schema.V2, Mode.STRICT, 2)))
+    assertThat(memory.load(session, policy("s", Schema.V2, 2)))
         .containsExactlyElementsOf(six.subList(4, 6));
   }
 
   @EachStore
   void aCorruptEntryIsSkippedAndCountedWithoutFailingTheRead(ContextStore store) throws StoreException {
     var memory = memoryOver("s", store);
-    var v2 = policy("s", Schema.V2, Mode.STRICT, 10);
+    var v2 = policy("s", Schema.V2, 10);
     var session = freshSession();
     store.append(
         SessionKeys.storeKey(session, Schema.V2),
@@ -149,8 +150,8 @@ class StoredConversationMemoryTest {
     var memory = memoryOver("s", store);
     var session = freshSession();
     List<Turn> history = exchange(4);
-    memory.append(session, policy("s", Schema.V1, Mode.STRICT, 10), history);
-    var migrating = policy("s", Schema.V2, Mode.V1_V2_MIGRATION, 10);
+    memory.append(session, policy("s", Schema.V1, 10), history);
+    var migrating = migrating("s", 10);
 
     Span request = tracing.startRequestSpan();
     List<Turn> loaded;
@@ -189,8 +190,8 @@ class StoredConversationMemoryTest {
     var memory = memoryOver("s", new CreateAfterBothArrive(store));
     var session = freshSession();
     List<Turn> history = exchange(4);
-    memory.append(session, policy("s", Schema.V1, Mode.STRICT, 10), history);
-    var migrating = policy("s", Schema.V2, Mode.V1_V2_MIGRATION, 10);
+    memory.append(session, policy("s", Schema.V1, 10), history);
+    var migrating = migrating("s", 10);
 
     var first = CompletableFuture.supplyAsync(() -> loadUnchecked(memory, session, migrating));
     var second = CompletableFuture.supplyAsync(() -> loadUnchecked(memory, session, migrating));
@@ -205,7 +206,7 @@ class StoredConversationMemoryTest {
   @Test
   void aStoreFailureFailsTheSpanAndIsCounted() {
     var memory = memoryOver("down", new UnreachableStore());
-    var policy = policy("down", Schema.V2, Mode.V1_V2_MIGRATION, 10);
+    var policy = migrating("down", 10);
 
     assertThatThrownBy(() -> memory.load(freshSession(), policy)).isInstanceOf(StoreException.class);
     assertThatThrownBy(() -> memory.append(freshSession(), policy, exchange(2))).isInstanceOf(StoreException.class);
@@ -224,7 +225,7 @@ class StoredConversationMemoryTest {
   void anUnknownStoreNameIsAStoreFailureNamingIt() {
     var memory = memoryOver("memory", new UnreachableStore());
 
-    assertThatThrownBy(() -> memory.load(freshSession(), policy("redis", Schema.V1, Mode.STRICT, 10)))
+    assertThatThrownBy(() -> memory.load(freshSession(), policy("redis", Schema.V1, 10)))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("'redis'");
   }
@@ -236,7 +237,7 @@ class StoredConversationMemoryTest {
     return spans.get(0);
   }
 
-  private static List<Turn> loadUnchecked(ConversationMemory memory, SessionKey session, RequestPolicy policy) {
+  private static List<Turn> loadUnchecked(MemoryOverStores memory, SessionKey session, RequestPolicy policy) {
     try {
       return memory.load(session, policy);
     } catch (StoreException e) {

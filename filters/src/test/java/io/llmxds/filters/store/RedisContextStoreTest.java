@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.llmxds.filters.context.RequestPolicy;
-import io.llmxds.filters.context.RequestPolicy.Mode;
 import io.llmxds.filters.context.RequestPolicy.Schema;
 import io.llmxds.filters.context.SessionKey;
 import io.llmxds.filters.context.StoredConversationMemory;
@@ -35,10 +34,9 @@ class RedisContextStoreTest {
 
   @Test
   void twoHundredConcurrentSessionsOfTenTurnsEachKeepExactlyTheirTurnsInOrder() throws Exception {
-    var memory =
-        new StoredConversationMemory(
-            Map.of("redis", TestStores.redisStore()), HOUR, OpenTelemetry.noop(), new SimpleMeterRegistry());
-    RequestPolicy policy = policy("redis", Schema.V2, Mode.STRICT, 20);
+    var memory = new StoredConversationMemory(HOUR, OpenTelemetry.noop(), new SimpleMeterRegistry());
+    Map<String, ContextStore> stores = Map.of("redis", TestStores.redisStore());
+    RequestPolicy policy = policy("redis", Schema.V2, 20);
     String run = UUID.randomUUID().toString();
     List<SessionKey> sessions =
         IntStream.range(0, 200).mapToObj(i -> new SessionKey(run + "-" + i, Optional.empty())).toList();
@@ -49,7 +47,7 @@ class RedisContextStoreTest {
       for (SessionKey session : sessions) {
         done.add(pool.submit(() -> {
           for (int turn = 0; turn < 10; turn++) {
-            memory.append(session, policy, List.of(Turn.of("user", session.sessionId() + "#" + turn)));
+            memory.append(session, policy, stores, List.of(Turn.of("user", session.sessionId() + "#" + turn)));
           }
           return null;
         }));
@@ -62,7 +60,7 @@ class RedisContextStoreTest {
     }
 
     for (SessionKey session : sessions) {
-      assertThat(memory.load(session, policy))
+      assertThat(memory.load(session, policy, stores))
           .extracting(Turn::content)
           .containsExactlyElementsOf(
               IntStream.range(0, 10).mapToObj(turn -> session.sessionId() + "#" + turn).toList());
