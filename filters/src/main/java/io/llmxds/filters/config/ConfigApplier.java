@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  *       ACKed without a switch;</li>
  *   <li>stores that cannot be opened NACK the CDS response (else the SDS one) with the store's error;</li>
  *   <li>a response that waits for something another type should deliver is NACKed, naming it, when that type's
- *       newest response was NACKed, or when a response has waited {@code waitLimit} for it.</li>
+ *       newest response is NACKed while it waits, or when a response has waited {@code waitLimit} for it. (A
+ *       response that arrives after such a NACK waits for a newer response: the control plane may be publishing
+ *       one.)</li>
  * </ul>
  * A newer response of a type replaces a waiting one, which is then never answered (the server only reads answers to
  * its newest nonce). Every method runs on the one config thread.
@@ -148,15 +150,17 @@ final class ConfigApplier {
     return new Candidate(clusters.candidate(), tables.candidate(), secrets.candidate());
   }
 
-  /** The waiting responses whose missing piece the other type's newest response, NACKed, was to deliver. */
+  /** The waiting responses whose missing piece the other type's newest response was NACKed while they waited. */
   private Map<TypeState<?>, List<String>> waitingForRejected(List<Missing> missing) {
     Map<TypeState<?>, List<String>> doomed = new LinkedHashMap<>();
     for (Missing m : missing) {
       for (Waiting waiting : waiting(m)) {
         TypeState<?> awaited = stateOf(waiting.awaited());
-        if (!awaited.isPending() && awaited.rejected.isPresent()) {
+        Optional<Rejection> rejection = awaited.rejected;
+        if (!awaited.isPending() && rejection.isPresent()
+            && rejection.get().at() > waiting.state().pending.receivedAt()) {
           doomed.computeIfAbsent(waiting.state(), s -> new ArrayList<>()).add("missing " + m.what() + ": "
-              + awaited.type + " version " + awaited.rejected.get() + " was rejected");
+              + awaited.type + " version " + rejection.get().version() + " was rejected");
         }
       }
     }
@@ -223,7 +227,7 @@ final class ConfigApplier {
 
   private void nack(TypeState<?> state, String version, String nonce, String message) {
     log.warn("rejected {} version {}: {}", state.type, version, message);
-    state.rejected = Optional.of(version);
+    state.rejected = Optional.of(new Rejection(version, System.nanoTime()));
     answers.nack(state.type, nonce, message);
   }
 
@@ -238,6 +242,9 @@ final class ConfigApplier {
   private Stream<TypeState<?>> types() {
     return Stream.of(clusters, tables, secrets);
   }
+
+  /** The NACK of a type's newest response: its version, and when. */
+  private record Rejection(String version, long at) {}
 
   /** A response that decoded and waits to be applied. */
   private record Pending<T>(String version, String nonce, T value, long receivedAt) {}
@@ -254,8 +261,8 @@ final class ConfigApplier {
     String appliedVersion = "";
     T applied;
     Pending<T> pending;
-    /** The version of this type's newest response when it was NACKed and nothing newer came since. */
-    Optional<String> rejected = Optional.empty();
+    /** This type's newest response, when it was NACKed and nothing newer came since. */
+    Optional<Rejection> rejected = Optional.empty();
 
     TypeState(ResourceType type, T none, Decoder<T> decoder) {
       this.type = type;

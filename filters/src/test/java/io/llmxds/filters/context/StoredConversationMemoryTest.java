@@ -5,8 +5,10 @@ import static io.llmxds.filters.testing.TestPolicies.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.llmxds.filters.context.RequestPolicy.MigrationSource;
 import io.llmxds.filters.context.RequestPolicy.Schema;
 import io.llmxds.filters.store.ContextStore;
+import io.llmxds.filters.store.InMemoryContextStore;
 import io.llmxds.filters.store.StoreException;
 import io.llmxds.filters.testing.EachStore;
 import io.llmxds.filters.testing.TestTracing;
@@ -182,6 +184,45 @@ class StoredConversationMemoryTest {
     assertThat(memory.load(session, migrating)).containsExactlyElementsOf(history);
     assertThat(tracing.spansNamed("context.migrate")).hasSize(1);
     assertThat(count("llm_xds.context.migrations", "store", "s")).isEqualTo(1);
+  }
+
+  /** {@code migrate_from_store}: v2 from the policy's store, else the old store's v1, written to the policy's store. */
+  @EachStore
+  void migrationFromAnotherStoreReadsTheOldStoreAndWritesOnlyTheNewOne(ContextStore oldStore) throws Exception {
+    var newStore = new InMemoryContextStore(InMemoryContextStore.DEFAULT_MAX_CHARS);
+    var memory = new MemoryOverStores(new StoredConversationMemory(TTL, tracing.openTelemetry(), meters),
+        Map.of("old", oldStore, "new", newStore));
+    var session = freshSession();
+    List<Turn> history = exchange(4);
+    memory.append(session, policy("old", Schema.V1, 10), history);
+    var moving = migrating("new", new MigrationSource("old", Schema.V1), 10);
+    int before = tracing.spans().size();
+
+    assertThat(memory.load(session, moving)).containsExactlyElementsOf(history);
+    memory.append(session, moving, List.of(Turn.of("user", "later")));
+
+    assertThat(newStore.tail(SessionKeys.storeKey(session, Schema.V2), 10)).hasSize(5);
+    assertThat(oldStore.tail(SessionKeys.storeKey(session, Schema.V1), 10)).as("left as it was").hasSize(4);
+    assertThat(oldStore.tail(SessionKeys.storeKey(session, Schema.V2), 10)).as("never written").isEmpty();
+    SpanData read = spansSince(before, "context.read").get(0);
+    assertThat(read.getAttributes().get(ContextSpanAttributes.STORE)).isEqualTo("old");
+    assertThat(read.getAttributes().get(ContextSpanAttributes.SCHEMA)).isEqualTo("v1");
+    SpanData migrate = spansSince(before, "context.migrate").get(0);
+    assertThat(migrate.getAttributes().get(ContextSpanAttributes.STORE)).isEqualTo("new");
+    assertThat(migrate.getAttributes().get(ContextSpanAttributes.MIGRATED_FROM_STORE)).isEqualTo("old");
+    assertThat(migrate.getAttributes().get(ContextSpanAttributes.MIGRATED_FROM_SCHEMA)).isEqualTo("v1");
+    assertThat(spansSince(before, "context.write")).hasSize(2).allSatisfy(write -> {
+      assertThat(write.getAttributes().get(ContextSpanAttributes.STORE)).isEqualTo("new");
+      assertThat(write.getAttributes().get(ContextSpanAttributes.SCHEMA)).isEqualTo("v2");
+    });
+    assertThat(memory.load(session, moving)).as("from the new store's v2 now").hasSize(5);
+    assertThat(spansSince(before, "context.read").get(1).getAttributes().get(ContextSpanAttributes.STORE))
+        .isEqualTo("new");
+  }
+
+  private List<SpanData> spansSince(int count, String name) {
+    List<SpanData> spans = tracing.spans();
+    return spans.subList(count, spans.size()).stream().filter(span -> span.getName().equals(name)).toList();
   }
 
   @EachStore

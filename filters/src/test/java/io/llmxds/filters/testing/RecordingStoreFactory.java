@@ -37,11 +37,12 @@ public final class RecordingStoreFactory implements StoreFactory {
         .orElseThrow(() -> new AssertionError("no store named " + name + " was opened"));
   }
 
-  /** A store as the service uses it, counting its writes and remembering its close. */
+  /** A store as the service uses it, counting its writes and any use after its close. */
   public static final class RecordingStore implements ContextStore {
     private final StoreSpec spec;
     private final ContextStore delegate;
     private final AtomicInteger writes = new AtomicInteger();
+    private final AtomicInteger usedAfterClose = new AtomicInteger();
     private volatile boolean closed;
 
     RecordingStore(StoreSpec spec, ContextStore delegate) {
@@ -61,21 +62,35 @@ public final class RecordingStoreFactory implements StoreFactory {
       return closed;
     }
 
+    /** Reads and writes that came after {@link #close()}: a request that ran on a store closed under it. */
+    public int usedAfterClose() {
+      return usedAfterClose.get();
+    }
+
     @Override
     public List<String> tail(String key, int max) throws StoreException {
+      used();
       return delegate.tail(key, max);
     }
 
     @Override
     public void append(String key, List<String> entries, int keep, Duration ttl) throws StoreException {
+      used();
       writes.incrementAndGet();
       delegate.append(key, entries, keep, ttl);
     }
 
     @Override
     public boolean createIfAbsent(String key, List<String> entries, int keep, Duration ttl) throws StoreException {
+      used();
       writes.incrementAndGet();
       return delegate.createIfAbsent(key, entries, keep, ttl);
+    }
+
+    private void used() {
+      if (closed) {
+        usedAfterClose.incrementAndGet();
+      }
     }
 
     @Override
