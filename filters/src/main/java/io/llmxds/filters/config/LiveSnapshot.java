@@ -135,9 +135,11 @@ public final class LiveSnapshot implements SnapshotLeases, AutoCloseable {
 
   /** Lets go of the current snapshot: its stores close once the requests still holding it end. */
   @Override
-  public void close() {
-    closed = true;
-    release(current.get());
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      release(current.get());
+    }
   }
 
   /** A snapshot, held once for being current and once per request running under it. */
