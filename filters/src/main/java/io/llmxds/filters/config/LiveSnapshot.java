@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -89,7 +90,8 @@ public final class LiveSnapshot implements SnapshotLeases, AutoCloseable {
     Map<String, SharedStore> stores = new LinkedHashMap<>();
     List<SharedStore> opened = new ArrayList<>();
     List<String> failures = new ArrayList<>();
-    for (StoreSpec spec : config.stores().values()) {
+    // In name order: the same config fails with the same message everywhere.
+    for (StoreSpec spec : new TreeMap<>(config.stores()).values()) {
       SharedStore same = running.get(spec);
       if (same != null) {
         stores.put(spec.name(), same);
