@@ -161,11 +161,7 @@ final class ContextService implements AutoCloseable {
 
   /** One full exchange with a JSON answer, through the edge's filter (no stream metadata). */
   FakeEnvoy.Answers chat(String session, String requestBody, String answer) {
-    return chat(chatHeaders(session), requestBody, answer);
-  }
-
-  FakeEnvoy.Answers chat(Map<String, String> requestHeaders, String requestBody, String answer) {
-    return envoy.exchange(new FakeEnvoy.Http(Map.of(), requestHeaders, requestBody, jsonResponseHeaders(),
+    return envoy.exchange(new FakeEnvoy.Http(Map.of(), chatHeaders(session), requestBody, jsonResponseHeaders(),
         List.of(jsonAnswer("gpt-4o-2024", answer, 10, 5))));
   }
 

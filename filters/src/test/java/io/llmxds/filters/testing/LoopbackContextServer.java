@@ -29,7 +29,7 @@ public final class LoopbackContextServer {
     return ContextServer.start(settings(xds), telemetry);
   }
 
-  public static ContextServer.Settings settings(Optional<XdsServerAddress> xds) {
+  private static ContextServer.Settings settings(Optional<XdsServerAddress> xds) {
     return new ContextServer.Settings("127.0.0.1", 0, "127.0.0.1", 0, xds, Optional.of("context-service-test"), TTL,
         ContextProcessor.DEFAULT_MAX_BODY_BYTES, InMemoryContextStore.DEFAULT_MAX_CHARS);
   }
