@@ -18,16 +18,17 @@ import java.util.Optional;
 record Candidate(Map<String, Declared> stores, Optional<ModelTable> table, Map<String, String> secrets) {
 
   /**
-   * A reference the candidate cannot resolve: {@code referrer} names it, {@code referee} should deliver it. A newer
-   * response of either type can resolve it. No referrer: there is no table yet, and everything waits for one.
+   * A reference the candidate cannot resolve: {@code referrer} names it, {@code referee} should deliver the
+   * resource {@code name}. A newer response of either type can resolve it. No referrer: there is no table yet, and
+   * everything waits for one.
    */
-  record Missing(String what, Optional<ResourceType> referrer, ResourceType referee) {}
+  record Missing(String what, String name, Optional<ResourceType> referrer, ResourceType referee) {}
 
   List<Missing> missing() {
     List<Missing> missing = new ArrayList<>();
     if (table.isEmpty()) {
-      missing.add(new Missing("RouteConfiguration " + DataPathConfig.ROUTE_CONFIGURATION, Optional.empty(),
-          ResourceType.RDS));
+      missing.add(new Missing("RouteConfiguration " + DataPathConfig.ROUTE_CONFIGURATION,
+          DataPathConfig.ROUTE_CONFIGURATION, Optional.empty(), ResourceType.RDS));
     }
     for (PolicyRoute route : table.map(ModelTable::routes).orElse(List.of())) {
       RequestPolicy policy = route.policy();
@@ -36,7 +37,7 @@ record Candidate(Map<String, Declared> stores, Optional<ModelTable> table, Map<S
     }
     stores.values().forEach(store -> store.passwordSecret().filter(secret -> !secrets.containsKey(secret))
         .ifPresent(secret -> missing.add(new Missing("secret " + secret + " (named by cluster "
-            + DataPathConfig.storeCluster(store.spec().name()) + ")", Optional.of(ResourceType.CDS),
+            + DataPathConfig.storeCluster(store.spec().name()) + ")", secret, Optional.of(ResourceType.CDS),
             ResourceType.SDS))));
     return missing;
   }
@@ -44,7 +45,7 @@ record Candidate(Map<String, Declared> stores, Optional<ModelTable> table, Map<S
   private void storeMissing(String store, String route, List<Missing> missing) {
     if (!stores.containsKey(store)) {
       missing.add(new Missing("cluster " + DataPathConfig.storeCluster(store) + " (named by route " + route + ")",
-          Optional.of(ResourceType.RDS), ResourceType.CDS));
+          store, Optional.of(ResourceType.RDS), ResourceType.CDS));
     }
   }
 

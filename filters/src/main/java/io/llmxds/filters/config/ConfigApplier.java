@@ -31,9 +31,11 @@ import org.slf4j.LoggerFactory;
  *       ACKed without a switch;</li>
  *   <li>stores that cannot be opened NACK the CDS response (else the SDS one) with the store's error;</li>
  *   <li>a response that waits for something another type should deliver is NACKed, naming it, when that type's
- *       newest response is NACKed while it waits, or when a response has waited {@code waitLimit} for it. (A
- *       response that arrives after such a NACK waits for a newer response: the control plane may be publishing
- *       one.)</li>
+ *       newest response is NACKed while it waits, or was NACKed for what it delivered (its stores) and delivered
+ *       the very piece (the control plane resends nothing NACKed, so nothing else would come); or when a response
+ *       has waited {@code waitLimit}. Otherwise a response that arrives after a NACK waits for a newer one: the
+ *       control plane may be publishing it. A waiting response holds up its type (the server sends the next only
+ *       once it is answered), so it must not wait for what cannot come.</li>
  * </ul>
  * A newer response of a type replaces a waiting one, which is then never answered (the server only reads answers to
  * its newest nonce). Every method runs on the one config thread.
@@ -55,11 +57,11 @@ final class ConfigApplier {
   private final ScheduledExecutorService thread;
   private final Consumer<DataPathSnapshot> applied;
   private final TypeState<Map<String, Declared>> clusters =
-      new TypeState<>(ResourceType.CDS, Map.of(), StoreClusters::decode);
-  private final TypeState<Optional<ModelTable>> tables =
-      new TypeState<>(ResourceType.RDS, Optional.empty(), resources -> Optional.of(ModelTables.decode(resources)));
+      new TypeState<>(ResourceType.CDS, Map.of(), StoreClusters::decode, Map::containsKey);
+  private final TypeState<Optional<ModelTable>> tables = new TypeState<>(ResourceType.RDS, Optional.empty(),
+      resources -> Optional.of(ModelTables.decode(resources)), (table, name) -> table.isPresent());
   private final TypeState<Map<String, String>> secrets =
-      new TypeState<>(ResourceType.SDS, Map.of(), PasswordSecrets::decode);
+      new TypeState<>(ResourceType.SDS, Map.of(), PasswordSecrets::decode, Map::containsKey);
   private Optional<AssembledConfig> appliedConfig = Optional.empty();
   private ScheduledFuture<?> waitTimer;
 
@@ -86,10 +88,7 @@ final class ConfigApplier {
 
   /** The stream ended: what it delivered and did not complete is gone; the server resends on the next stream. */
   void streamLost() {
-    types().forEach(state -> {
-      state.pending = null;
-      state.rejected = Optional.empty();
-    });
+    types().forEach(TypeState::forget);
     cancelWaitTimer();
   }
 
@@ -120,7 +119,7 @@ final class ConfigApplier {
         scheduleWaitTimer();
         return;
       }
-      doomed.forEach((state, reasons) -> nackPending(state, String.join("; ", reasons)));
+      doomed.forEach((state, reasons) -> nackPending(state, String.join("; ", reasons), false));
     }
     cancelWaitTimer();
   }
@@ -132,7 +131,7 @@ final class ConfigApplier {
         live.switchTo(config);
       } catch (StoreException e) {
         // Only clusters and passwords change what a store is.
-        nackPending(clusters.isPending() ? clusters : secrets.isPending() ? secrets : tables, e.getMessage());
+        nackPending(clusters.isPending() ? clusters : secrets.isPending() ? secrets : tables, e.getMessage(), true);
         return false;
       }
       appliedConfig = Optional.of(config);
@@ -150,15 +149,16 @@ final class ConfigApplier {
     return new Candidate(clusters.candidate(), tables.candidate(), secrets.candidate());
   }
 
-  /** The waiting responses whose missing piece the other type's newest response was NACKed while they waited. */
+  /** The waiting responses whose missing piece will not come: see the class comment. */
   private Map<TypeState<?>, List<String>> waitingForRejected(List<Missing> missing) {
     Map<TypeState<?>, List<String>> doomed = new LinkedHashMap<>();
     for (Missing m : missing) {
       for (Waiting waiting : waiting(m)) {
         TypeState<?> awaited = stateOf(waiting.awaited());
         Optional<Rejection> rejection = awaited.rejected;
+        boolean delivered = waiting.awaited() == m.referee() && awaited.refusedDelivered(m.name());
         if (!awaited.isPending() && rejection.isPresent()
-            && rejection.get().at() > waiting.state().pending.receivedAt()) {
+            && (delivered || rejection.get().at() > waiting.state().pending.receivedAt())) {
           doomed.computeIfAbsent(waiting.state(), s -> new ArrayList<>()).add("missing " + m.what() + ": "
               + awaited.type + " version " + rejection.get().version() + " was rejected");
         }
@@ -208,7 +208,7 @@ final class ConfigApplier {
     Map<TypeState<?>, List<String>> expired = new LinkedHashMap<>(waitingFor);
     expired.keySet().removeIf(state -> now - state.pending.receivedAt() < waitLimit.toNanos());
     (expired.isEmpty() ? waitingFor : expired)
-        .forEach((state, reasons) -> nackPending(state, String.join("; ", reasons)));
+        .forEach((state, reasons) -> nackPending(state, String.join("; ", reasons), false));
     evaluate();
   }
 
@@ -219,9 +219,10 @@ final class ConfigApplier {
     }
   }
 
-  private void nackPending(TypeState<?> state, String message) {
+  /** @param forWhatItDelivered the response itself is at fault (its stores), not what it waited for */
+  private void nackPending(TypeState<?> state, String message, boolean forWhatItDelivered) {
     Pending<?> rejected = state.pending;
-    state.pending = null;
+    state.refuse(forWhatItDelivered);
     nack(state, rejected.version(), rejected.nonce(), message);
   }
 
@@ -254,30 +255,56 @@ final class ConfigApplier {
     T decode(List<Any> resources) throws ConfigException;
   }
 
+  /** Whether a value of the type has the resource named. */
+  @FunctionalInterface
+  private interface Supplies<T> {
+    boolean test(T value, String name);
+  }
+
   /** One type: what the running snapshot has of it, and its newest response if that is not applied yet. */
   private static final class TypeState<T> {
     final ResourceType type;
     final Decoder<T> decoder;
+    final Supplies<T> supplies;
     String appliedVersion = "";
     T applied;
     Pending<T> pending;
     /** This type's newest response, when it was NACKed and nothing newer came since. */
     Optional<Rejection> rejected = Optional.empty();
+    /** What that response delivered, when it was NACKed for it (not for what it waited for, nor undecodable). */
+    Optional<T> refused = Optional.empty();
 
-    TypeState(ResourceType type, T none, Decoder<T> decoder) {
+    TypeState(ResourceType type, T none, Decoder<T> decoder, Supplies<T> supplies) {
       this.type = type;
       this.applied = none;
       this.decoder = decoder;
+      this.supplies = supplies;
     }
 
     void receive(DiscoveryResponse response, long now) throws ConfigException {
       pending = null;
+      refused = Optional.empty();
       pending = new Pending<>(response.getVersionInfo(), response.getNonce(),
           decoder.decode(response.getResourcesList()), now);
     }
 
     boolean isPending() {
       return pending != null;
+    }
+
+    void forget() {
+      pending = null;
+      rejected = Optional.empty();
+      refused = Optional.empty();
+    }
+
+    void refuse(boolean forWhatItDelivered) {
+      refused = forWhatItDelivered ? Optional.of(pending.value()) : Optional.empty();
+      pending = null;
+    }
+
+    boolean refusedDelivered(String name) {
+      return refused.filter(value -> supplies.test(value, name)).isPresent();
     }
 
     T candidate() {
