@@ -114,7 +114,7 @@ final class ConfigApplier {
         }
         continue;
       }
-      Map<TypeState<?>, List<String>> doomed = waitingForRejected(missing);
+      Map<TypeState<?>, List<String>> doomed = waitingInVain(missing);
       if (doomed.isEmpty()) {
         scheduleWaitTimer();
         return;
@@ -150,7 +150,7 @@ final class ConfigApplier {
   }
 
   /** The waiting responses whose missing piece will not come: see the class comment. */
-  private Map<TypeState<?>, List<String>> waitingForRejected(List<Missing> missing) {
+  private Map<TypeState<?>, List<String>> waitingInVain(List<Missing> missing) {
     Map<TypeState<?>, List<String>> doomed = new LinkedHashMap<>();
     for (Missing m : missing) {
       for (Waiting waiting : waiting(m)) {
