@@ -10,6 +10,8 @@ public final class DataPathConfig {
   /** The node metadata value of {@code llm-xds.io/flavor} a context service sends. */
   public static final String FLAVOR = "context-service";
   public static final String FLAVOR_KEY = "llm-xds.io/flavor";
+  /** The {@code node.cluster} a context service sends. */
+  public static final String NODE_CLUSTER = "llm-xds-context";
 
   /** The one RouteConfiguration of the flavor: one route per ModelRoute with a context policy. */
   public static final String ROUTE_CONFIGURATION = "llm-xds/context";

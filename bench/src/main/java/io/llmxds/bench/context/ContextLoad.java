@@ -3,17 +3,17 @@ package io.llmxds.bench.context;
 import io.envoyproxy.envoy.service.ext_proc.v3.ExternalProcessorGrpc;
 import io.envoyproxy.envoy.service.ext_proc.v3.ExternalProcessorGrpc.ExternalProcessorStub;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.stub.MetadataUtils;
-import io.llmxds.common.ContextPolicyMetadata;
 import io.llmxds.common.Telemetry;
+import io.llmxds.filters.config.XdsServerAddress;
 import io.llmxds.filters.extproc.ContextProcessor;
 import io.llmxds.filters.server.ContextServer;
 import io.llmxds.filters.store.InMemoryContextStore;
 import io.llmxds.filters.testing.LocalRedis;
+import io.llmxds.filters.testing.TestAdsServer;
+import io.llmxds.filters.testing.TestDataPath;
 import io.llmxds.filters.testing.TestPolicies;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -31,7 +31,8 @@ import java.util.concurrent.locks.LockSupport;
  * Load generator for the context service's overhead (docs/benchmarks.md, "Context service"): plays Envoy's side of
  * one chat request per ext_proc stream over loopback gRPC, open loop at fixed rates, against a no-op ext_proc service
  * (the floor) and the context service (ContextServer, as {@code llm-xds-filters serve} runs it) with the memory
- * store and with Redis.
+ * store (the built-in default) and with Redis (a second service, configured over ADS by a test control plane whose
+ * one route sends every model to a Redis store).
  *
  * <p>Arguments: {@code [--rates 500,1000,2000] [--seconds 10] [--warmup 5] [--slices 5] [--sessions 1000]}.
  */
@@ -39,7 +40,7 @@ public final class ContextLoad {
   private static final long GRACE_SECONDS = 10;
   private static final int WARMUP_RATE = 1000;
 
-  /** One ext_proc service under test and the stub that reaches it with the route's metadata. */
+  /** One ext_proc service under test and the stub that reaches it. */
   private record Variant(String name, ExternalProcessorStub stub) {}
 
   private ContextLoad() {}
@@ -62,17 +63,20 @@ public final class ContextLoad {
         .build()
         .start();
     Telemetry telemetry = Telemetry.autoconfigured("llm-xds-bench-context");
-    String loopback = InetAddress.getLoopbackAddress().getHostAddress();
-    ContextServer context = ContextServer.start(new ContextServer.Settings(loopback, 0, loopback, 0,
-        redis.map(LocalRedis::uri), Duration.ofHours(24), ContextProcessor.DEFAULT_MAX_BODY_BYTES,
-        InMemoryContextStore.DEFAULT_MAX_CHARS), telemetry);
+    Telemetry redisTelemetry = Telemetry.autoconfigured("llm-xds-bench-context-redis");
+    ContextServer context = ContextServer.start(settings(Optional.empty()), telemetry);
+    Optional<TestAdsServer> controlPlane = redis.isPresent() ? Optional.of(TestAdsServer.start()) : Optional.empty();
+    Optional<ContextServer> onRedis = Optional.empty();
     List<ManagedChannel> channels = new ArrayList<>();
     try {
-      List<Variant> variants = new ArrayList<>();
-      variants.add(new Variant("no-op (floor)", stub(channel(noop.getPort(), channels), "memory")));
-      variants.add(new Variant("context+memory", stub(channel(context.port(), channels), "memory")));
       if (redis.isPresent()) {
-        variants.add(new Variant("context+redis", stub(channel(context.port(), channels), "redis")));
+        onRedis = Optional.of(startOnRedis(controlPlane.get(), redis.get(), redisTelemetry));
+      }
+      List<Variant> variants = new ArrayList<>();
+      variants.add(new Variant("no-op (floor)", stub(channel(noop.getPort(), channels))));
+      variants.add(new Variant("context+memory", stub(channel(context.port(), channels))));
+      if (onRedis.isPresent()) {
+        variants.add(new Variant("context+redis", stub(channel(onRedis.get().port(), channels))));
       }
       System.out.printf("warm-up: %d s at %d/s per variant; then per rate %d s per variant, in %d alternating "
           + "slices%n", warmup, WARMUP_RATE, seconds, slices);
@@ -103,7 +107,10 @@ public final class ContextLoad {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       }
       context.close();
+      onRedis.ifPresent(ContextServer::close);
+      controlPlane.ifPresent(TestAdsServer::close);
       telemetry.close();
+      redisTelemetry.close();
       noop.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
       redis.ifPresent(LocalRedis::close);
     }
@@ -136,13 +143,28 @@ public final class ContextLoad {
     return channel;
   }
 
-  /** The initial metadata the control plane sets on a chat route with a context policy on {@code store}. */
-  private static ExternalProcessorStub stub(ManagedChannel channel, String store) {
-    Map<String, String> policy = new LinkedHashMap<>(TestPolicies.exampleRouteMetadata());
-    policy.put(ContextPolicyMetadata.STORE, store);
-    Metadata metadata = new Metadata();
-    policy.forEach((k, v) -> metadata.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
-    return ExternalProcessorGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata));
+  /** Envoy's edge stream carries no metadata: the service picks the policy by the body's model. */
+  private static ExternalProcessorStub stub(ManagedChannel channel) {
+    return ExternalProcessorGrpc.newStub(channel);
+  }
+
+  private static ContextServer.Settings settings(Optional<XdsServerAddress> xds) {
+    String loopback = InetAddress.getLoopbackAddress().getHostAddress();
+    return new ContextServer.Settings(loopback, 0, loopback, 0, xds, Optional.of("bench-context"),
+        Duration.ofHours(24), ContextProcessor.DEFAULT_MAX_BODY_BYTES, InMemoryContextStore.DEFAULT_MAX_CHARS);
+  }
+
+  /** A context service whose one route sends every model to {@code redis}, under the example's policy. */
+  private static ContextServer startOnRedis(TestAdsServer controlPlane, LocalRedis redis, Telemetry telemetry)
+      throws Exception {
+    TestDataPath.Config config = TestDataPath.Config.of("bench-redis",
+        List.of(TestDataPath.redisStore("redis", redis.uri())),
+        TestDataPath.routeMatching("chat", TestPolicies.examplePolicy().withStore("redis"), ".+"));
+    controlPlane.serve(config);
+    ContextServer server = ContextServer.start(
+        settings(Optional.of(new XdsServerAddress("127.0.0.1", controlPlane.port()))), telemetry);
+    controlPlane.awaitAcked(config);
+    return server;
   }
 
   private static Map<String, String> options(String[] args) {

@@ -80,8 +80,9 @@ public final class LocalStack implements AutoCloseable {
           MockProviders.start(bundle, settings.mockLatency(), settings.mockErrorRate()));
       Telemetry contextTelemetry = push(started, Telemetry.autoconfigured("llm-xds-filters"));
       ContextServer context = push(started, ContextServer.start(new ContextServer.Settings(settings.address(),
-          settings.contextPort(), "127.0.0.1", settings.contextAdminPort(), Optional.empty(), CONTEXT_TTL,
-          ContextProcessor.DEFAULT_MAX_BODY_BYTES, InMemoryContextStore.DEFAULT_MAX_CHARS), contextTelemetry));
+          settings.contextPort(), "127.0.0.1", settings.contextAdminPort(), Optional.empty(), Optional.empty(),
+          CONTEXT_TTL, ContextProcessor.DEFAULT_MAX_BODY_BYTES, InMemoryContextStore.DEFAULT_MAX_CHARS),
+          contextTelemetry));
       Telemetry cpTelemetry = push(started, Telemetry.autoconfigured("llm-xds-control-plane"));
       ControlPlane controlPlane = push(started, ControlPlane.start(new ControlPlane.Settings(settings.policies(),
           settings.address(), settings.xdsPort(), "127.0.0.1", settings.adminPort(),

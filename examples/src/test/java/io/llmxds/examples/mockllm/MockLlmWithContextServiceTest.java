@@ -15,7 +15,6 @@ import io.llmxds.common.Telemetry;
 import io.llmxds.filters.extproc.FakeEnvoy;
 import io.llmxds.filters.server.ContextServer;
 import io.llmxds.filters.testing.LoopbackContextServer;
-import io.llmxds.filters.testing.TestPolicies;
 import io.opentelemetry.api.OpenTelemetry;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +33,8 @@ import org.junit.jupiter.api.Test;
  */
 class MockLlmWithContextServiceTest {
   private static final String PATH = "/v1/chat/completions";
-  /** The metadata the control plane sends for the example chat route. */
-  private static final Map<String, String> POLICY = TestPolicies.exampleRouteMetadata();
+  /** The edge's ext_proc stream carries no metadata: the service runs the built-in default (memory, x-session-id). */
+  private static final Map<String, String> POLICY = Map.of();
   private static final Map<String, String> REQUEST =
       FakeEnvoy.headers(":method", "POST", ":path", PATH, "x-session-id", "demo");
 

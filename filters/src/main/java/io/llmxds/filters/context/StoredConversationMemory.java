@@ -1,6 +1,6 @@
 package io.llmxds.filters.context;
 
-import io.llmxds.filters.context.RequestPolicy.Mode;
+import io.llmxds.filters.context.RequestPolicy.MigrationSource;
 import io.llmxds.filters.context.RequestPolicy.Schema;
 import io.llmxds.filters.store.ContextStore;
 import io.llmxds.filters.store.StoreException;
@@ -18,10 +18,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Conversation memory over named {@link ContextStore}s, following the policy's schema and mode
- * (docs/context-protocol.md): {@code v1} reads and writes v1 records; {@code v2} strict reads and writes v2;
- * {@code v2} + {@code v1_v2_migration} reads v2, else migrates the v1 record into a new v2 record (created only if
- * absent, so two requests migrating at once write it once) and serves that. The v1 record is left for a rollback and
+ * Conversation memory over the stores of a request's snapshot, following the policy's schema and migration source
+ * (docs/context-protocol.md): a policy reads and writes records of its schema in its store; a migrating policy
+ * reads its own v2 record, else the old record of its {@link RequestPolicy#migrateFrom()} (another store, or the v1
+ * record of its own), migrates it into a new v2 record in its own store (created only if absent, so two requests
+ * migrating at once write it once) and serves that. The old record is never written: it is left for a rollback and
  * expires by TTL. Entries that do not decode are skipped and counted: a bad entry never fails a read.
  */
 public final class StoredConversationMemory implements ConversationMemory {
@@ -30,33 +31,30 @@ public final class StoredConversationMemory implements ConversationMemory {
       AttributeKey.booleanKey("llm_xds.context.migration.written");
   private static final AttributeKey<Long> CORRUPT = AttributeKey.longKey("llm_xds.context.corrupt_entries");
 
-  private final Map<String, ContextStore> stores;
   private final Duration ttl;
   private final Tracer tracer;
   private final ContextMetrics metrics;
 
-  /**
-   * @param stores the stores by the names policies use ({@code memory}, {@code redis})
-   * @param ttl how long a session's record lives after its last write
-   */
-  public StoredConversationMemory(
-      Map<String, ContextStore> stores, Duration ttl, OpenTelemetry openTelemetry, MeterRegistry meters) {
-    this.stores = Map.copyOf(stores);
+  /** @param ttl how long a session's record lives after its last write */
+  public StoredConversationMemory(Duration ttl, OpenTelemetry openTelemetry, MeterRegistry meters) {
     this.ttl = ttl;
     this.tracer = openTelemetry.getTracer("io.llmxds.filters.context");
     this.metrics = new ContextMetrics(meters);
   }
 
+  /** What a read served, and from which store and schema it came. */
+  private record Loaded(List<Turn> turns, String store, Schema schema) {}
+
   @Override
   @SuppressWarnings("try") // the scope is only held open, never read
-  public List<Turn> load(SessionKey session, RequestPolicy policy) throws StoreException {
-    ContextStore store = storeOf(policy);
-    Span span = startSpan("context.read", session, policy, policy.schema());
+  public List<Turn> load(SessionKey session, RequestPolicy policy, Map<String, ContextStore> stores)
+      throws StoreException {
+    Span span = startSpan("context.read", session, policy, policy.store(), policy.schema());
     try (Scope ignored = span.makeCurrent()) {
-      List<Turn> turns = read(store, session, policy, span);
-      span.setAttribute(ContextSpanAttributes.TURNS, (long) turns.size());
-      metrics.read(policy.store(), policy.schema(), turns.isEmpty() ? "miss" : "hit");
-      return turns;
+      Loaded loaded = read(stores, session, policy, span);
+      span.setAttribute(ContextSpanAttributes.TURNS, (long) loaded.turns().size());
+      metrics.read(loaded.store(), loaded.schema(), loaded.turns().isEmpty() ? "miss" : "hit");
+      return loaded.turns();
     } catch (StoreException e) {
       metrics.read(policy.store(), policy.schema(), "error");
       throw failed(span, e);
@@ -66,33 +64,40 @@ public final class StoredConversationMemory implements ConversationMemory {
   }
 
   @Override
-  public void append(SessionKey session, RequestPolicy policy, List<Turn> turns) throws StoreException {
+  public void append(SessionKey session, RequestPolicy policy, Map<String, ContextStore> stores, List<Turn> turns)
+      throws StoreException {
     if (!turns.isEmpty()) {
-      write(storeOf(policy), session, policy, policy.schema(), turns, false);
+      write(storeNamed(stores, policy.store()), session, policy, policy.schema(), turns, false);
     }
   }
 
-  private List<Turn> read(ContextStore store, SessionKey session, RequestPolicy policy, Span span)
+  private Loaded read(Map<String, ContextStore> stores, SessionKey session, RequestPolicy policy, Span span)
       throws StoreException {
-    if (policy.schema() == Schema.V1) {
-      return readRecord(store, session, policy, Schema.V1, span);
+    ContextStore own = storeNamed(stores, policy.store());
+    List<Turn> turns = readRecord(own, policy.store(), session, policy, policy.schema(), span);
+    if (!turns.isEmpty() || policy.migrateFrom().isEmpty()) {
+      return new Loaded(turns, policy.store(), policy.schema());
     }
-    List<Turn> v2 = readRecord(store, session, policy, Schema.V2, span);
-    if (!v2.isEmpty() || policy.mode() == Mode.STRICT) {
-      return v2;
+    MigrationSource from = policy.migrateFrom().get();
+    List<Turn> old = readRecord(storeNamed(stores, from.store()), from.store(), session, policy, from.schema(), span);
+    if (old.isEmpty()) {
+      return new Loaded(old, policy.store(), policy.schema());
     }
-    List<Turn> v1 = readRecord(store, session, policy, Schema.V1, span);
-    return v1.isEmpty() ? v1 : migrate(store, session, policy, v1, span);
+    // What this request was served from is the old record.
+    span.setAttribute(ContextSpanAttributes.STORE, from.store());
+    span.setAttribute(ContextSpanAttributes.SCHEMA, SessionKeys.schemaName(from.schema()));
+    return new Loaded(migrate(own, session, policy, from, old, span), from.store(), from.schema());
   }
 
   @SuppressWarnings("try") // the scope is only held open, never read
-  private List<Turn> migrate(
-      ContextStore store, SessionKey session, RequestPolicy policy, List<Turn> v1Turns, Span readSpan)
-      throws StoreException {
-    Span span = startSpan("context.migrate", session, policy, Schema.V2);
+  private List<Turn> migrate(ContextStore own, SessionKey session, RequestPolicy policy, MigrationSource from,
+      List<Turn> oldTurns, Span readSpan) throws StoreException {
+    Span span = startSpan("context.migrate", session, policy, policy.store(), Schema.V2);
+    span.setAttribute(ContextSpanAttributes.MIGRATED_FROM_STORE, from.store());
+    span.setAttribute(ContextSpanAttributes.MIGRATED_FROM_SCHEMA, SessionKeys.schemaName(from.schema()));
     try (Scope ignored = span.makeCurrent()) {
-      List<Turn> v2Turns = Migration.v1ToV2(v1Turns);
-      boolean written = write(store, session, policy, Schema.V2, v2Turns, true);
+      List<Turn> v2Turns = Migration.toV2(from.schema(), oldTurns);
+      boolean written = write(own, session, policy, Schema.V2, v2Turns, true);
       span.setAttribute(ContextSpanAttributes.TURNS, (long) v2Turns.size());
       span.setAttribute(MIGRATION_WRITTEN, written);
       if (written) {
@@ -100,7 +105,7 @@ public final class StoredConversationMemory implements ConversationMemory {
         return v2Turns;
       }
       // Another request migrated first (and may have appended since): serve the record it wrote.
-      return readRecord(store, session, policy, Schema.V2, readSpan);
+      return readRecord(own, policy.store(), session, policy, Schema.V2, readSpan);
     } catch (StoreException e) {
       throw failed(span, e);
     } finally {
@@ -108,13 +113,13 @@ public final class StoredConversationMemory implements ConversationMemory {
     }
   }
 
-  private List<Turn> readRecord(ContextStore store, SessionKey session, RequestPolicy policy, Schema schema, Span span)
-      throws StoreException {
+  private List<Turn> readRecord(ContextStore store, String storeName, SessionKey session, RequestPolicy policy,
+      Schema schema, Span span) throws StoreException {
     String key = SessionKeys.storeKey(session, schema);
-    List<String> entries = metrics.timed(policy.store(), "tail", () -> store.tail(key, policy.maxTurns()));
+    List<String> entries = metrics.timed(storeName, "tail", () -> store.tail(key, policy.maxTurns()));
     TurnCodec.Decoded decoded = TurnCodec.of(schema).decodeAll(entries);
     if (decoded.corrupt() > 0) {
-      metrics.corrupt(policy.store(), decoded.corrupt());
+      metrics.corrupt(storeName, decoded.corrupt());
       span.addEvent(
           "corrupt entries skipped",
           Attributes.of(ContextSpanAttributes.SCHEMA, SessionKeys.schemaName(schema), CORRUPT,
@@ -123,12 +128,15 @@ public final class StoredConversationMemory implements ConversationMemory {
     return decoded.turns();
   }
 
-  /** Writes {@code turns} to the session's {@code schema} record; {@code createOnly}: only if it does not exist. */
+  /**
+   * Writes {@code turns} to the session's {@code schema} record in the policy's own store; {@code createOnly}: only
+   * if it does not exist.
+   */
   @SuppressWarnings("try") // the scope is only held open, never read
   private boolean write(
       ContextStore store, SessionKey session, RequestPolicy policy, Schema schema, List<Turn> turns,
       boolean createOnly) throws StoreException {
-    Span span = startSpan("context.write", session, policy, schema);
+    Span span = startSpan("context.write", session, policy, policy.store(), schema);
     span.setAttribute(ContextSpanAttributes.TURNS, (long) turns.size());
     try (Scope ignored = span.makeCurrent()) {
       String key = SessionKeys.storeKey(session, schema);
@@ -154,17 +162,20 @@ public final class StoredConversationMemory implements ConversationMemory {
     return true;
   }
 
-  private ContextStore storeOf(RequestPolicy policy) throws StoreException {
-    ContextStore store = stores.get(policy.store());
+  // A snapshot is only applied when every store its policies name is in it; this guards a caller's mistake.
+  private static ContextStore storeNamed(Map<String, ContextStore> stores, String name) throws StoreException {
+    ContextStore store = stores.get(name);
     if (store == null) {
       throw new StoreException(
-          "no context store named '" + policy.store() + "' (configured: " + new TreeMap<>(stores).keySet() + ")");
+          "no context store named '" + name + "' (configured: " + new TreeMap<>(stores).keySet() + ")");
     }
     return store;
   }
 
-  private Span startSpan(String name, SessionKey session, RequestPolicy policy, Schema schema) {
-    return tracer.spanBuilder(name).setAllAttributes(ContextSpanAttributes.of(policy, session, schema)).startSpan();
+  private Span startSpan(String name, SessionKey session, RequestPolicy policy, String store, Schema schema) {
+    return tracer.spanBuilder(name)
+        .setAllAttributes(ContextSpanAttributes.of(policy, session, store, schema))
+        .startSpan();
   }
 
   private static StoreException failed(Span span, StoreException e) {

@@ -10,6 +10,8 @@ import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest.RequestCase;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+import io.llmxds.common.DataPathConfig;
+import io.llmxds.filters.config.DataPathSnapshot;
 import io.llmxds.filters.context.ContextSpanAttributes;
 import io.llmxds.filters.context.RequestPolicy;
 import io.llmxds.filters.context.SessionKey;
@@ -32,13 +34,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client request through the context service (docs/context-protocol.md): a chat completion is routed by its
- * model, gets its session's history injected, and its exchange is stored once the answer is complete. Anything
- * else passes untouched.
+ * model, gets its session's history injected under the policy its snapshot's table gives that model, and its
+ * exchange is stored once the answer is complete. Anything else passes untouched.
  */
 final class ChatExchange implements ExchangeHandler {
   private static final Logger log = LoggerFactory.getLogger(ChatExchange.class);
   static final String CHAT_PATH = "/v1/chat/completions";
-  static final String MODEL_HEADER = "x-llm-model";
   /** A model name that is a valid header value and a sane route key; anything else is not routed by model. */
   private static final Pattern ROUTABLE_MODEL = Pattern.compile("[\\x21-\\x7e]{1,256}");
   private static final AttributeKey<Long> TURNS_LOADED = AttributeKey.longKey("llm_xds.context.turns.loaded");
@@ -59,11 +60,15 @@ final class ChatExchange implements ExchangeHandler {
       .setResponseTrailerMode(HeaderSendMode.SKIP)
       .build();
 
-  private final Optional<RequestPolicy> policy;
+  private final DataPathSnapshot snapshot;
   private final ServiceParts parts;
 
   private boolean chat;
   private Instant arrivedAt = Instant.EPOCH;
+  /** Kept for the body: which headers name the session depends on the policy, and so on the body's model. */
+  private Headers requestHeaders;
+  /** The policy and session, once the request runs with a session's context. */
+  private Optional<RequestPolicy> policy = Optional.empty();
   private Optional<SessionKey> session = Optional.empty();
   private Optional<String> requestModel = Optional.empty();
   /** The request's turns, waiting for the answer; set only when the request runs with a session's context. */
@@ -74,8 +79,8 @@ final class ChatExchange implements ExchangeHandler {
   private boolean usageEmitted;
   private boolean finished;
 
-  ChatExchange(Optional<RequestPolicy> policy, ServiceParts parts) {
-    this.policy = policy;
+  ChatExchange(DataPathSnapshot snapshot, ServiceParts parts) {
+    this.snapshot = snapshot;
     this.parts = parts;
   }
 
@@ -90,8 +95,7 @@ final class ChatExchange implements ExchangeHandler {
           .build();
     }
     arrivedAt = parts.clock().instant();
-    session = policy.flatMap(p -> headers.get(p.sessionHeader())
-        .map(id -> new SessionKey(id, p.userHeader().isEmpty() ? Optional.empty() : headers.get(p.userHeader()))));
+    requestHeaders = headers;
     // The service must read the answer (to store it, and its usage): ask the provider for it uncompressed.
     CommonResponse.Builder common = CommonResponse.newBuilder();
     common.getHeaderMutationBuilder().addRemoveHeaders("accept-encoding");
@@ -106,11 +110,11 @@ final class ChatExchange implements ExchangeHandler {
     if (!body.getEndOfStream()) {
       return bypassed(Bypass.BODY_INCOMPLETE);
     }
-    JsonBody parsed = JsonBody.parse(body.getBody(), parts.maxBodyBytes());
+    JsonBody parsed = JsonBody.parse(body.getBody(), snapshot.maxBodyBytes());
     if (parsed.failure() == Bypass.BODY_TOO_LARGE) {
       // Passing it on unread would lose the model, and the catch-all route would answer a puzzling 404.
       countBypass(Bypass.BODY_TOO_LARGE);
-      return Responses.bodyTooLarge(body.getBody().size(), parts.maxBodyBytes());
+      return Responses.bodyTooLarge(body.getBody().size(), snapshot.maxBodyBytes());
     }
     if (parsed.json().isEmpty()) {
       return bypassed(parsed.failure());
@@ -118,33 +122,43 @@ final class ChatExchange implements ExchangeHandler {
     ObjectNode json = parsed.json().get();
     CommonResponse.Builder common = CommonResponse.newBuilder();
     requestModel = JsonBody.text(json, "model");
-    requestModel.filter(m -> ROUTABLE_MODEL.matcher(m).matches()).ifPresent(model -> {
-      common.getHeaderMutationBuilder().addSetHeaders(Headers.set(MODEL_HEADER, model));
+    Optional<String> routable = requestModel.filter(m -> ROUTABLE_MODEL.matcher(m).matches());
+    routable.ifPresent(model -> {
+      common.getHeaderMutationBuilder().addSetHeaders(Headers.set(DataPathConfig.MODEL_HEADER, model));
       common.setClearRouteCache(true);
     });
     JsonNode messages = json.get("messages");
     if (messages == null || !messages.isArray()) {
       return stateless(common, Bypass.NO_MESSAGES);
     }
-    if (policy.isEmpty()) {
+    Optional<RequestPolicy> routed = snapshot.policyFor(routable);
+    if (routed.isEmpty()) {
       return stateless(common, Bypass.NO_POLICY);
     }
-    if (session.isEmpty()) {
+    Optional<SessionKey> key = sessionOf(routed.get());
+    if (key.isEmpty()) {
       return stateless(common, Bypass.NO_SESSION);
     }
-    return inject(common, json, (ArrayNode) messages, policy.get(), session.get());
+    policy = routed;
+    session = key;
+    return inject(common, json, (ArrayNode) messages, routed.get(), key.get());
+  }
+
+  private Optional<SessionKey> sessionOf(RequestPolicy policy) {
+    return requestHeaders.get(policy.sessionHeader()).map(id -> new SessionKey(id,
+        policy.userHeader().isEmpty() ? Optional.empty() : requestHeaders.get(policy.userHeader())));
   }
 
   @SuppressWarnings("try") // the scope is only held open, never read
   private ProcessingResponse inject(
       CommonResponse.Builder common, ObjectNode json, ArrayNode messages, RequestPolicy policy, SessionKey key) {
     Span span = parts.tracer().spanBuilder("context.inject")
-        .setAllAttributes(ContextSpanAttributes.of(policy, key, policy.schema()))
+        .setAllAttributes(ContextSpanAttributes.of(policy, key, policy.store(), policy.schema()))
         .startSpan();
     try (Scope ignored = span.makeCurrent()) {
       List<Turn> loaded;
       try {
-        loaded = parts.memory().load(key, policy);
+        loaded = parts.memory().load(key, policy, snapshot.stores());
       } catch (StoreException e) {
         return storeUnavailable(common, policy, span, e);
       }
@@ -195,7 +209,7 @@ final class ChatExchange implements ExchangeHandler {
       return Responses.passThrough(RequestCase.RESPONSE_HEADERS);
     }
     // Each chunk must reach the client as it comes, not once the whole answer is buffered.
-    sse = new SseAnswer(parts.maxBodyBytes());
+    sse = new SseAnswer(snapshot.maxBodyBytes());
     return Responses.of(RequestCase.RESPONSE_HEADERS, CommonResponse.getDefaultInstance())
         .setModeOverride(STREAMED_RESPONSE)
         .build();
@@ -220,7 +234,7 @@ final class ChatExchange implements ExchangeHandler {
       return response.build();
     }
     if (body.getEndOfStream()) {
-      ChatAnswer answer = JsonBody.parse(body.getBody(), parts.maxBodyBytes()).json()
+      ChatAnswer answer = JsonBody.parse(body.getBody(), snapshot.maxBodyBytes()).json()
           .map(ChatAnswer::ofJson).orElse(ChatAnswer.NONE);
       emitUsage(response, answer.usage(), answer.model());
       finish(answer, Bypass.UNREADABLE_RESPONSE);
@@ -266,7 +280,7 @@ final class ChatExchange implements ExchangeHandler {
     turns.add(new Turn("assistant", answer.content().get(), Optional.of(arrivedAt), model,
         answer.usage().map(TokenUsage::turnUsage)));
     try {
-      parts.memory().append(session.orElseThrow(), policy.orElseThrow(), turns);
+      parts.memory().append(session.orElseThrow(), policy.orElseThrow(), snapshot.stores(), turns);
     } catch (StoreException e) {
       // The answer exists and is on its way; failing it now would only waste it. The exchange is lost.
       parts.metrics().error("write");

@@ -4,6 +4,7 @@ import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest.RequestCase;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.grpc.stub.StreamObserver;
+import io.llmxds.filters.config.Lease;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapPropagator;
@@ -12,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One ext_proc stream (one HTTP request): answers each message with exactly one response of its kind, inside the
- * request's trace. A failure while handling a message never fails the request: the message passes unchanged.
+ * request's trace. A failure while handling a message never fails the request: the message passes unchanged. The
+ * stream's end, whichever way it ends, releases its snapshot.
  */
 final class ExchangeStream implements StreamObserver<ProcessingRequest> {
   private static final Logger log = LoggerFactory.getLogger(ExchangeStream.class);
@@ -21,14 +23,16 @@ final class ExchangeStream implements StreamObserver<ProcessingRequest> {
   private final ExchangeHandler handler;
   private final TextMapPropagator propagator;
   private final ServiceMetrics metrics;
+  private final Lease lease;
   private Context trace = Context.root();
 
   ExchangeStream(StreamObserver<ProcessingResponse> responses, ExchangeHandler handler,
-      TextMapPropagator propagator, ServiceMetrics metrics) {
+      TextMapPropagator propagator, ServiceMetrics metrics, Lease lease) {
     this.responses = responses;
     this.handler = handler;
     this.propagator = propagator;
     this.metrics = metrics;
+    this.lease = lease;
   }
 
   @Override
@@ -77,11 +81,16 @@ final class ExchangeStream implements StreamObserver<ProcessingRequest> {
   /** Envoy gave up on the request (client gone, timeout): nothing was stored yet, nothing is. */
   @Override
   public void onError(Throwable t) {
+    lease.release();
     log.debug("ext_proc stream ended by Envoy: {}", t.toString());
   }
 
   @Override
   public void onCompleted() {
-    responses.onCompleted();
+    try {
+      responses.onCompleted();
+    } finally {
+      lease.release();
+    }
   }
 }

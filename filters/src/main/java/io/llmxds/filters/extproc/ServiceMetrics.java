@@ -12,7 +12,6 @@ final class ServiceMetrics {
   static final String BYPASSES = "llm_xds.context.bypasses";
   static final String INJECTED_TURNS = "llm_xds.context.injected.turns";
   static final String ERRORS = "llm_xds.context.errors";
-  static final String POLICY_FALLBACKS = "llm_xds.context.policy.fallbacks";
 
   /** How a request ended for the service. */
   enum Outcome {
@@ -48,9 +47,5 @@ final class ServiceMetrics {
   /** {@code stage}: {@code read}, {@code write} (the store failed), {@code internal} (a bug, answered unchanged). */
   void error(String stage) {
     registry.counter(ERRORS, "stage", stage).increment();
-  }
-
-  void policyFallback() {
-    registry.counter(POLICY_FALLBACKS).increment();
   }
 }

@@ -8,6 +8,7 @@ import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest.RequestCase;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.llmxds.common.ContextPolicyMetadata;
+import io.llmxds.filters.config.DataPathSnapshot;
 import io.llmxds.filters.extproc.ServiceMetrics.Outcome;
 import java.util.Map;
 import java.util.Optional;
@@ -21,10 +22,12 @@ import java.util.Optional;
  */
 final class UpstreamRewrite implements ExchangeHandler {
 
+  private final DataPathSnapshot snapshot;
   private final ServiceParts parts;
   private Optional<String> model = Optional.empty();
 
-  UpstreamRewrite(ServiceParts parts) {
+  UpstreamRewrite(DataPathSnapshot snapshot, ServiceParts parts) {
+    this.snapshot = snapshot;
     this.parts = parts;
   }
 
@@ -54,7 +57,7 @@ final class UpstreamRewrite implements ExchangeHandler {
   @Override
   public ProcessingResponse requestBody(HttpBody body) {
     Optional<ObjectNode> json = model.isPresent() && body.getEndOfStream()
-        ? JsonBody.parse(body.getBody(), parts.maxBodyBytes()).json() : Optional.empty();
+        ? JsonBody.parse(body.getBody(), snapshot.maxBodyBytes()).json() : Optional.empty();
     if (json.isEmpty()) {
       if (model.isPresent()) {
         parts.metrics().outcome(Outcome.UPSTREAM_UNCHANGED);

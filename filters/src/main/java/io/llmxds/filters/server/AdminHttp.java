@@ -9,18 +9,21 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 
-/** The service's admin HTTP: {@code GET /metrics} (Prometheus) and {@code GET /healthz}. */
+/** The service's admin HTTP: {@code GET /metrics} (Prometheus) and {@code GET /healthz} ({@link HealthReport}). */
 final class AdminHttp implements AutoCloseable {
   static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private final HttpServer http;
   private final ExecutorService executor;
   private final PrometheusMeterRegistry meters;
+  private final Supplier<String> health;
 
-  private AdminHttp(HttpServer http, PrometheusMeterRegistry meters) {
+  private AdminHttp(HttpServer http, PrometheusMeterRegistry meters, Supplier<String> health) {
     this.http = http;
     this.meters = meters;
+    this.health = health;
     this.executor = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "filters-admin-http");
       t.setDaemon(true);
@@ -31,8 +34,9 @@ final class AdminHttp implements AutoCloseable {
     http.createContext("/", this::dispatch);
   }
 
-  static AdminHttp start(String host, int port, PrometheusMeterRegistry meters) throws IOException {
-    AdminHttp admin = new AdminHttp(HttpServer.create(new InetSocketAddress(host, port), 0), meters);
+  static AdminHttp start(String host, int port, PrometheusMeterRegistry meters, Supplier<String> health)
+      throws IOException {
+    AdminHttp admin = new AdminHttp(HttpServer.create(new InetSocketAddress(host, port), 0), meters, health);
     admin.http.start();
     return admin;
   }
@@ -49,7 +53,7 @@ final class AdminHttp implements AutoCloseable {
       } else if (path.equals("/metrics")) {
         send(ex, 200, PROMETHEUS_TYPE, meters.scrape());
       } else if (path.equals("/healthz")) {
-        send(ex, 200, "application/json", "{\"status\":\"ok\"}");
+        send(ex, 200, "application/json", health.get());
       } else {
         send(ex, 404, "application/json", "{\"error\":\"not found\"}");
       }

@@ -4,24 +4,30 @@ import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.llmxds.common.ContextPolicyMetadata;
 import io.llmxds.common.Telemetry;
+import io.llmxds.filters.config.AdsClient;
+import io.llmxds.filters.config.ConfigMetrics;
+import io.llmxds.filters.config.ContextServiceNode;
+import io.llmxds.filters.config.DataPathSnapshot;
+import io.llmxds.filters.config.LiveSnapshot;
+import io.llmxds.filters.config.XdsServerAddress;
 import io.llmxds.filters.context.StoredConversationMemory;
 import io.llmxds.filters.extproc.ContextProcessor;
-import io.llmxds.filters.store.ContextStore;
-import io.llmxds.filters.store.InMemoryContextStore;
-import io.llmxds.filters.store.RedisContextStore;
+import io.llmxds.filters.store.ContextStores;
 import io.llmxds.filters.store.StoreException;
+import io.llmxds.filters.store.StoreFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The context service as a process: the ext_proc gRPC server, its stores ({@code memory} always, {@code redis} when
- * configured) and the admin HTTP ({@code /metrics}, {@code /healthz}).
+ * The context service as a process: the ext_proc gRPC server, the data-path snapshots and their stores (the
+ * built-in default until the control plane's config is applied), the ADS client that gets that config when
+ * {@code --xds} names the control plane, and the admin HTTP ({@code /metrics}, {@code /healthz}).
  */
 public final class ContextServer implements AutoCloseable {
   private static final long SHUTDOWN_SECONDS = 5;
@@ -34,49 +40,74 @@ public final class ContextServer implements AutoCloseable {
       ContextPolicyMetadata.MAX_BUFFERED_BODY_BYTES + (1 << 20));
 
   /**
-   * @param redisUri {@code redis://host:port[/db]}: adds the store {@code redis}
+   * @param xds the control plane's xDS port; empty: the built-in default only
+   * @param nodeId the ADS node id; empty: {@link ContextServiceNode#defaultId()}
    * @param ttl how long a session's record lives after its last write
-   * @param maxBodyBytes bodies larger than this pass through unparsed
-   * @param memoryMaxChars the {@code memory} store's bound (total characters of keys and entries)
+   * @param maxBodyBytes the body limit until a config sets the Gateway's
+   * @param memoryMaxChars a {@code memory} store's bound (total characters of keys and entries)
    */
-  public record Settings(String address, int port, String adminAddress, int adminPort, Optional<String> redisUri,
-      Duration ttl, long maxBodyBytes, long memoryMaxChars) {}
+  public record Settings(String address, int port, String adminAddress, int adminPort,
+      Optional<XdsServerAddress> xds, Optional<String> nodeId, Duration ttl, long maxBodyBytes,
+      long memoryMaxChars) {}
 
-  private final Map<String, ContextStore> stores;
+  private final LiveSnapshot snapshots;
+  private final ExecutorService storeCloser;
   private final Server grpc;
+  private final Optional<AdsClient> ads;
   private final AdminHttp admin;
 
-  private ContextServer(Map<String, ContextStore> stores, Server grpc, AdminHttp admin) {
-    this.stores = stores;
+  private ContextServer(LiveSnapshot snapshots, ExecutorService storeCloser, Server grpc, Optional<AdsClient> ads,
+      AdminHttp admin) {
+    this.snapshots = snapshots;
+    this.storeCloser = storeCloser;
     this.grpc = grpc;
+    this.ads = ads;
     this.admin = admin;
   }
 
-  /** Starts everything; fails (closing what it opened) when Redis is configured but unreachable now. */
+  /** Starts everything, with the stores this build opens. */
   public static ContextServer start(Settings settings, Telemetry telemetry) throws IOException, StoreException {
-    Map<String, ContextStore> stores = new LinkedHashMap<>();
-    stores.put("memory", new InMemoryContextStore(settings.memoryMaxChars()));
+    return start(settings, telemetry, new ContextStores(settings.memoryMaxChars()));
+  }
+
+  /** Starts everything, opening stores with {@code stores}; fails (closing what it opened) when a port is taken. */
+  public static ContextServer start(Settings settings, Telemetry telemetry, StoreFactory stores)
+      throws IOException, StoreException {
+    ExecutorService storeCloser = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "context-store-closer");
+      t.setDaemon(true);
+      return t;
+    });
+    LiveSnapshot snapshots = null;
     Server grpc = null;
+    Optional<AdsClient> ads = Optional.empty();
     try {
-      if (settings.redisUri().isPresent()) {
-        stores.put("redis", RedisContextStore.connect(settings.redisUri().get(),
-            RedisContextStore.DEFAULT_COMMAND_TIMEOUT));
-      }
-      ContextProcessor processor = new ContextProcessor(
-          new StoredConversationMemory(stores, settings.ttl(), telemetry.openTelemetry(), telemetry.meters()),
-          telemetry.openTelemetry(), telemetry.meters(), settings.maxBodyBytes(), Clock.systemUTC());
+      snapshots = LiveSnapshot.startingWithBuiltInDefault(stores, settings.maxBodyBytes(), storeCloser);
+      ConfigMetrics configMetrics = new ConfigMetrics(telemetry.meters(), snapshots);
+      ContextProcessor processor = new ContextProcessor(snapshots,
+          new StoredConversationMemory(settings.ttl(), telemetry.openTelemetry(), telemetry.meters()),
+          telemetry.openTelemetry(), telemetry.meters(), Clock.systemUTC());
       grpc = NettyServerBuilder.forAddress(new InetSocketAddress(settings.address(), settings.port()))
           .addService(processor.service())
           .maxInboundMessageSize(MAX_MESSAGE_BYTES)
           .build()
           .start();
-      AdminHttp admin = AdminHttp.start(settings.adminAddress(), settings.adminPort(), telemetry.meters());
-      return new ContextServer(stores, grpc, admin);
+      LiveSnapshot live = snapshots;
+      ads = settings.xds().map(server -> AdsClient.start(server,
+          settings.nodeId().orElseGet(ContextServiceNode::defaultId), live, AdsClient.WAIT_LIMIT, configMetrics));
+      Optional<AdsClient> client = ads;
+      AdminHttp admin = AdminHttp.start(settings.adminAddress(), settings.adminPort(), telemetry.meters(),
+          () -> HealthReport.json(live.current(), client.map(AdsClient::status)));
+      return new ContextServer(snapshots, storeCloser, grpc, ads, admin);
     } catch (IOException | StoreException | RuntimeException e) {
+      ads.ifPresent(AdsClient::close);
       if (grpc != null) {
         grpc.shutdownNow();
       }
-      stores.values().forEach(ContextStore::close);
+      if (snapshots != null) {
+        snapshots.close();
+      }
+      storeCloser.shutdown();
       throw e;
     }
   }
@@ -89,23 +120,31 @@ public final class ContextServer implements AutoCloseable {
     return admin.port();
   }
 
-  /** The configured store names. */
-  public java.util.Set<String> stores() {
-    return stores.keySet();
+  /** The snapshot new requests run under. */
+  public DataPathSnapshot snapshot() {
+    return snapshots.current();
   }
 
+  /** Stops taking config, then requests (letting running ones finish), then closes the stores. */
   @Override
   public void close() {
+    ads.ifPresent(AdsClient::close);
     admin.close();
     grpc.shutdown();
     try {
       if (!grpc.awaitTermination(SHUTDOWN_SECONDS, TimeUnit.SECONDS)) {
-        grpc.shutdownNow();
+        grpc.shutdownNow().awaitTermination(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       grpc.shutdownNow();
     }
-    stores.values().forEach(ContextStore::close);
+    snapshots.close();
+    storeCloser.shutdown();
+    try {
+      storeCloser.awaitTermination(SHUTDOWN_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

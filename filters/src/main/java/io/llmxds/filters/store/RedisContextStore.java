@@ -1,13 +1,10 @@
 package io.llmxds.filters.store;
 
-import io.lettuce.core.RedisCredentials;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The store shared by several ext_proc replicas: one Redis list per key, on a standalone Redis or a Redis Cluster
@@ -23,8 +20,6 @@ public final class RedisContextStore implements ContextStore {
 
   /** The key {@link #open} reads and runs a script on; no session's key ({@code llmxds:ctx:v<n>:…}) is ever it. */
   static final String PROBE_KEY = "llmxds:ctx:probe";
-
-  private static final Duration MIN_CONNECT_TIMEOUT = Duration.ofSeconds(1);
 
   // ARGV: keep, ttl in ms, entries...
   private static final String APPEND =
@@ -59,40 +54,6 @@ public final class RedisContextStore implements ContextStore {
       store.close();
       throw RedisFailure.atOpen(spec, e);
     }
-  }
-
-  /**
-   * Connects to {@code redis[s]://[[user]:password@]host:port[/db]}, the way the service's {@code --redis} option
-   * names a store (store name {@code redis}, one connection). Fails when Redis cannot be reached now; the message
-   * says "unreachable" and never holds the URI's password.
-   */
-  public static RedisContextStore connect(String uri, Duration commandTimeout) throws StoreException {
-    RedisURI parsed;
-    try {
-      parsed = RedisURI.create(uri);
-    } catch (IllegalArgumentException e) {
-      throw new StoreException("not a redis URI (redis://host:port[/db])");
-    }
-    RedisCredentials credentials = parsed.getCredentialsProvider().resolveCredentials().block(); // static: at once
-    Optional<String> password = credentials != null && credentials.hasPassword()
-        ? Optional.of(new String(credentials.getPassword()))
-        : Optional.empty();
-    Optional<String> username = password.isPresent() && credentials.hasUsername()
-        ? Optional.of(credentials.getUsername())
-        : Optional.empty();
-    StoreSpec spec = new StoreSpec("redis", StoreSpec.Type.REDIS,
-        List.of(new StoreSpec.Address(parsed.getHost(), parsed.getPort())), parsed.getDatabase(),
-        parsed.isSsl() ? Optional.of(new StoreSpec.Tls(parsed.getHost(), Optional.empty())) : Optional.empty(),
-        username, password, max(commandTimeout, MIN_CONNECT_TIMEOUT), commandTimeout, 1);
-    try {
-      return open(spec);
-    } catch (StoreException e) {
-      throw new StoreException("redis unreachable: " + e.getMessage(), e);
-    }
-  }
-
-  private static Duration max(Duration a, Duration b) {
-    return a.compareTo(b) >= 0 ? a : b;
   }
 
   @Override

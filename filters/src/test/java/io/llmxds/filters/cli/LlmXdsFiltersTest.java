@@ -20,21 +20,29 @@ class LlmXdsFiltersTest {
     cli.setOut(new PrintWriter(out));
 
     assertThat(cli.execute("serve", "--help")).isZero();
-    assertThat(out.toString()).contains("--port", "--admin-port", "--redis", "--ttl", "--max-body", "50051", "19001",
-        "24h", "8Mi");
+    assertThat(out.toString()).contains("--port", "--admin-port", "--xds", "--node-id", "--ttl", "--max-body",
+        "50051", "19001", "24h", "8Mi").doesNotContain("--redis");
   }
 
   @Test
-  void serveExitsWithOneWhenRedisIsUnreachable() throws Exception {
-    int closedPort;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = socket.getLocalPort();
-    }
-    CommandLine cli = LlmXdsFilters.commandLine();
-    cli.setErr(new PrintWriter(new StringWriter()));
+  void serveExitsWithOneWhenItsPortIsTaken() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      CommandLine cli = LlmXdsFilters.commandLine();
+      cli.setErr(new PrintWriter(new StringWriter()));
 
-    assertThat(cli.execute("serve", "--port", "0", "--admin-port", "0", "--redis",
-        "redis://127.0.0.1:" + closedPort)).isEqualTo(1);
+      assertThat(cli.execute("serve", "--address", "127.0.0.1", "--port", Integer.toString(taken.getLocalPort()),
+          "--admin-port", "0")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void serveRefusesAnXdsAddressThatIsNotHostAndPort() {
+    CommandLine cli = LlmXdsFilters.commandLine();
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err));
+
+    assertThat(cli.execute("serve", "--xds", "localhost")).isEqualTo(2);
+    assertThat(err.toString()).contains("--xds").contains("not host:port: localhost");
   }
 
   @Test

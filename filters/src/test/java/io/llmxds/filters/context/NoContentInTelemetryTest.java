@@ -1,10 +1,10 @@
 package io.llmxds.filters.context;
 
+import static io.llmxds.filters.testing.TestPolicies.migrating;
 import static io.llmxds.filters.testing.TestPolicies.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.llmxds.filters.context.RequestPolicy.Mode;
 import io.llmxds.filters.context.RequestPolicy.Schema;
 import io.llmxds.filters.store.ContextStore;
 import io.llmxds.filters.store.StoreException;
@@ -28,20 +28,19 @@ class NoContentInTelemetryTest {
   void noSpanOrMetricCarriesTheTextOrTheIds(ContextStore store) throws StoreException {
     try (TestTracing tracing = new TestTracing()) {
       var meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      var memory =
-          new StoredConversationMemory(
-              Map.of("s", store, "down", new StoredConversationMemoryTest.UnreachableStore()), Duration.ofHours(1),
-              tracing.openTelemetry(), meters);
+      var memory = new MemoryOverStores(
+          new StoredConversationMemory(Duration.ofHours(1), tracing.openTelemetry(), meters),
+          Map.of("s", store, "down", new StoredConversationMemoryTest.UnreachableStore()));
       var session = new SessionKey(MARKER + UUID.randomUUID(), Optional.of(MARKER + "-user"));
       List<Turn> turns = List.of(Turn.of("user", "question " + MARKER), Turn.of("assistant", "answer " + MARKER));
 
-      memory.append(session, policy("s", Schema.V1, Mode.STRICT, 10), turns);
-      memory.load(session, policy("s", Schema.V2, Mode.V1_V2_MIGRATION, 10));
-      memory.append(session, policy("s", Schema.V2, Mode.STRICT, 10), turns);
+      memory.append(session, policy("s", Schema.V1, 10), turns);
+      memory.load(session, migrating("s", 10));
+      memory.append(session, policy("s", Schema.V2, 10), turns);
       store.append(SessionKeys.storeKey(session, Schema.V2), List.of("{\"role\":\"user\",\"content\":" + MARKER),
           10, Duration.ofHours(1));
-      memory.load(session, policy("s", Schema.V2, Mode.STRICT, 10));
-      assertThatThrownBy(() -> memory.append(session, policy("down", Schema.V2, Mode.STRICT, 10), turns))
+      memory.load(session, policy("s", Schema.V2, 10));
+      assertThatThrownBy(() -> memory.append(session, policy("down", Schema.V2, 10), turns))
           .isInstanceOf(StoreException.class);
 
       assertThat(tracing.spans()).extracting(SpanData::getName).contains("context.migrate");

@@ -1,12 +1,14 @@
 package io.llmxds.filters.context;
 
+import static io.llmxds.filters.testing.TestPolicies.migrating;
 import static io.llmxds.filters.testing.TestPolicies.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.llmxds.filters.context.RequestPolicy.Mode;
+import io.llmxds.filters.context.RequestPolicy.MigrationSource;
 import io.llmxds.filters.context.RequestPolicy.Schema;
 import io.llmxds.filters.store.ContextStore;
+import io.llmxds.filters.store.InMemoryContextStore;
 import io.llmxds.filters.store.StoreException;
 import io.llmxds.filters.testing.EachStore;
 import io.llmxds.filters.testing.TestTracing;
@@ -47,8 +49,9 @@ class StoredConversationMemoryTest {
     tracing.close();
   }
 
-  private StoredConversationMemory memoryOver(String name, ContextStore store) {
-    return new StoredConversationMemory(Map.of(name, store), TTL, tracing.openTelemetry(), meters);
+  private MemoryOverStores memoryOver(String name, ContextStore store) {
+    return new MemoryOverStores(new StoredConversationMemory(TTL, tracing.openTelemetry(), meters),
+        Map.of(name, store));
   }
 
   private static SessionKey freshSession() {
@@ -71,7 +74,7 @@ class StoredConversationMemoryTest {
   @EachStore
   void v1RecordsKeepRoleAndContentOnly(ContextStore store) throws StoreException {
     var memory = memoryOver("s", store);
-    var v1 = policy("s", Schema.V1, Mode.STRICT, 10);
+    var v1 = policy("s", Schema.V1, 10);
     var session = freshSession();
 
     memory.append(session, v1, List.of(QUESTION, ANSWER));
@@ -82,7 +85,7 @@ class StoredConversationMemoryTest {
   @EachStore
   void v2RecordsKeepTimeModelAndUsage(ContextStore store) throws StoreException {
     var memory = memoryOver("s", store);
-    var v2 = policy("s", Schema.V2, Mode.STRICT, 10);
+    var v2 = policy("s", Schema.V2, 10);
     var session = freshSession();
 
     memory.append(session, v2, List.of(QUESTION, ANSWER));
@@ -98,8 +101,8 @@ class StoredConversationMemoryTest {
   @EachStore
   void strictModesReadOnlyTheirOwnSchema(ContextStore store) throws StoreException {
     var memory = memoryOver("s", store);
-    var v1 = policy("s", Schema.V1, Mode.STRICT, 10);
-    var v2 = policy("s", Schema.V2, Mode.STRICT, 10);
+    var v1 = policy("s", Schema.V1, 10);
+    var v2 = policy("s", Schema.V2, 10);
     var session = freshSession();
 
     memory.append(session, v1, List.of(Turn.of("user", "under v1")));
@@ -116,17 +119,17 @@ class StoredConversationMemoryTest {
     var session = freshSession();
     List<Turn> six = exchange(6);
 
-    memory.append(session, policy("s", Schema.V2, Mode.STRICT, 4), six);
+    memory.append(session, policy("s", Schema.V2, 4), six);
 
     assertThat(store.tail(SessionKeys.storeKey(session, Schema.V2), 100)).hasSize(4);
-    assertThat(memory.load(session, policy("s", Schema.V2, Mode.STRICT, 2)))
+    assertThat(memory.load(session, policy("s", Schema.V2, 2)))
         .containsExactlyElementsOf(six.subList(4, 6));
   }
 
   @EachStore
   void aCorruptEntryIsSkippedAndCountedWithoutFailingTheRead(ContextStore store) throws StoreException {
     var memory = memoryOver("s", store);
-    var v2 = policy("s", Schema.V2, Mode.STRICT, 10);
+    var v2 = policy("s", Schema.V2, 10);
     var session = freshSession();
     store.append(
         SessionKeys.storeKey(session, Schema.V2),
@@ -149,8 +152,8 @@ class StoredConversationMemoryTest {
     var memory = memoryOver("s", store);
     var session = freshSession();
     List<Turn> history = exchange(4);
-    memory.append(session, policy("s", Schema.V1, Mode.STRICT, 10), history);
-    var migrating = policy("s", Schema.V2, Mode.V1_V2_MIGRATION, 10);
+    memory.append(session, policy("s", Schema.V1, 10), history);
+    var migrating = migrating("s", 10);
 
     Span request = tracing.startRequestSpan();
     List<Turn> loaded;
@@ -183,14 +186,53 @@ class StoredConversationMemoryTest {
     assertThat(count("llm_xds.context.migrations", "store", "s")).isEqualTo(1);
   }
 
+  /** {@code migrate_from_store}: v2 from the policy's store, else the old store's v1, written to the policy's store. */
+  @EachStore
+  void migrationFromAnotherStoreReadsTheOldStoreAndWritesOnlyTheNewOne(ContextStore oldStore) throws Exception {
+    var newStore = new InMemoryContextStore(InMemoryContextStore.DEFAULT_MAX_CHARS);
+    var memory = new MemoryOverStores(new StoredConversationMemory(TTL, tracing.openTelemetry(), meters),
+        Map.of("old", oldStore, "new", newStore));
+    var session = freshSession();
+    List<Turn> history = exchange(4);
+    memory.append(session, policy("old", Schema.V1, 10), history);
+    var moving = migrating("new", new MigrationSource("old", Schema.V1), 10);
+    int before = tracing.spans().size();
+
+    assertThat(memory.load(session, moving)).containsExactlyElementsOf(history);
+    memory.append(session, moving, List.of(Turn.of("user", "later")));
+
+    assertThat(newStore.tail(SessionKeys.storeKey(session, Schema.V2), 10)).hasSize(5);
+    assertThat(oldStore.tail(SessionKeys.storeKey(session, Schema.V1), 10)).as("left as it was").hasSize(4);
+    assertThat(oldStore.tail(SessionKeys.storeKey(session, Schema.V2), 10)).as("never written").isEmpty();
+    SpanData read = spansSince(before, "context.read").get(0);
+    assertThat(read.getAttributes().get(ContextSpanAttributes.STORE)).isEqualTo("old");
+    assertThat(read.getAttributes().get(ContextSpanAttributes.SCHEMA)).isEqualTo("v1");
+    SpanData migrate = spansSince(before, "context.migrate").get(0);
+    assertThat(migrate.getAttributes().get(ContextSpanAttributes.STORE)).isEqualTo("new");
+    assertThat(migrate.getAttributes().get(ContextSpanAttributes.MIGRATED_FROM_STORE)).isEqualTo("old");
+    assertThat(migrate.getAttributes().get(ContextSpanAttributes.MIGRATED_FROM_SCHEMA)).isEqualTo("v1");
+    assertThat(spansSince(before, "context.write")).hasSize(2).allSatisfy(write -> {
+      assertThat(write.getAttributes().get(ContextSpanAttributes.STORE)).isEqualTo("new");
+      assertThat(write.getAttributes().get(ContextSpanAttributes.SCHEMA)).isEqualTo("v2");
+    });
+    assertThat(memory.load(session, moving)).as("from the new store's v2 now").hasSize(5);
+    assertThat(spansSince(before, "context.read").get(1).getAttributes().get(ContextSpanAttributes.STORE))
+        .isEqualTo("new");
+  }
+
+  private List<SpanData> spansSince(int count, String name) {
+    List<SpanData> spans = tracing.spans();
+    return spans.subList(count, spans.size()).stream().filter(span -> span.getName().equals(name)).toList();
+  }
+
   @EachStore
   void twoConcurrentFirstLoadsMigrateOnce(ContextStore store) throws Exception {
     // Both loads reach the create step before either creates: the race a non-atomic create would lose.
     var memory = memoryOver("s", new CreateAfterBothArrive(store));
     var session = freshSession();
     List<Turn> history = exchange(4);
-    memory.append(session, policy("s", Schema.V1, Mode.STRICT, 10), history);
-    var migrating = policy("s", Schema.V2, Mode.V1_V2_MIGRATION, 10);
+    memory.append(session, policy("s", Schema.V1, 10), history);
+    var migrating = migrating("s", 10);
 
     var first = CompletableFuture.supplyAsync(() -> loadUnchecked(memory, session, migrating));
     var second = CompletableFuture.supplyAsync(() -> loadUnchecked(memory, session, migrating));
@@ -205,7 +247,7 @@ class StoredConversationMemoryTest {
   @Test
   void aStoreFailureFailsTheSpanAndIsCounted() {
     var memory = memoryOver("down", new UnreachableStore());
-    var policy = policy("down", Schema.V2, Mode.V1_V2_MIGRATION, 10);
+    var policy = migrating("down", 10);
 
     assertThatThrownBy(() -> memory.load(freshSession(), policy)).isInstanceOf(StoreException.class);
     assertThatThrownBy(() -> memory.append(freshSession(), policy, exchange(2))).isInstanceOf(StoreException.class);
@@ -224,7 +266,7 @@ class StoredConversationMemoryTest {
   void anUnknownStoreNameIsAStoreFailureNamingIt() {
     var memory = memoryOver("memory", new UnreachableStore());
 
-    assertThatThrownBy(() -> memory.load(freshSession(), policy("redis", Schema.V1, Mode.STRICT, 10)))
+    assertThatThrownBy(() -> memory.load(freshSession(), policy("redis", Schema.V1, 10)))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("'redis'");
   }
@@ -236,7 +278,7 @@ class StoredConversationMemoryTest {
     return spans.get(0);
   }
 
-  private static List<Turn> loadUnchecked(ConversationMemory memory, SessionKey session, RequestPolicy policy) {
+  private static List<Turn> loadUnchecked(MemoryOverStores memory, SessionKey session, RequestPolicy policy) {
     try {
       return memory.load(session, policy);
     } catch (StoreException e) {

@@ -7,8 +7,7 @@ import static io.llmxds.filters.extproc.ContextService.chatRequest;
 import static io.llmxds.filters.extproc.ContextService.jsonAnswer;
 import static io.llmxds.filters.extproc.ContextService.jsonResponseHeaders;
 import static io.llmxds.filters.extproc.ContextService.messages;
-import static io.llmxds.filters.extproc.ContextService.with;
-import static io.llmxds.filters.testing.TestPolicies.exampleRouteMetadata;
+import static io.llmxds.filters.testing.TestPolicies.examplePolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -18,10 +17,8 @@ import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
 import io.envoyproxy.envoy.service.ext_proc.v3.ImmediateResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
-import io.llmxds.common.ContextPolicyMetadata;
-import io.llmxds.filters.store.ContextStore;
-import io.llmxds.filters.store.RedisContextStore;
 import io.llmxds.filters.testing.LocalRedis;
+import io.llmxds.filters.testing.TestDataPath;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -35,7 +32,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** docs/context-protocol.md "What happens on every kind of failure": the request always goes on. */
 class BadInputTest {
   private static final int MAX_BODY = 4096;
-  private ContextService service = new ContextService(Map.of(), MAX_BODY);
+  /** Before any config: the built-in default, with {@code MAX_BODY} as the body limit. */
+  private final ContextService service = new ContextService(MAX_BODY);
 
   @AfterEach
   void close() {
@@ -53,7 +51,7 @@ class BadInputTest {
   }
 
   private FakeEnvoy.Answers chatWithBody(String body) {
-    return service.envoy.exchange(new FakeEnvoy.Http(exampleRouteMetadata(), chatHeaders(session()), body, jsonResponseHeaders(),
+    return service.envoy.exchange(new FakeEnvoy.Http(Map.of(), chatHeaders(session()), body, jsonResponseHeaders(),
         List.of(jsonAnswer("m", "ok", 1, 1))));
   }
 
@@ -90,7 +88,7 @@ class BadInputTest {
     byte[] broken = java.util.Arrays.copyOf(body, body.length);
     int at = new String(body, StandardCharsets.ISO_8859_1).indexOf('\u00c3');
     broken[at + 1] = (byte) 0x28; // a lead byte followed by an ASCII byte: malformed
-    FakeEnvoy.Stream stream = service.envoy.open(exampleRouteMetadata());
+    FakeEnvoy.Stream stream = service.envoy.open(Map.of());
     stream.send(requestHeaders(chatHeaders(session())));
     ProcessingResponse answer = stream.send(ProcessingRequest.newBuilder()
         .setRequestBody(HttpBody.newBuilder().setBody(ByteString.copyFrom(broken)).setEndOfStream(true)).build());
@@ -113,30 +111,33 @@ class BadInputTest {
     assertThat(service.counter(ServiceMetrics.BYPASSES, "reason", "body_too_large")).isEqualTo(1);
   }
 
+  /** Before any config every chat request runs under the built-in default, whatever its model, or none. */
   @Test
-  void aMissingOrUnreadablePolicyRunsUnderTheBuiltInDefault() {
+  void beforeAnyConfigEveryChatRequestRunsUnderTheBuiltInDefault() {
     String session = session();
-    Map<String, String> unreadable = with(exampleRouteMetadata(), ContextPolicyMetadata.MAX_TURNS, "twenty",
-        ContextPolicyMetadata.STORE, "nowhere");
-    service.chat(unreadable, session, chatRequest("m", null, "first"), "one");
-    String next = chatRequest("m", null, "second");
+    service.chat(session, chatRequest("m", null, "first"), "one");
+    String next = "{\"messages\":[{\"role\":\"user\",\"content\":\"second\"}]}";
 
-    FakeEnvoy.Answers answers = service.chat(Map.of(), session, next, "two");
+    FakeEnvoy.Answers answers = service.chat(session, next, "two");
 
     assertThat(messages(answers.upstreamBody(next))).containsExactly("user:first", "assistant:one", "user:second");
-    assertThat(service.counter(ServiceMetrics.POLICY_FALLBACKS)).isEqualTo(2);
+    assertThat(service.snapshots.current().config()).isEqualTo("built-in default");
   }
 
+  /** Model routing still happens; Envoy answers such a model with its 404 route anyway. */
   @Test
-  void aRouteWithoutPolicyKeepsNoContext() {
-    Map<String, String> noPolicy = FakeEnvoy.headers(ContextPolicyMetadata.ROUTE, "chat");
+  void aModelNoRouteMatchesKeepsNoContext() {
+    service.configure(TestDataPath.Config.of("1", List.of(TestDataPath.memoryStore()),
+        TestDataPath.route("chat", examplePolicy(), "gpt-4o")));
     String session = session();
-    service.chat(noPolicy, session, chatRequest("m", null, "first"), "one");
+    service.chat(session, chatRequest("m", null, "first"), "one");
     String next = chatRequest("m", null, "second");
 
-    FakeEnvoy.Answers answers = service.chat(noPolicy, session, next, "two");
+    FakeEnvoy.Answers answers = service.chat(session, next, "two");
 
-    assertThat(header(answers.requestBody().getRequestBody().getResponse(), "x-llm-model")).contains("m");
+    CommonResponse common = answers.requestBody().getRequestBody().getResponse();
+    assertThat(header(common, "x-llm-model")).contains("m");
+    assertThat(common.getClearRouteCache()).isTrue();
     assertThat(messages(answers.upstreamBody(next))).containsExactly("user:second");
     assertThat(service.counter(ServiceMetrics.BYPASSES, "reason", "no_policy")).isEqualTo(2);
   }
@@ -147,10 +148,10 @@ class BadInputTest {
     List<byte[]> sse = List.of(
         "data: {\"choices\":[{\"delta\":{\"content\":\"par\"}}]}\n\n".getBytes(StandardCharsets.UTF_8),
         "data: {not json\n\ndata: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
-    FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(exampleRouteMetadata(), chatHeaders(session),
+    FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(Map.of(), chatHeaders(session),
         chatRequest("m", null, "first"), ContextService.sseResponseHeaders(), sse));
     String next = chatRequest("m", null, "second");
-    FakeEnvoy.Answers after = service.chat(exampleRouteMetadata(), session, next, "two");
+    FakeEnvoy.Answers after = service.chat(session, next, "two");
 
     assertThat(answers.responseBodies()).allSatisfy(
         r -> assertThat(r.getResponseBody().getResponse()).isEqualTo(CommonResponse.getDefaultInstance()));
@@ -163,47 +164,24 @@ class BadInputTest {
     String session = session();
     byte[] whole = ContextService.sseAnswer("m", 1, 1, "half an answer");
     byte[] cut = java.util.Arrays.copyOf(whole, new String(whole, StandardCharsets.UTF_8).indexOf("data: [DONE]"));
-    service.envoy.exchange(new FakeEnvoy.Http(exampleRouteMetadata(), chatHeaders(session), chatRequest("m", null, "first"),
+    service.envoy.exchange(new FakeEnvoy.Http(Map.of(), chatHeaders(session), chatRequest("m", null, "first"),
         ContextService.sseResponseHeaders(), ContextService.chunks(cut, 50)));
     String next = chatRequest("m", null, "second");
 
-    assertThat(messages(service.chat(exampleRouteMetadata(), session, next, "two").upstreamBody(next)))
+    assertThat(messages(service.chat(session, next, "two").upstreamBody(next)))
         .containsExactly("user:second");
   }
 
   @Test
   void aFailedUpstreamAnswerStoresNothing() {
     String session = session();
-    service.envoy.exchange(new FakeEnvoy.Http(exampleRouteMetadata(), chatHeaders(session), chatRequest("m", null, "first"),
+    service.envoy.exchange(new FakeEnvoy.Http(Map.of(), chatHeaders(session), chatRequest("m", null, "first"),
         FakeEnvoy.headers(":status", "429", "content-type", "application/json"),
         List.of("{\"error\":{\"message\":\"slow down\"}}".getBytes(StandardCharsets.UTF_8))));
     String next = chatRequest("m", null, "second");
 
-    assertThat(messages(service.chat(exampleRouteMetadata(), session, next, "two").upstreamBody(next)))
+    assertThat(messages(service.chat(session, next, "two").upstreamBody(next)))
         .containsExactly("user:second");
-  }
-
-  @Test
-  void anUnconfiguredStoreWithFailureModeOpenServesTheRequestWithoutHistory() {
-    FakeEnvoy.Answers answers = service.chat(with(exampleRouteMetadata(), ContextPolicyMetadata.STORE, "redis"), session(),
-        chatRequest("gpt-4o", null, "hi"), "yo");
-
-    CommonResponse common = answers.requestBody().getRequestBody().getResponse();
-    assertThat(header(common, "x-llm-model")).contains("gpt-4o");
-    assertThat(common.hasBodyMutation()).isFalse();
-    SpanData inject = service.spans.getFinishedSpanItems().stream()
-        .filter(s -> s.getName().equals("context.inject")).findFirst().orElseThrow();
-    assertThat(inject.getEvents()).extracting(e -> e.getName()).containsExactly("context.store_unavailable");
-    assertThat(service.counter(ServiceMetrics.REQUESTS, "outcome", "store_failed_open")).isEqualTo(1);
-  }
-
-  @Test
-  void anUnconfiguredStoreWithFailureModeClosedAnswersTheDocumented503() {
-    FakeEnvoy.Answers answers = service.chat(
-        with(exampleRouteMetadata(), ContextPolicyMetadata.STORE, "redis", ContextPolicyMetadata.FAILURE_MODE, "closed"), session(),
-        chatRequest("gpt-4o", null, "hi"), "yo");
-
-    assertContextUnavailable(answers);
   }
 
   private static void assertContextUnavailable(FakeEnvoy.Answers answers) {
@@ -218,17 +196,16 @@ class BadInputTest {
 
   @Test
   void aStoppedRedisFailsOpenOrClosedPerPolicyAndAWriteFailureLosesOnlyThatExchange() throws Exception {
-    try (LocalRedis redis = LocalRedis.start();
-         ContextStore store = RedisContextStore.connect(redis.uri(), RedisContextStore.DEFAULT_COMMAND_TIMEOUT)) {
-      service.close();
-      service = new ContextService(Map.of("redis", store), MAX_BODY);
-      Map<String, String> open = with(exampleRouteMetadata(), ContextPolicyMetadata.STORE, "redis");
-      Map<String, String> closed = with(open, ContextPolicyMetadata.FAILURE_MODE, "closed");
+    try (LocalRedis redis = LocalRedis.start()) {
+      TestDataPath.Policy onRedis = TestDataPath.Policy.of("on-redis", "redis");
+      service.configure(TestDataPath.Config.of("1", List.of(TestDataPath.redisStore("redis", redis.uri())),
+          TestDataPath.route("open", onRedis, "m"), TestDataPath.route("closed", onRedis.withFailureMode("closed"),
+              "m-closed")));
       String session = session();
-      service.chat(open, session, chatRequest("m", null, "kept"), "stored");
+      service.chat(session, chatRequest("m", null, "kept"), "stored");
 
       // The store goes away between the request (read) and the answer (write).
-      FakeEnvoy.Stream stream = service.envoy.open(open);
+      FakeEnvoy.Stream stream = service.envoy.open(Map.of());
       stream.send(requestHeaders(chatHeaders(session)));
       ProcessingResponse injected = stream.send(ContextProcessorTest.requestBody(chatRequest("m", null, "lost")));
       redis.stop();
@@ -246,17 +223,24 @@ class BadInputTest {
       assertThat(answer.getResponseBody().getResponse()).isEqualTo(CommonResponse.getDefaultInstance());
       assertThat(service.counter(ServiceMetrics.ERRORS, "stage", "write")).isEqualTo(1);
 
-      FakeEnvoy.Answers failedOpen = service.chat(open, session, chatRequest("m", null, "hi"), "yo");
-      assertThat(failedOpen.requestBody().getRequestBody().getResponse().hasBodyMutation()).isFalse();
+      service.spans.reset();
+      FakeEnvoy.Answers failedOpen = service.chat(session, chatRequest("m", null, "hi"), "yo");
+      CommonResponse open = failedOpen.requestBody().getRequestBody().getResponse();
+      assertThat(header(open, "x-llm-model")).contains("m");
+      assertThat(open.hasBodyMutation()).isFalse();
       assertThat(failedOpen.responseBodies()).hasSize(1);
-      assertContextUnavailable(service.chat(closed, session, chatRequest("m", null, "hi"), "yo"));
+      SpanData inject = service.spans.getFinishedSpanItems().stream()
+          .filter(s -> s.getName().equals("context.inject")).findFirst().orElseThrow();
+      assertThat(inject.getEvents()).extracting(e -> e.getName()).containsExactly("context.store_unavailable");
+      assertThat(service.counter(ServiceMetrics.REQUESTS, "outcome", "store_failed_open")).isEqualTo(1);
+      assertContextUnavailable(service.chat(session, chatRequest("m-closed", null, "hi"), "yo"));
       assertThat(service.counter(ServiceMetrics.ERRORS, "stage", "read")).isEqualTo(2);
     }
   }
 
   @Test
   void aRequestWithoutBodyIsAnsweredAndTheStreamEnds() {
-    FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(exampleRouteMetadata(), chatHeaders(session()), null,
+    FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(Map.of(), chatHeaders(session()), null,
         jsonResponseHeaders(), List.of(jsonAnswer("m", "ok", 1, 1))));
 
     assertThat(answers.requestBody()).isNull();

@@ -4,7 +4,7 @@ import static io.llmxds.filters.extproc.ContextService.chatHeaders;
 import static io.llmxds.filters.extproc.ContextService.chatRequest;
 import static io.llmxds.filters.extproc.ContextService.messages;
 import static io.llmxds.filters.extproc.ContextService.with;
-import static io.llmxds.filters.testing.TestPolicies.exampleRouteMetadata;
+import static io.llmxds.filters.testing.TestPolicies.examplePolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.Struct;
@@ -25,10 +25,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/** The context service under the example's chat policy, served to every model by the data-path config. */
 class ContextProcessorTest {
   private final ContextService service = new ContextService();
+
+  @BeforeEach
+  void configure() {
+    service.configure("1", examplePolicy());
+  }
 
   @AfterEach
   void close() {
@@ -42,13 +49,13 @@ class ContextProcessorTest {
   @Test
   void theSecondRequestCarriesTheFirstExchangeAfterTheSystemMessage() {
     String session = session();
-    FakeEnvoy.Answers first = service.chat(exampleRouteMetadata(), session, chatRequest("gpt-4o", "Be brief.", "Hi, I am Ada."),
+    FakeEnvoy.Answers first = service.chat(session, chatRequest("gpt-4o", "Be brief.", "Hi, I am Ada."),
         "Hello Ada.");
     assertThat(first.requestBody().getRequestBody().getResponse().hasBodyMutation())
         .as("nothing to inject into a new session's first request").isFalse();
 
     String second = chatRequest("gpt-4o", "Be brief.", "What is my name?");
-    FakeEnvoy.Answers answers = service.chat(exampleRouteMetadata(), session, second, "Ada.");
+    FakeEnvoy.Answers answers = service.chat(session, second, "Ada.");
 
     CommonResponse common = answers.requestBody().getRequestBody().getResponse();
     String upstream = answers.upstreamBody(second);
@@ -62,12 +69,12 @@ class ContextProcessorTest {
   @Test
   void afterMaxTurnsTheOldestAreDroppedFromStoreAndInjection() {
     String session = session();
-    Map<String, String> fourTurns = with(exampleRouteMetadata(), ContextPolicyMetadata.MAX_TURNS, "4");
+    service.configure("2", examplePolicy().withMaxTurns(4));
     for (int i = 1; i <= 3; i++) {
-      service.chat(fourTurns, session, chatRequest("gpt-4o", null, "q" + i), "a" + i);
+      service.chat(session, chatRequest("gpt-4o", null, "q" + i), "a" + i);
     }
     String next = chatRequest("gpt-4o", null, "q4");
-    FakeEnvoy.Answers answers = service.chat(fourTurns, session, next, "a4");
+    FakeEnvoy.Answers answers = service.chat(session, next, "a4");
 
     assertThat(messages(answers.upstreamBody(next))).containsExactly("user:q2", "assistant:a2", "user:q3",
         "assistant:a3", "user:q4");
@@ -76,12 +83,12 @@ class ContextProcessorTest {
   @Test
   void maxInjectedCharsDropsTheOldestTurnsUntilTheHistoryFits() {
     String session = session();
-    Map<String, String> tenChars = with(exampleRouteMetadata(), ContextPolicyMetadata.MAX_CHARS, "10");
-    service.chat(tenChars, session, chatRequest("gpt-4o", null, "0123456789"), "abc");
-    service.chat(tenChars, session, chatRequest("gpt-4o", null, "defg"), "hij");
+    service.configure("2", examplePolicy().withMaxInjectedChars(10));
+    service.chat(session, chatRequest("gpt-4o", null, "0123456789"), "abc");
+    service.chat(session, chatRequest("gpt-4o", null, "defg"), "hij");
     String next = chatRequest("gpt-4o", null, "now");
 
-    FakeEnvoy.Answers answers = service.chat(tenChars, session, next, "ok");
+    FakeEnvoy.Answers answers = service.chat(session, next, "ok");
 
     // history: 0123456789(10) abc(3) defg(4) hij(3): the newest that fit in 10 characters are abc, defg, hij.
     assertThat(messages(answers.upstreamBody(next)))
@@ -90,7 +97,7 @@ class ContextProcessorTest {
 
   @Test
   void theModelBecomesTheRoutingHeaderAndTheRouteIsPickedAgain() {
-    FakeEnvoy.Answers answers = service.chat(exampleRouteMetadata(), session(), chatRequest("gpt-4o-mini", null, "hi"), "yo");
+    FakeEnvoy.Answers answers = service.chat(session(), chatRequest("gpt-4o-mini", null, "hi"), "yo");
 
     CommonResponse common = answers.requestBody().getRequestBody().getResponse();
     assertThat(header(common, "x-llm-model")).contains("gpt-4o-mini");
@@ -105,7 +112,7 @@ class ContextProcessorTest {
         FakeEnvoy.headers(":method", "GET", ":path", "/v1/models", "x-session-id", "s"),
         FakeEnvoy.headers(":method", "POST", ":path", "/v1/embeddings", "x-session-id", "s"),
         FakeEnvoy.headers(":method", "GET", ":path", "/v1/chat/completions?x=1"))) {
-      FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(exampleRouteMetadata(), headers, "{\"model\":\"m\"}",
+      FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(Map.of(), headers, "{\"model\":\"m\"}",
           ContextService.jsonResponseHeaders(), List.of(new byte[0])));
 
       ProcessingResponse first = answers.requestHeaders();
@@ -120,7 +127,7 @@ class ContextProcessorTest {
   void theChatPathIsRecognisedWithAQueryStringAndWithHeadersInTheOldValueField() {
     Map<String, String> headers = FakeEnvoy.headers("v::method", "POST", "v::path", "/v1/chat/completions?a=b",
         "v:x-session-id", session());
-    FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(exampleRouteMetadata(), headers,
+    FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(Map.of(), headers,
         chatRequest("gpt-4o", null, "hi"), ContextService.jsonResponseHeaders(),
         List.of(ContextService.jsonAnswer("gpt-4o", "yo", 1, 1))));
 
@@ -194,7 +201,7 @@ class ContextProcessorTest {
   void aStreamedAnswerSplitMidLineAndMidCharacterIsStoredOnceWhole() {
     String session = session();
     byte[] sse = ContextService.sseAnswer("gpt-4o-2024", 7, 9, "Grüße, ", "Ada — ", "wie geht's?");
-    FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(exampleRouteMetadata(), chatHeaders(session),
+    FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(Map.of(), chatHeaders(session),
         chatRequest("gpt-4o", null, "Hallo"), ContextService.sseResponseHeaders(), ContextService.chunks(sse, 7)));
 
     assertThat(answers.streamed()).isTrue();
@@ -213,7 +220,7 @@ class ContextProcessorTest {
 
   @Test
   void aJsonAnswerEmitsItsUsageAsDynamicMetadata() {
-    FakeEnvoy.Answers answers = service.chat(exampleRouteMetadata(), session(), chatRequest("gpt-4o", null, "hi"), "yo");
+    FakeEnvoy.Answers answers = service.chat(session(), chatRequest("gpt-4o", null, "hi"), "yo");
 
     ProcessingResponse body = answers.responseBodies().get(0);
     assertThat(usage(body.getDynamicMetadata()))
@@ -224,7 +231,7 @@ class ContextProcessorTest {
   @Test
   void aStatelessRequestIsRoutedAndMeteredButNothingIsStored() {
     Map<String, String> headers = FakeEnvoy.headers(":method", "POST", ":path", "/v1/chat/completions");
-    FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(exampleRouteMetadata(), headers,
+    FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(Map.of(), headers,
         chatRequest("gpt-4o", null, "hi"), ContextService.jsonResponseHeaders(),
         List.of(ContextService.jsonAnswer("gpt-4o", "yo", 3, 4))));
 
@@ -239,27 +246,27 @@ class ContextProcessorTest {
     String session = session();
     Map<String, String> ada = with(chatHeaders(session), "x-user-id", "ada");
     Map<String, String> bob = with(chatHeaders(session), "x-user-id", "bob");
-    service.envoy.exchange(new FakeEnvoy.Http(exampleRouteMetadata(), ada, chatRequest("m", null, "I am Ada"),
+    service.envoy.exchange(new FakeEnvoy.Http(Map.of(), ada, chatRequest("m", null, "I am Ada"),
         ContextService.jsonResponseHeaders(), List.of(ContextService.jsonAnswer("m", "Hi Ada", 1, 1))));
     String next = chatRequest("m", null, "Who am I?");
 
-    FakeEnvoy.Answers asBob = service.envoy.exchange(new FakeEnvoy.Http(exampleRouteMetadata(), bob, next,
+    FakeEnvoy.Answers asBob = service.envoy.exchange(new FakeEnvoy.Http(Map.of(), bob, next,
         ContextService.jsonResponseHeaders(), List.of(ContextService.jsonAnswer("m", "?", 1, 1))));
 
     assertThat(messages(asBob.upstreamBody(next))).containsExactly("user:Who am I?");
   }
 
   static RequestPolicy policyRecord() {
-    return new RequestPolicy("chat", "default", "3ded98bfe5f9be5d", RequestPolicy.Schema.V1,
-        RequestPolicy.Mode.STRICT, 20, 32000, "memory", RequestPolicy.FailureMode.OPEN, "x-session-id", "x-user-id");
+    return new RequestPolicy("chat", "default", "3ded98bfe5f9be5d", RequestPolicy.Schema.V1, 20, 32000, "memory",
+        Optional.empty(), RequestPolicy.FailureMode.OPEN, "x-session-id", "x-user-id");
   }
 
   /** The session's stored turns, read through a memory of its own over the service's store. */
   List<String> load(String session, RequestPolicy policy) {
     try {
-      return new StoredConversationMemory(Map.of("memory", service.memory), Duration.ofHours(1), service.otel,
-          service.meters)
-          .load(new SessionKey(session, Optional.empty()), policy).stream()
+      return new StoredConversationMemory(Duration.ofHours(1), service.otel, service.meters)
+          .load(new SessionKey(session, Optional.empty()), policy, Map.of("memory", service.store("memory")))
+          .stream()
           .map(t -> t.role() + ":" + t.content())
           .toList();
     } catch (Exception e) {

@@ -3,9 +3,16 @@ package io.llmxds.filters.extproc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.llmxds.filters.config.AdsClient;
+import io.llmxds.filters.config.ConfigMetrics;
+import io.llmxds.filters.config.LiveSnapshot;
+import io.llmxds.filters.config.XdsServerAddress;
 import io.llmxds.filters.context.StoredConversationMemory;
-import io.llmxds.filters.store.ContextStore;
-import io.llmxds.filters.store.InMemoryContextStore;
+import io.llmxds.filters.store.StoreException;
+import io.llmxds.filters.testing.RecordingStoreFactory;
+import io.llmxds.filters.testing.TestAdsServer;
+import io.llmxds.filters.testing.TestDataPath;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -19,14 +26,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The context service as it runs (real conversation memory, real stores, a real gRPC server) with spans and meters
- * kept in memory, plus builders for the requests and answers of the tests.
+ * The context service as it runs (real conversation memory, real stores, a real gRPC server), configured over ADS by
+ * a test control plane ({@link TestAdsServer}), with spans and meters kept in memory, plus builders for the requests
+ * and answers of the tests. Until a test configures it, it runs the built-in default.
  */
 final class ContextService implements AutoCloseable {
   static final String SESSION_HEADER = "x-session-id";
@@ -37,25 +44,54 @@ final class ContextService implements AutoCloseable {
       .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
       .build();
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-  /** The {@code memory} store, unless the test brings its own. */
-  final InMemoryContextStore memory = new InMemoryContextStore(InMemoryContextStore.DEFAULT_MAX_CHARS);
+  final RecordingStoreFactory stores = new RecordingStoreFactory();
+  final TestAdsServer controlPlane;
+  final LiveSnapshot snapshots;
+  final AdsClient ads;
   final FakeEnvoy envoy;
 
-  ContextService(Map<String, ContextStore> otherStores, long maxBodyBytes) {
-    Map<String, ContextStore> stores = new HashMap<>(otherStores);
-    stores.putIfAbsent("memory", memory);
-    ContextProcessor processor = new ContextProcessor(
-        new StoredConversationMemory(stores, Duration.ofHours(24), otel, meters), otel, meters, maxBodyBytes,
-        Clock.systemUTC());
+  /**
+   * @param maxBodyBytes the body limit before a config sets one
+   * @param waitLimit how long a data-path response may wait for what it needs
+   */
+  ContextService(long maxBodyBytes, Duration waitLimit) {
     try {
-      envoy = FakeEnvoy.serving(processor);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      controlPlane = TestAdsServer.start();
+      // Stores close on the thread that lets go of them: the tests see it at once.
+      snapshots = LiveSnapshot.startingWithBuiltInDefault(stores, maxBodyBytes, Runnable::run);
+      ads = AdsClient.start(new XdsServerAddress("127.0.0.1", controlPlane.port()), "context-service-test",
+          snapshots, waitLimit, new ConfigMetrics(meters, snapshots));
+      envoy = FakeEnvoy.serving(new ContextProcessor(snapshots,
+          new StoredConversationMemory(Duration.ofHours(24), otel, meters), otel, meters, Clock.systemUTC()));
+    } catch (IOException | StoreException e) {
+      throw new IllegalStateException(e);
     }
   }
 
+  ContextService(long maxBodyBytes) {
+    this(maxBodyBytes, AdsClient.WAIT_LIMIT);
+  }
+
   ContextService() {
-    this(Map.of(), ContextProcessor.DEFAULT_MAX_BODY_BYTES);
+    this(ContextProcessor.DEFAULT_MAX_BODY_BYTES);
+  }
+
+  /** Publishes {@code config} and waits until the service has ACKed all of it. */
+  void configure(TestDataPath.Config config) {
+    controlPlane.serve(config);
+    controlPlane.awaitAcked(config);
+  }
+
+  /** One route for every model, under {@code policy}, on the built-in memory store and {@code stores}. */
+  void configure(String version, TestDataPath.Policy policy, Cluster... stores) {
+    List<Cluster> clusters = new ArrayList<>(List.of(TestDataPath.memoryStore()));
+    clusters.addAll(List.of(stores));
+    configure(TestDataPath.Config.of(version, clusters, TestDataPath.routeMatching("chat", policy, ".+")));
+  }
+
+  /** The store the service opened last under {@code name}. */
+  RecordingStoreFactory.RecordingStore store(String name) {
+    return stores.latest(name);
   }
 
   static Map<String, String> with(Map<String, String> map, String... pairs) {
@@ -123,9 +159,9 @@ final class ContextService implements AutoCloseable {
     return chunks;
   }
 
-  /** One full exchange with a JSON answer. */
-  FakeEnvoy.Answers chat(Map<String, String> metadata, String session, String requestBody, String answer) {
-    return envoy.exchange(new FakeEnvoy.Http(metadata, chatHeaders(session), requestBody, jsonResponseHeaders(),
+  /** One full exchange with a JSON answer, through the edge's filter (no stream metadata). */
+  FakeEnvoy.Answers chat(String session, String requestBody, String answer) {
+    return envoy.exchange(new FakeEnvoy.Http(Map.of(), chatHeaders(session), requestBody, jsonResponseHeaders(),
         List.of(jsonAnswer("gpt-4o-2024", answer, 10, 5))));
   }
 
@@ -150,7 +186,9 @@ final class ContextService implements AutoCloseable {
   @Override
   public void close() {
     envoy.close();
-    memory.close();
+    ads.close();
+    controlPlane.close();
+    snapshots.close();
     otel.close();
   }
 }

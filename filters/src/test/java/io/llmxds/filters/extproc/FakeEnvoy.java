@@ -23,6 +23,7 @@ import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.llmxds.common.ContextPolicyMetadata;
@@ -434,6 +435,11 @@ public final class FakeEnvoy implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new AssertionError(e);
       }
+    }
+
+    /** Envoy resets the stream (the client went away, a message timed out): a gRPC cancel, no half-close. */
+    void cancel() {
+      ((ClientCallStreamObserver<ProcessingRequest>) requests).cancel("downstream reset", null);
     }
 
     void end() {

@@ -6,12 +6,13 @@ import static io.llmxds.filters.extproc.ContextService.jsonAnswer;
 import static io.llmxds.filters.extproc.ContextService.jsonResponseHeaders;
 import static io.llmxds.filters.extproc.ContextService.messages;
 import static io.llmxds.filters.extproc.ContextService.with;
-import static io.llmxds.filters.testing.TestPolicies.exampleRouteMetadata;
+import static io.llmxds.filters.testing.TestPolicies.examplePolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.llmxds.common.ContextPolicyMetadata;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.llmxds.filters.context.ContextSpanAttributes;
 import io.llmxds.filters.store.ContextStore;
+import io.llmxds.filters.testing.TestDataPath;
 import io.llmxds.filters.testing.TestStores;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.List;
@@ -31,20 +32,19 @@ class MigrationScenarioTest {
   @ParameterizedTest
   @ValueSource(strings = {"memory", "redis"})
   void historyWrittenUnderV1IsMigratedOnReadAndNoTurnIsLost(String storeName) throws Exception {
-    ContextStore store = TestStores.both().filter(n -> n.getName().equals(storeName)).findFirst().orElseThrow()
-        .getPayload();
-    try (ContextService service = new ContextService(Map.of(storeName, store),
-        ContextProcessor.DEFAULT_MAX_BODY_BYTES)) {
-      Map<String, String> v1 = with(exampleRouteMetadata(), ContextPolicyMetadata.STORE, storeName);
-      Map<String, String> v2 = with(v1, ContextPolicyMetadata.SCHEMA, "v2", ContextPolicyMetadata.MODE, "v1_v2_migration",
-          ContextPolicyMetadata.POLICY_VERSION, "0123456789abcdef");
+    try (ContextService service = new ContextService()) {
+      Cluster[] stores = storeName.equals("redis")
+          ? new Cluster[] {TestDataPath.redisStore("redis", TestStores.sharedRedis().uri())} : new Cluster[0];
+      TestDataPath.Policy v1 = examplePolicy().withStore(storeName);
+      service.configure("1", v1, stores);
       String session = "s-" + UUID.randomUUID();
-      service.chat(v1, session, chatRequest("m", "sys", "q1"), "a1");
-      service.chat(v1, session, chatRequest("m", "sys", "q2"), "a2");
+      service.chat(session, chatRequest("m", "sys", "q1"), "a1");
+      service.chat(session, chatRequest("m", "sys", "q2"), "a2");
+      service.configure("2", v1.migratingToV2().withVersion("0123456789abcdef"), stores);
       service.spans.reset();
 
       String next = chatRequest("m", "sys", "q3");
-      FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(v2,
+      FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(Map.of(),
           with(chatHeaders(session), "traceparent", "00-" + TRACE_ID + "-" + PARENT_SPAN_ID + "-01"), next,
           jsonResponseHeaders(), List.of(jsonAnswer("m", "a3", 1, 1))));
 
@@ -61,6 +61,7 @@ class MigrationScenarioTest {
       assertThat(inject.getAttributes().get(ContextSpanAttributes.TURNS)).isEqualTo(4L);
       assertThat(inject.getAttributes().get(ContextSpanAttributes.SESSION)).hasSize(16).doesNotContain(session);
       // The v2 record holds the migrated turns and the new exchange; the v1 record is left for a rollback.
+      ContextStore store = service.store(storeName);
       assertThat(store.tail("llmxds:ctx:v2:" + session, 100)).hasSize(6);
       assertThat(store.tail("llmxds:ctx:v1:" + session, 100)).hasSize(4);
     }

@@ -1,13 +1,20 @@
 package io.llmxds.filters.server;
 
+import static io.llmxds.filters.testing.TestDataPath.memoryStore;
+import static io.llmxds.filters.testing.TestDataPath.redisStore;
+import static io.llmxds.filters.testing.TestDataPath.route;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.llmxds.common.Telemetry;
+import io.llmxds.filters.config.XdsServerAddress;
 import io.llmxds.filters.extproc.ContextProcessor;
 import io.llmxds.filters.extproc.FakeEnvoy;
-import io.llmxds.filters.store.InMemoryContextStore;
-import io.llmxds.filters.store.StoreException;
+import io.llmxds.filters.testing.LoopbackContextServer;
+import io.llmxds.filters.testing.TestAdsServer;
+import io.llmxds.filters.testing.TestDataPath;
 import io.llmxds.filters.testing.TestStores;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -16,52 +23,94 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ContextServerTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
-
-  private static ContextServer.Settings settings(Optional<String> redis) {
-    return new ContextServer.Settings("127.0.0.1", 0, "127.0.0.1", 0, redis, Duration.ofHours(24),
-        ContextProcessor.DEFAULT_MAX_BODY_BYTES, InMemoryContextStore.DEFAULT_MAX_CHARS);
-  }
 
   private HttpResponse<String> get(ContextServer server, String path) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.adminPort() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
-  @Test
-  void servesExtProcOverGrpcWithBothStoresAndItsMetricsAndHealthOverHttp() throws Exception {
-    try (Telemetry telemetry = Telemetry.autoconfigured("llm-xds-filters");
-         ContextServer server = ContextServer.start(settings(Optional.of(TestStores.sharedRedis().uri())),
-             telemetry);
-         FakeEnvoy envoy = FakeEnvoy.connectedTo(server.port())) {
-      assertThat(server.stores()).containsExactly("memory", "redis");
-      for (String store : List.of("memory", "redis")) {
-        FakeEnvoy.Answers answers = envoy.exchange(new FakeEnvoy.Http(
-            FakeEnvoy.headers("x-llm-route", "chat", "x-llm-context-policy", "p", "x-llm-context-policy-version", "v",
-                "x-llm-context-schema", "v2", "x-llm-context-mode", "strict", "x-llm-context-max-turns", "4",
-                "x-llm-context-max-chars", "1000", "x-llm-context-store", store, "x-llm-context-failure-mode",
-                "closed", "x-llm-context-session-header", "x-session-id"),
-            FakeEnvoy.headers(":method", "POST", ":path", "/v1/chat/completions", "x-session-id", "s"),
-            "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
-            FakeEnvoy.headers(":status", "200", "content-type", "application/json"),
-            List.of("{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"yo\"}}]}"
-                .getBytes(StandardCharsets.UTF_8))));
-        assertThat(answers.requestBody().hasImmediateResponse()).as(store + " is reachable").isFalse();
-      }
+  private JsonNode health(ContextServer server) throws Exception {
+    return JSON.readTree(get(server, "/healthz").body());
+  }
 
+  private static XdsServerAddress at(TestAdsServer ads) {
+    return new XdsServerAddress("127.0.0.1", ads.port());
+  }
+
+  @Test
+  void withoutXdsItServesTheBuiltInDefaultAndSaysSo() throws Exception {
+    try (Telemetry telemetry = Telemetry.autoconfigured("llm-xds-filters");
+         ContextServer server = LoopbackContextServer.start(telemetry);
+         FakeEnvoy envoy = FakeEnvoy.connectedTo(server.port())) {
       HttpResponse<String> health = get(server, "/healthz");
       assertThat(health.statusCode()).isEqualTo(200);
-      assertThat(health.body()).isEqualTo("{\"status\":\"ok\"}");
-      HttpResponse<String> metrics = get(server, "/metrics");
-      assertThat(metrics.body()).contains("llm_xds_context_requests_total{outcome=\"injected\"} 2.0");
+      assertThat(health.body()).isEqualTo("{\"status\":\"ok\",\"config\":\"built-in default\"}");
+
+      String session = "s-" + java.util.UUID.randomUUID();
+      chat(envoy, "any-model", session, "hi");
+      FakeEnvoy.Answers second = chat(envoy, "other-model", session, "again");
+      assertThat(second.forwarded().body()).contains("\"content\":\"hi\"").contains("\"content\":\"yo\"");
+      assertThat(get(server, "/metrics").body())
+          .contains("llm_xds_context_config_info{config_version=\"built-in default\"} 1");
+    }
+  }
+
+  /** The config names both stores; each route's model picks its store, and /healthz shows the config it runs. */
+  @Test
+  void servesTheControlPlanesConfigWithBothStoresAndItsMetricsAndHealthOverHttp() throws Exception {
+    TestDataPath.Config config = TestDataPath.Config.of("v1",
+        List.of(memoryStore(), redisStore("redis", TestStores.sharedRedis().uri())),
+        route("on-memory", TestDataPath.Policy.of("p", "memory").withFailureMode("closed"), "m-memory"),
+        route("on-redis", TestDataPath.Policy.of("p", "redis").withFailureMode("closed"), "m-redis"));
+    try (Configured configured = Configured.by(config)) {
+      ContextServer server = configured.server();
+      TestAdsServer ads = configured.ads();
+      assertThat(health(server).path("config").asText()).isEqualTo("v1");
+      JsonNode xds = health(server).path("xds");
+      assertThat(xds.path("state").asText()).isEqualTo("connected");
+      assertThat(xds.path("server").asText()).isEqualTo("127.0.0.1:" + ads.port());
+      assertThat(xds.path("versions").path("CDS").asText()).isEqualTo("v1");
+      assertThat(xds.path("versions").path("RDS").asText()).isEqualTo("v1");
+      assertThat(ads.requests().get(0).node()).hasValueSatisfying(node -> {
+        assertThat(node.getId()).isEqualTo("context-service-test");
+        assertThat(node.getCluster()).isEqualTo("llm-xds-context");
+        assertThat(node.getMetadata().getFieldsOrThrow("llm-xds.io/flavor").getStringValue())
+            .isEqualTo("context-service");
+      });
+
+      for (String model : List.of("m-memory", "m-redis")) {
+        FakeEnvoy.Answers answers = chat(configured.envoy(), model, "s-" + java.util.UUID.randomUUID(), "hi");
+        assertThat(answers.requestBody().hasImmediateResponse()).as(model + "'s store is reachable").isFalse();
+      }
+      String metrics = get(server, "/metrics").body();
+      assertThat(metrics).contains("llm_xds_context_requests_total{outcome=\"injected\"} 2.0")
+          .contains("llm_xds_context_config_info{config_version=\"v1\"} 1")
+          .contains("llm_xds_context_config_acks_total{type=\"cds\"} 1.0")
+          .contains("llm_xds_context_config_acks_total{type=\"rds\"} 1.0");
       assertThat(get(server, "/metricsx").statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void anUnreachableControlPlaneLeavesTheBuiltInDefaultServingAndHealthSaysWhy() throws Exception {
+    try (Telemetry telemetry = Telemetry.autoconfigured("llm-xds-filters");
+         ContextServer server = LoopbackContextServer.start(telemetry,
+             Optional.of(new XdsServerAddress("127.0.0.1", closedPort())))) {
+      await().untilAsserted(() -> {
+        JsonNode health = health(server);
+        assertThat(health.path("config").asText()).isEqualTo("built-in default");
+        assertThat(health.path("xds").path("state").asText()).isEqualTo("reconnecting");
+        assertThat(health.path("xds").path("last_error").asText()).startsWith("UNAVAILABLE");
+      });
+      assertThat(get(server, "/metrics").body()).containsPattern("llm_xds_context_config_reconnects_total [1-9]");
     }
   }
 
@@ -72,7 +121,7 @@ class ContextServerTest {
   @Test
   void anEightMebibyteBodyIsServedAndALargerOneGetsAJson413() throws Exception {
     try (Telemetry telemetry = Telemetry.autoconfigured("llm-xds-filters");
-         ContextServer server = ContextServer.start(settings(Optional.empty()), telemetry);
+         ContextServer server = LoopbackContextServer.start(telemetry);
          FakeEnvoy envoy = FakeEnvoy.connectedTo(server.port())) {
       String prefix = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"";
       String suffix = "\"}]}";
@@ -93,21 +142,58 @@ class ContextServerTest {
     }
   }
 
+  /** The table's max_body_bytes (the Gateway's limit) replaces --max-body once it is applied. */
+  @Test
+  void theConfigsBodyLimitReplacesTheDefault() throws Exception {
+    TestDataPath.Config config = TestDataPath.Config.of("v1", List.of(memoryStore()),
+        route("chat", TestDataPath.Policy.of("p", "memory"), "m")).withMaxBodyBytes(1024);
+    try (Configured configured = Configured.by(config)) {
+      String body = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(1024) + "\"}]}";
+      FakeEnvoy.Answers refused = configured.envoy().exchange(Map.of(), chatHeaders(), body,
+          forwarded -> { throw new AssertionError("sent upstream"); });
+      assertThat(refused.localReply()).hasValueSatisfying(r -> assertThat(r.body()).contains("limit of 1024 bytes"));
+    }
+  }
+
+  /** A context server configured over ADS by a test control plane, once it runs the config. */
+  private record Configured(TestAdsServer ads, Telemetry telemetry, ContextServer server, FakeEnvoy envoy)
+      implements AutoCloseable {
+
+    static Configured by(TestDataPath.Config config) throws Exception {
+      TestAdsServer ads = TestAdsServer.start();
+      Telemetry telemetry = Telemetry.autoconfigured("llm-xds-filters");
+      ContextServer server = LoopbackContextServer.start(telemetry, Optional.of(at(ads)));
+      ads.serve(config);
+      ads.awaitAcked(config);
+      await().until(() -> server.snapshot().config().equals(config.version()));
+      return new Configured(ads, telemetry, server, FakeEnvoy.connectedTo(server.port()));
+    }
+
+    @Override
+    public void close() {
+      envoy.close();
+      server.close();
+      telemetry.close();
+      ads.close();
+    }
+  }
+
+  private static FakeEnvoy.Answers chat(FakeEnvoy envoy, String model, String session, String content) {
+    return envoy.exchange(new FakeEnvoy.Http(Map.of(),
+        FakeEnvoy.headers(":method", "POST", ":path", "/v1/chat/completions", "x-session-id", session),
+        "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + content + "\"}]}",
+        FakeEnvoy.headers(":status", "200", "content-type", "application/json"),
+        List.of("{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":\"yo\"}}]}"
+            .getBytes(StandardCharsets.UTF_8))));
+  }
+
   private static Map<String, String> chatHeaders() {
     return FakeEnvoy.headers(":method", "POST", ":path", "/v1/chat/completions", "content-type", "application/json");
   }
 
-  @Test
-  void refusesToStartWhenTheConfiguredRedisIsUnreachable() throws Exception {
-    int closedPort;
+  static int closedPort() throws Exception {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closedPort = socket.getLocalPort();
-    }
-    try (Telemetry telemetry = Telemetry.autoconfigured("llm-xds-filters")) {
-      assertThatThrownBy(() -> ContextServer.start(
-          settings(Optional.of("redis://127.0.0.1:" + closedPort)), telemetry))
-          .isInstanceOf(StoreException.class)
-          .hasMessageContaining("unreachable");
+      return socket.getLocalPort();
     }
   }
 }

@@ -1,40 +1,39 @@
 package io.llmxds.filters.testing;
 
-import io.llmxds.common.ContextPolicyMetadata;
 import io.llmxds.filters.context.RequestPolicy;
 import io.llmxds.filters.context.RequestPolicy.FailureMode;
-import io.llmxds.filters.context.RequestPolicy.Mode;
+import io.llmxds.filters.context.RequestPolicy.MigrationSource;
 import io.llmxds.filters.context.RequestPolicy.Schema;
-import io.llmxds.filters.extproc.FakeEnvoy;
-import java.util.Map;
+import java.util.Optional;
 
 /** Request policies for tests: only what a test varies is a parameter. */
 public final class TestPolicies {
 
   private TestPolicies() {}
 
-  public static RequestPolicy policy(String store, Schema schema, Mode mode, int maxTurns) {
-    return new RequestPolicy(
-        "chat", "chat-context", schema == Schema.V1 ? "1" : "2", schema, mode, maxTurns, 100_000, store,
-        FailureMode.OPEN, "x-session-id", "x-user-id");
+  /** A policy that reads and writes {@code schema} records in {@code store}, and migrates nothing. */
+  public static RequestPolicy policy(String store, Schema schema, int maxTurns) {
+    return policy(store, schema, Optional.empty(), maxTurns);
   }
 
-  /**
-   * The ext_proc metadata the control plane sends for the chat route of {@code examples/policies}: what a test puts
-   * on a stream to be served like that route ({@code FakeEnvoy}'s metadata).
-   */
-  public static Map<String, String> exampleRouteMetadata() {
-    return FakeEnvoy.headers(
-        ContextPolicyMetadata.ROUTE, "chat",
-        ContextPolicyMetadata.POLICY, "default",
-        ContextPolicyMetadata.POLICY_VERSION, "3ded98bfe5f9be5d",
-        ContextPolicyMetadata.SCHEMA, "v1",
-        ContextPolicyMetadata.MODE, "strict",
-        ContextPolicyMetadata.MAX_TURNS, "20",
-        ContextPolicyMetadata.MAX_CHARS, "32000",
-        ContextPolicyMetadata.STORE, "memory",
-        ContextPolicyMetadata.FAILURE_MODE, "open",
-        ContextPolicyMetadata.SESSION_HEADER, "x-session-id",
-        ContextPolicyMetadata.USER_HEADER, "x-user-id");
+  /** A v2 policy on {@code store} that migrates the store's own v1 records ({@code v1_v2_migration}). */
+  public static RequestPolicy migrating(String store, int maxTurns) {
+    return migrating(store, new MigrationSource(store, Schema.V1), maxTurns);
+  }
+
+  /** A v2 policy on {@code store} that migrates the records of {@code from}. */
+  public static RequestPolicy migrating(String store, MigrationSource from, int maxTurns) {
+    return policy(store, Schema.V2, Optional.of(from), maxTurns);
+  }
+
+  private static RequestPolicy policy(String store, Schema schema, Optional<MigrationSource> from, int maxTurns) {
+    return new RequestPolicy("chat", "chat-context", schema == Schema.V1 ? "1" : "2", schema, maxTurns, 100_000,
+        store, from, FailureMode.OPEN, "x-session-id", "x-user-id");
+  }
+
+  /** The context policy of the chat route of {@code examples/policies}, as its data-path route carries it. */
+  public static TestDataPath.Policy examplePolicy() {
+    return TestDataPath.Policy.of("default", "memory").withVersion("3ded98bfe5f9be5d")
+        .withHeaders("x-session-id", Optional.of("x-user-id"));
   }
 }

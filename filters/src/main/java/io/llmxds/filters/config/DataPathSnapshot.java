@@ -1,0 +1,29 @@
+package io.llmxds.filters.config;
+
+import io.llmxds.filters.context.RequestPolicy;
+import io.llmxds.filters.store.ContextStore;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One applied data-path config, immutable: what a request holds from the start of its ext_proc stream to its end,
+ * so it runs under exactly one config however often the config changes meanwhile.
+ *
+ * @param config the config version it was compiled from, or {@link BuiltInDefault#CONFIG}
+ * @param maxBodyBytes the largest body the service reads (413 above it)
+ * @param stores the open stores, by the names policies use
+ */
+public record DataPathSnapshot(String config, long maxBodyBytes, List<PolicyRoute> routes,
+    Map<String, ContextStore> stores) {
+
+  public DataPathSnapshot {
+    routes = List.copyOf(routes);
+    stores = Map.copyOf(stores);
+  }
+
+  /** The policy of the first route that matches {@code model} (a routable model, if the body named one). */
+  public Optional<RequestPolicy> policyFor(Optional<String> model) {
+    return routes.stream().filter(route -> route.matcher().matches(model)).findFirst().map(PolicyRoute::policy);
+  }
+}

@@ -1,0 +1,65 @@
+package io.llmxds.filters.config;
+
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import io.envoyproxy.envoy.config.core.v3.Metadata;
+import java.util.Optional;
+
+/**
+ * The fields of one metadata namespace of a resource (our schema, docs/data-path-config.md), read with errors that
+ * say where: {@code <where>: <namespace>.<key> ...}. Numbers are JSON numbers that must be whole and in range.
+ */
+final class MetadataFields {
+  private final String where;
+  private final Struct fields;
+
+  private MetadataFields(String where, Struct fields) {
+    this.where = where;
+    this.fields = fields;
+  }
+
+  /** @throws ConfigException when the resource has no metadata in {@code namespace} */
+  static MetadataFields of(Metadata metadata, String namespace, String resource) throws ConfigException {
+    Struct fields = metadata.getFilterMetadataMap().get(namespace);
+    if (fields == null) {
+      throw new ConfigException(resource + ": no metadata " + namespace);
+    }
+    return new MetadataFields(resource + ": " + namespace, fields);
+  }
+
+  String string(String key) throws ConfigException {
+    return optionalString(key).orElseThrow(() -> new ConfigException(where + "." + key + " missing"));
+  }
+
+  Optional<String> optionalString(String key) throws ConfigException {
+    Value value = fields.getFieldsMap().get(key);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!value.hasStringValue() || value.getStringValue().isEmpty()) {
+      throw new ConfigException(where + "." + key + " must be a non-empty string");
+    }
+    return Optional.of(value.getStringValue());
+  }
+
+  long number(String key, long min, long max) throws ConfigException {
+    Value value = fields.getFieldsMap().get(key);
+    if (value == null) {
+      throw new ConfigException(where + "." + key + " missing");
+    }
+    return whole(key, value, min, max);
+  }
+
+  long number(String key, long min, long max, long absent) throws ConfigException {
+    Value value = fields.getFieldsMap().get(key);
+    return value == null ? absent : whole(key, value, min, max);
+  }
+
+  private long whole(String key, Value value, long min, long max) throws ConfigException {
+    double n = value.getNumberValue();
+    if (!value.hasNumberValue() || n != Math.rint(n) || n < min || n > max) {
+      throw new ConfigException(where + "." + key + " must be a whole number from " + min + " to " + max);
+    }
+    return (long) n;
+  }
+}
