@@ -4,7 +4,6 @@ import static io.llmxds.filters.testing.TestPolicies.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.llmxds.filters.context.RequestPolicy;
-import io.llmxds.filters.context.RequestPolicy.Mode;
 import io.llmxds.filters.context.RequestPolicy.Schema;
 import io.llmxds.filters.context.SessionKey;
 import io.llmxds.filters.context.SessionKeys;
@@ -37,9 +36,9 @@ public final class ConcurrentSessions {
    */
   public static List<String> writeAndCheck(ContextStore store, int sessions, int turns, int threads)
       throws Exception {
-    var memory = new StoredConversationMemory(Map.of("s", store), Duration.ofHours(1), OpenTelemetry.noop(),
-        new SimpleMeterRegistry());
-    RequestPolicy policy = policy("s", Schema.V2, Mode.STRICT, Math.max(turns, 1));
+    var memory = new StoredConversationMemory(Duration.ofHours(1), OpenTelemetry.noop(), new SimpleMeterRegistry());
+    Map<String, ContextStore> stores = Map.of("s", store);
+    RequestPolicy policy = policy("s", Schema.V2, Math.max(turns, 1));
     String run = UUID.randomUUID().toString();
     List<SessionKey> keys =
         IntStream.range(0, sessions).mapToObj(i -> new SessionKey(run + "-" + i, Optional.empty())).toList();
@@ -50,7 +49,7 @@ public final class ConcurrentSessions {
       for (SessionKey session : keys) {
         done.add(pool.submit(() -> {
           for (int turn = 0; turn < turns; turn++) {
-            memory.append(session, policy, List.of(Turn.of("user", session.sessionId() + "#" + turn)));
+            memory.append(session, policy, stores, List.of(Turn.of("user", session.sessionId() + "#" + turn)));
           }
           return null;
         }));
@@ -63,7 +62,7 @@ public final class ConcurrentSessions {
     }
 
     for (SessionKey session : keys) {
-      assertThat(memory.load(session, policy))
+      assertThat(memory.load(session, policy, stores))
           .extracting(Turn::content)
           .containsExactlyElementsOf(IntStream.range(0, turns).mapToObj(t -> session.sessionId() + "#" + t).toList());
     }
