@@ -10,7 +10,8 @@ import java.util.Optional;
  * @param maxTurns how many past turns are injected into a request at most
  * @param maxInjectedChars how many characters of history are injected at most
  * @param store the ContextStore the context service reads and writes (or the built-in {@code memory})
- * @param migrateFrom with {@code v1_v2_migration}: where the old records are (default: the policy's own store, v1)
+ * @param migrateFrom with {@code v1_v2_migration}: where the old records are (default: the policy's own store, v1);
+ *     v2 only from another store (a store move)
  */
 public record ContextPolicy(
     String name,

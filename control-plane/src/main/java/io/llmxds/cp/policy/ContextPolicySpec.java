@@ -37,8 +37,10 @@ final class ContextPolicySpec {
       from.filter(f -> !f.equals(ContextStore.BUILT_IN_MEMORY))
           .ifPresent(f -> m.scope().refer(Kind.CONTEXT_STORE, f, m.pathOf("store")));
       Schema fromSchema = m.optional("schema", Values.oneOf(Schema.values(), Schema::wire), Schema.V1);
-      if (fromSchema != Schema.V1) {
-        m.error("schema", "only v1 records are migrated (to v2)");
+      // v2 → v2 is a pure store move; from the policy's own store it would read the records it writes.
+      if (fromSchema == Schema.V2 && from.equals(Optional.of(store))) {
+        m.error("schema", "v2 records of the policy's own store are the ones it reads and writes: migrating v2 "
+            + "records needs another store");
       }
       return from.map(f -> new MigrateFrom(f, fromSchema));
     });
