@@ -10,6 +10,7 @@ import io.envoyproxy.controlplane.cache.Watch;
 import io.envoyproxy.controlplane.cache.XdsRequest;
 import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.cache.v3.Snapshot;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,11 +30,10 @@ import org.slf4j.LoggerFactory;
  *       sees it differ from the snapshot and resends the rejected config at once, about 1,200 times a second per
  *       client. A NACK of the version that is still current is therefore parked until a snapshot with another
  *       version for that type is published.
- *   <li>an answer, once there is something to serve, to a request that came before the first snapshot. A client
- *       that reconnects to a restarted server as it starts asks with the version it runs; the cache keeps that watch
- *       open and, when the same version is published, never answers it, so the node would never be shown as
- *       synced. Parked until the group's first snapshot, the request reaches the cache as on a new stream, which
- *       answers a request naming resources at once.
+ *   <li>an answer to a client that resumes on a new stream with the version it runs (a reconnect to a restarted
+ *       server): the cache keeps a wildcard watch (CDS, LDS) for an unchanged version open forever, so the node
+ *       would never be shown as synced; it is asked as a fresh subscription instead ({@link #resumedAsNew}), and
+ *       parked until the group's first snapshot if it came before one.
  * </ul>
  */
 final class NackSafeWatcher implements ConfigWatcher {
@@ -67,7 +67,7 @@ final class NackSafeWatcher implements ConfigWatcher {
       boolean hasClusterChanged,
       boolean allowDefaultEmptyEdsUpdate) {
     XdsStream stream = streams.requesting(request.v3Request());
-    XdsRequest completed = stream.complete(request);
+    XdsRequest completed = resumedAsNew(stream, stream.complete(request));
     String typeUrl = completed.getTypeUrl();
     Consumer<Response> recordingSent =
         response -> {
@@ -79,6 +79,20 @@ final class NackSafeWatcher implements ConfigWatcher {
             ads, completed, knownResourceNames, recordingSent, hasClusterChanged, allowDefaultEmptyEdsUpdate);
     Optional<ParkedWatch> parkedWatch = parkIfUnanswerable(stream, watchRequest);
     return parkedWatch.isPresent() ? parkedWatch.get() : watchRequest.createOn(cache);
+  }
+
+  /**
+   * A client on a new stream asks with the version it runs (it reconnected, e.g. to a restarted server). The cache
+   * would answer a request naming resources at once but keep a wildcard one (CDS, LDS) open while the version is
+   * unchanged, so the node would never ACK on this stream and would show as not synced. Asked as on a fresh
+   * subscription, it is sent the current version, which it ACKs; an unchanged config is applied as a no-op (xDS
+   * clients compare resources, not versions).
+   */
+  private static XdsRequest resumedAsNew(XdsStream stream, XdsRequest request) {
+    DiscoveryRequest raw = request.v3Request();
+    boolean resumed = raw.getResponseNonce().isEmpty() && !raw.getVersionInfo().isEmpty()
+        && stream.lastSent(raw.getTypeUrl()).isEmpty();
+    return resumed ? XdsRequest.create(raw.toBuilder().clearVersionInfo().build()) : request;
   }
 
   private Optional<ParkedWatch> parkIfUnanswerable(XdsStream stream, WatchRequest watchRequest) {

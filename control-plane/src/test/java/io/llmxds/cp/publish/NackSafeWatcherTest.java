@@ -91,6 +91,29 @@ class NackSafeWatcherTest {
     assertThat(responses).extracting(Response::version).containsExactly(rds(V1));
   }
 
+  /** A client that reconnects to a restarted server asks for everything (a wildcard) with the version it runs. */
+  @Test
+  void aWildcardRequestResumingWithTheCurrentVersionIsAnsweredSoTheNodeCanAckIt() {
+    publish(V1);
+    String listeners = TypeVersions.of(V1).get(LDS);
+
+    request(DiscoveryRequest.newBuilder().setTypeUrl(LDS).setVersionInfo(listeners).setNode(NODE));
+
+    assertThat(responses).extracting(Response::version).containsExactly(listeners);
+  }
+
+  /** An ACK carries a nonce: the same version is not sent again. */
+  @Test
+  void anAckOfTheCurrentWildcardVersionIsNotAnsweredAgain() {
+    publish(V1);
+    String listeners = TypeVersions.of(V1).get(LDS);
+    request(DiscoveryRequest.newBuilder().setTypeUrl(LDS).setNode(NODE));
+
+    request(DiscoveryRequest.newBuilder().setTypeUrl(LDS).setVersionInfo(listeners).setResponseNonce("0"));
+
+    assertThat(responses).hasSize(1);
+  }
+
   @Test
   void requestsWithoutANodeAreGroupedByTheNodeOfTheStream() {
     request(routes("").setNode(NODE));
