@@ -19,8 +19,8 @@ public final class BuiltInDefault {
   /** The config a snapshot names when it is this one ({@code GET /healthz}). */
   public static final String CONFIG = "built-in default";
 
-  public static final RequestPolicy POLICY = new RequestPolicy("default", "default", "builtin", Schema.V1, 20, 32000,
-      DataPathConfig.BUILT_IN_MEMORY_STORE, Optional.empty(), FailureMode.OPEN, "x-session-id", "");
+  public static final RequestPolicy POLICY = new RequestPolicy(CONFIG, "default", "default", "builtin", Schema.V1, 20,
+      32000, DataPathConfig.BUILT_IN_MEMORY_STORE, Optional.empty(), FailureMode.OPEN, "x-session-id", "");
 
   private BuiltInDefault() {}
 

@@ -41,12 +41,13 @@ final class ModelTables {
         .orElseThrow(() -> new ConfigException(TABLE + ": no virtual host " + DataPathConfig.VIRTUAL_HOST));
     MetadataFields fields = MetadataFields.of(host.getMetadata(), DataPathConfig.TABLE_METADATA,
         TABLE + " virtual host " + DataPathConfig.VIRTUAL_HOST);
+    String config = fields.string(DataPathConfig.TABLE_CONFIG_VERSION);
     List<PolicyRoute> routes = new ArrayList<>();
     for (Route route : host.getRoutesList()) {
       String resource = TABLE + " route " + route.getName();
-      routes.add(new PolicyRoute(matcher(route, resource), policy(route, resource)));
+      routes.add(new PolicyRoute(matcher(route, resource), policy(config, route, resource)));
     }
-    return new ModelTable(fields.string(DataPathConfig.TABLE_CONFIG_VERSION),
+    return new ModelTable(config,
         fields.number(DataPathConfig.TABLE_MAX_BODY_BYTES, 1, ContextPolicyMetadata.MAX_BUFFERED_BODY_BYTES),
         routes);
   }
@@ -78,7 +79,7 @@ final class ModelTables {
     }
   }
 
-  private static RequestPolicy policy(Route route, String resource) throws ConfigException {
+  private static RequestPolicy policy(String config, Route route, String resource) throws ConfigException {
     if (!route.hasRoute() || route.getRoute().getCluster().isEmpty()) {
       throw new ConfigException(resource + ": the route's cluster is the store its policy writes to");
     }
@@ -103,7 +104,7 @@ final class ModelTables {
     if (!failureMode.equals("open") && !failureMode.equals("closed")) {
       throw new ConfigException(resource + ": failure_mode is open or closed, not '" + failureMode + "'");
     }
-    return new RequestPolicy(route.getName(),
+    return new RequestPolicy(config, route.getName(),
         fields.string(DataPathConfig.POLICY_NAME),
         fields.string(DataPathConfig.POLICY_VERSION),
         schema,

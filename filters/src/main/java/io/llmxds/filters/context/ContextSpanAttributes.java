@@ -9,6 +9,8 @@ import io.opentelemetry.api.common.Attributes;
  */
 public final class ContextSpanAttributes {
 
+  /** The data-path config version the request runs under (one per request, however often the config changes). */
+  public static final AttributeKey<String> CONFIG_VERSION = AttributeKey.stringKey("llm_xds.config_version");
   public static final AttributeKey<String> POLICY = AttributeKey.stringKey("llm_xds.context.policy");
   public static final AttributeKey<String> POLICY_VERSION = AttributeKey.stringKey("llm_xds.context.policy_version");
   /** The schema of the record the span read or wrote. */
@@ -29,6 +31,7 @@ public final class ContextSpanAttributes {
   /** The request's policy and hashed session, with the store and record schema the span is about. */
   public static Attributes of(RequestPolicy policy, SessionKey session, String store, RequestPolicy.Schema schema) {
     return Attributes.builder()
+        .put(CONFIG_VERSION, policy.config())
         .put(POLICY, policy.name())
         .put(POLICY_VERSION, policy.version())
         .put(SCHEMA, SessionKeys.schemaName(schema))

@@ -7,6 +7,8 @@ import java.util.Optional;
  * model (docs/data-path-config.md), or the built-in default. Store names are resolved against the stores of the
  * snapshot the request holds, so one request uses exactly one snapshot's stores.
  *
+ * @param config the version of the data-path config the request runs under ({@code llm_xds.config_version} on its
+ *     spans), or {@link io.llmxds.filters.config.BuiltInDefault#CONFIG}
  * @param route the data-path route the model matched
  * @param maxTurns how many stored messages are injected at most (and kept in the store)
  * @param maxInjectedChars how many characters of history are injected at most
@@ -16,6 +18,7 @@ import java.util.Optional;
  * @param userHeader empty when the policy names none
  */
 public record RequestPolicy(
+    String config,
     String route,
     String name,
     String version,

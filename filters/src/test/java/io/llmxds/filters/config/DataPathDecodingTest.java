@@ -141,7 +141,7 @@ class DataPathDecodingTest {
     assertThat(snapshot.policyFor(Optional.of("gpt-4o-mini-2"))).as("whole value").isEmpty();
     assertThat(snapshot.policyFor(Optional.of("xgpt-4o"))).isEmpty();
     assertThat(snapshot.policyFor(Optional.empty())).isEmpty();
-    assertThat(table.routes().get(0).policy()).isEqualTo(new RequestPolicy("chat", "default", "0123456789abcdef",
+    assertThat(table.routes().get(0).policy()).isEqualTo(new RequestPolicy(table.configVersion(), "chat", "default", "0123456789abcdef",
         Schema.V1, 4, 32000, "memory", Optional.empty(), RequestPolicy.FailureMode.OPEN, "x-session-id",
         "x-user-id"));
     assertThat(table.routes().get(2).policy().migrateFrom()).hasValue(new MigrationSource("old", Schema.V1));

@@ -33,7 +33,7 @@ class LiveSnapshotTest {
     for (String other : others) {
       specs.put(other, BuiltInDefault.memorySpec(other));
     }
-    RequestPolicy policy = new RequestPolicy("chat", "p", "v", RequestPolicy.Schema.V1, 20, 32000, store,
+    RequestPolicy policy = new RequestPolicy("c1", "chat", "p", "v", RequestPolicy.Schema.V1, 20, 32000, store,
         Optional.empty(), RequestPolicy.FailureMode.OPEN, "x-session-id", "");
     return new AssembledConfig(specs, new ModelTable(version, 1024, List.of(
         new PolicyRoute(ModelMatcher.exact("m"), policy))));

@@ -257,7 +257,7 @@ class ContextProcessorTest {
   }
 
   static RequestPolicy policyRecord() {
-    return new RequestPolicy("chat", "default", "3ded98bfe5f9be5d", RequestPolicy.Schema.V1, 20, 32000, "memory",
+    return new RequestPolicy("c1", "chat", "default", "3ded98bfe5f9be5d", RequestPolicy.Schema.V1, 20, 32000, "memory",
         Optional.empty(), RequestPolicy.FailureMode.OPEN, "x-session-id", "x-user-id");
   }
 

@@ -8,7 +8,6 @@ import static io.llmxds.filters.testing.TestDataPath.memoryStore;
 import static io.llmxds.filters.testing.TestDataPath.route;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.llmxds.common.ContextPolicyMetadata;
 import io.llmxds.filters.context.ContextSpanAttributes;
 import io.llmxds.filters.testing.TestDataPath;
 import io.llmxds.filters.testing.TestDataPath.Policy;
@@ -26,11 +25,10 @@ import org.junit.jupiter.api.Test;
  * first, and not whatever its ext_proc stream's gRPC metadata says.
  */
 class ModelRoutedPolicyTest {
-  /** What an Envoy configured by an older control plane would still send on the edge stream: ignored now. */
+  /** What an Envoy configured by an older control plane (before issue 13) would still send: ignored now. */
   private static final Map<String, String> STALE_POLICY_METADATA = FakeEnvoy.headers(
-      ContextPolicyMetadata.ROUTE, "other", ContextPolicyMetadata.POLICY, "other",
-      ContextPolicyMetadata.SESSION_HEADER, "x-other-session", ContextPolicyMetadata.MAX_TURNS, "100",
-      ContextPolicyMetadata.STORE, "redis");
+      "x-llm-route", "other", "x-llm-context-policy", "other", "x-llm-context-session-header", "x-other-session",
+      "x-llm-context-max-turns", "100", "x-llm-context-store", "redis");
 
   private final ContextService service = new ContextService();
 

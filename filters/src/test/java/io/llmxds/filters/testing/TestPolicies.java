@@ -27,7 +27,7 @@ public final class TestPolicies {
   }
 
   private static RequestPolicy policy(String store, Schema schema, Optional<MigrationSource> from, int maxTurns) {
-    return new RequestPolicy("chat", "chat-context", schema == Schema.V1 ? "1" : "2", schema, maxTurns, 100_000,
+    return new RequestPolicy("test-config", "chat", "chat-context", schema == Schema.V1 ? "1" : "2", schema, maxTurns, 100_000,
         store, from, FailureMode.OPEN, "x-session-id", "x-user-id");
   }
 
