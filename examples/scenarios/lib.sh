@@ -20,6 +20,10 @@ CHANGE_SECONDS=15   # the watcher applies a save within ~200 ms; generous for a 
 
 YES=false
 USE_RUNNING=false
+# The loopback Redis ports the scenario's ContextStores name: set before scenario_start, which starts a throwaway
+# redis-server on each (bin/ensure-redis installs Debian's package when it is absent) and stops them at the end.
+SCENARIO_REDIS_PORTS=()
+REDIS_PIDS=()
 STACK_PID=""
 WORK=""
 BACKUP=""
@@ -49,6 +53,7 @@ scenario_start() {
   command -v curl >/dev/null || { echo "this script needs curl" >&2; exit 2; }
   trap stop_stack EXIT
   trap 'exit 130' INT TERM
+  start_redis_servers
   if curl -fsS -o /dev/null --max-time 2 "$ADMIN/healthz" 2>/dev/null; then
     join_running_stack
   else
@@ -106,6 +111,48 @@ EOF
   echo "config version $(config_version)"
 }
 
+start_redis_servers() {
+  [[ ${#SCENARIO_REDIS_PORTS[@]} -gt 0 ]] || return 0
+  "$ROOT/bin/ensure-redis"
+  local dir port
+  dir="$(mktemp -d "${TMPDIR:-/tmp}/llm-xds-redis.XXXXXX")"
+  for port in "${SCENARIO_REDIS_PORTS[@]}"; do
+    if redis-cli -p "$port" ping >/dev/null 2>&1; then
+      echo "something already answers Redis on 127.0.0.1:$port; this scenario starts its own there" >&2
+      exit 1
+    fi
+    redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" \
+      --logfile "$dir/redis-$port.log" &
+    REDIS_PIDS+=($!)
+    if ! poll redis_answers "$port"; then
+      echo "redis-server on 127.0.0.1:$port did not start; its log:" >&2
+      tail -n 20 "$dir/redis-$port.log" >&2
+      exit 1
+    fi
+    echo "redis-server on 127.0.0.1:$port (log $dir/redis-$port.log)"
+  done
+}
+
+redis_answers() {
+  redis-cli -p "$1" ping >/dev/null 2>&1
+}
+
+# One line about the Redis on 127.0.0.1:<port>: its conversation records by schema, and how many writes (EVAL:
+# the store appends with a script) and reads (LRANGE) it has served.
+redis_summary() {
+  local port="$1" v1 v2 writes reads
+  v1="$(redis-cli -p "$port" --scan --pattern 'llmxds:ctx:v1:*' | wc -l)"
+  v2="$(redis-cli -p "$port" --scan --pattern 'llmxds:ctx:v2:*' | wc -l)"
+  writes="$(redis_calls "$port" eval)"
+  reads="$(redis_calls "$port" lrange)"
+  echo "127.0.0.1:$port: $v1 v1 record(s), $v2 v2 record(s); $writes write(s), $reads read(s) served"
+}
+
+# How many calls of <command> the Redis on 127.0.0.1:<port> has served (INFO commandstats).
+redis_calls() {
+  redis-cli -p "$1" info commandstats | tr -d '\r' | sed -n "s/^cmdstat_$2:calls=\([0-9]*\).*/\1/p" | grep . || echo 0
+}
+
 stop_stack() {
   if [[ -n "$BACKUP" ]]; then
     echo
@@ -120,6 +167,11 @@ stop_stack() {
     wait "$STACK_PID" 2>/dev/null || true
   fi
   STACK_PID=""
+  if [[ ${#REDIS_PIDS[@]} -gt 0 ]]; then
+    kill -TERM "${REDIS_PIDS[@]}" 2>/dev/null || true
+    wait "${REDIS_PIDS[@]}" 2>/dev/null || true
+  fi
+  REDIS_PIDS=()
 }
 
 heading() {

@@ -43,10 +43,20 @@ final class EdgePolicies {
 
   private EdgePolicies() {}
 
+  /** The context service's port in the examples' Gateway. */
+  static final int EXAMPLES_CONTEXT_PORT = 50051;
+  private static final String EXAMPLES_CONTEXT_SERVICE = "address: 127.0.0.1\n    port: " + EXAMPLES_CONTEXT_PORT;
+
+  /** Points the Gateway written by {@link #write} with the examples' context port at {@code host:port}. */
+  static void pointGatewayAtContextService(Path dir, String host, int port) {
+    PolicyDirs.edit(dir.resolve("gateway.yaml"), "address: " + host + "\n    port: " + EXAMPLES_CONTEXT_PORT,
+        "address: " + host + "\n    port: " + port);
+  }
+
   static Path write(Path dir, SocketAddress listener, String host, int contextPort, Map<String, Integer> mockPorts) {
     PolicyDirs.copyExamples(dir);
     PolicyDirs.edit(dir.resolve("gateway.yaml"), "address: 0.0.0.0\n    port: 10000", listenerInPolicy(listener));
-    PolicyDirs.edit(dir.resolve("gateway.yaml"), "address: 127.0.0.1\n    port: 50051",
+    PolicyDirs.edit(dir.resolve("gateway.yaml"), EXAMPLES_CONTEXT_SERVICE,
         "address: " + host + "\n    port: " + contextPort);
     mockPorts.forEach((name, port) ->
         PolicyDirs.edit(dir.resolve("providers.yaml"), MOCK_URLS.get(name), "http://" + host + ":" + port + "/v1"));

@@ -96,17 +96,23 @@ final class EdgeStack implements AutoCloseable {
     Optional<MockLlm> tlsMock = httpsRoutes.isEmpty() ? Optional.empty()
         : Optional.of(startMock(MockLlm.Settings.of(TLS_MOCK, 0).withTls(TestPki.SERVER)));
     tlsMock.ifPresent(mock -> hostPorts.add(mock.port()));
-    context = LoopbackContextServer.start(contextTelemetry.telemetry());
-    started.add(context);
     traces = OtlpTraceReceiver.start();
     started.add(traces);
 
     listener = runtime.listener();
+    // The control plane starts first (the context service follows it), on the examples' context port; once the
+    // service listens, the Gateway names its port, before Envoy starts.
     Path policies = EdgePolicies.write(Files.createDirectory(tmp.resolve("policies")), listener,
-        runtime.hostAddress(), context.port(), mockPorts);
+        runtime.hostAddress(), EdgePolicies.EXAMPLES_CONTEXT_PORT, mockPorts);
     tlsMock.ifPresent(mock -> EdgePolicies.addHttpsRoutes(policies, runtime.hostAddress(), mock.port(), httpsRoutes));
     controlPlane = LiveControlPlane.serve(policies, tmp.resolve("admin-token"), 0);
     started.add(controlPlane);
+    context = LoopbackContextServer.following(contextTelemetry.telemetry(), controlPlane.controlPlane().xdsPort());
+    started.add(context);
+    EdgePolicies.pointGatewayAtContextService(policies, runtime.hostAddress(), context.port());
+    controlPlane.reload();
+    LoopbackContextServer.awaitConfig(context, controlPlane.controlPlane().xds().current().orElseThrow()
+        .configVersion());
 
     int xdsPort = controlPlane.controlPlane().xdsPort();
     Bootstrap bootstrap = EnvoyBootstrap.forTest(NODE_ID, runtime.admin(), runtime.hostAddress(), xdsPort,

@@ -9,6 +9,7 @@ import io.llmxds.cp.policy.PolicyError;
 import io.llmxds.cp.policy.PolicyLoader;
 import io.llmxds.cp.source.PolicyDirectoryWatcher;
 import io.llmxds.filters.cli.Units;
+import io.llmxds.filters.config.XdsServerAddress;
 import io.llmxds.filters.extproc.ContextProcessor;
 import io.llmxds.filters.server.ContextServer;
 import io.llmxds.filters.store.InMemoryContextStore;
@@ -28,12 +29,14 @@ import picocli.CommandLine;
 
 /**
  * Everything a gateway needs, on one machine, in one process: a mock LLM for every local provider of the policies,
- * the context service (memory store), the control plane serving the policies, and Envoy when this machine can run
- * one. Started in that order, closed in reverse. {@code bin/run} runs its {@link #main}.
+ * the control plane serving the policies, the context service (configured by the control plane over xDS), and Envoy
+ * when this machine can run one. Started in that order, closed in reverse. {@code bin/run} runs its {@link #main}.
  */
 public final class LocalStack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
   private static final Duration CONTEXT_TTL = Duration.ofHours(24);
+  /** The context service's node id, beside Envoy's {@code envoy-local-1} in {@code llm-xds status}. */
+  static final String CONTEXT_NODE_ID = "context-service-local-1";
 
   /**
    * @param address where xDS and ext_proc listen (the admin APIs listen on 127.0.0.1); ports 0 let the OS choose
@@ -78,16 +81,18 @@ public final class LocalStack implements AutoCloseable {
     try {
       MockProviders mocks = push(started,
           MockProviders.start(bundle, settings.mockLatency(), settings.mockErrorRate()));
-      Telemetry contextTelemetry = push(started, Telemetry.autoconfigured("llm-xds-filters"));
-      ContextServer context = push(started, ContextServer.start(new ContextServer.Settings(settings.address(),
-          settings.contextPort(), "127.0.0.1", settings.contextAdminPort(), Optional.empty(), Optional.empty(),
-          CONTEXT_TTL, ContextProcessor.DEFAULT_MAX_BODY_BYTES, InMemoryContextStore.DEFAULT_MAX_CHARS),
-          contextTelemetry));
       Telemetry cpTelemetry = push(started, Telemetry.autoconfigured("llm-xds-control-plane"));
       ControlPlane controlPlane = push(started, ControlPlane.start(new ControlPlane.Settings(settings.policies(),
           settings.address(), settings.xdsPort(), "127.0.0.1", settings.adminPort(),
           AdminToken.loadOrCreate(settings.adminTokenFile()), PolicyDirectoryWatcher.DEFAULT_QUIET,
           PolicyDirectoryWatcher.DEFAULT_MAX_DELAY), cpTelemetry));
+      // The context service follows the control plane like every Envoy: its stores and policies come over xDS.
+      Telemetry contextTelemetry = push(started, Telemetry.autoconfigured("llm-xds-filters"));
+      ContextServer context = push(started, ContextServer.start(new ContextServer.Settings(settings.address(),
+          settings.contextPort(), "127.0.0.1", settings.contextAdminPort(),
+          Optional.of(new XdsServerAddress(loopbackFor(settings.address()), controlPlane.xdsPort())),
+          Optional.of(CONTEXT_NODE_ID), CONTEXT_TTL, ContextProcessor.DEFAULT_MAX_BODY_BYTES,
+          InMemoryContextStore.DEFAULT_MAX_CHARS), contextTelemetry));
       EnvoyPlan plan = EnvoyPlan.choose(settings.envoy(), settings.envoyBootstrap(), lookup);
       Optional<EnvoyProcess> envoy = Optional.empty();
       if (plan instanceof EnvoyPlan.Run run) {
@@ -106,6 +111,11 @@ public final class LocalStack implements AutoCloseable {
       closeAll(started);
       throw e;
     }
+  }
+
+  /** Where a process on this machine reaches a server listening on {@code address}. */
+  private static String loopbackFor(String address) {
+    return address.equals("0.0.0.0") || address.equals("::") ? "127.0.0.1" : address;
   }
 
   /** The policies as the control plane will read them; invalid ones stop the start with every error listed. */

@@ -78,6 +78,13 @@ class ComposeFileTest {
     assertThat(text(EXAMPLES.resolve("policies/providers.yaml"))).contains("http://127.0.0.1:18081/v1");
   }
 
+  /** The context service follows the control plane's xDS port, the one Envoy's bootstrap names. */
+  @Test
+  void theContextServiceFollowsTheControlPlanesXdsPort() {
+    List<String> command = strings(services.get("context-service").get("command"));
+    assertThat(command).startsWith("serve").containsSequence("--xds", "127.0.0.1:18000"); // see the test above
+  }
+
   @Test
   void envoyPublishesTheListenerAndEveryAdminPort() {
     List<String> published = strings(services.get("envoy").get("ports"));

@@ -7,15 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.llmxds.cp.cli.LlmXds;
 import io.llmxds.cp.observe.SpanAttributes;
 import io.llmxds.cp.testing.AdsTestClient;
 import io.llmxds.cp.testing.PolicyDirs;
 import io.llmxds.examples.mockllm.MockLlmClient;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -58,9 +55,9 @@ class BadChangeScenarioTest {
       String rejected = PolicyDirs.typeVersionsOf(stack.preview(ADMIN_PORT, tmp)).get(LDS);
       envoy.rejectVersion(LDS, rejected, ENVOY_MESSAGE);
       stack.apply(ADMIN_PORT);
-      await().atMost(PATIENCE).until(() -> nodeType(stack, LDS).path("state").asText().equals("NACKED"));
+      await().atMost(PATIENCE).until(() -> stack.nodeStatus("envoy-1", LDS).path("state").asText().equals("NACKED"));
       SpanData push = nackedPush(stack, rejected);
-      JsonNode lds = nodeType(stack, LDS);
+      JsonNode lds = stack.nodeStatus("envoy-1", LDS);
       assertThat(lds.get("error").asText()).isEqualTo(ENVOY_MESSAGE);
       assertThat(lds.get("traceId").asText()).isEqualTo(push.getTraceId());
       assertThat(push.getAttributes().get(SpanAttributes.ERROR_MESSAGE)).isEqualTo(ENVOY_MESSAGE);
@@ -69,17 +66,17 @@ class BadChangeScenarioTest {
       assertThat(router.listenerPort()).as("the listener the node still serves").isEqualTo(10000);
       assertThat(router.send(PushedConfigRouter.Request.chat(chat("chat", false, "still there?"))).status())
           .isEqualTo(200);
-      String table = statusCommand(stack, 1);
+      String table = stack.statusCommand(1);
       assertThat(table).contains("NACK envoy-1 LDS: " + ENVOY_MESSAGE + " [trace " + push.getTraceId() + "]");
 
       stack.apply(FIX);
       assertThat(stack.configVersion()).as("the fix restores the last good content").isEqualTo(good);
       // The node never stopped running this listener: nothing needs pushing, and its row is SYNCED again.
-      await().atMost(PATIENCE).until(() -> nodeType(stack, LDS).path("state").asText().equals("SYNCED"));
+      await().atMost(PATIENCE).until(() -> stack.nodeStatus("envoy-1", LDS).path("state").asText().equals("SYNCED"));
       stack.live().awaitSynced(envoy);
       assertThat(envoy.ackedVersion(LDS)).contains(goodListener);
       assertThat(router.listenerPort()).isEqualTo(10000);
-      assertThat(statusCommand(stack, 0)).doesNotContain("NACK");
+      assertThat(stack.statusCommand(0)).doesNotContain("NACK");
     }
   }
 
@@ -95,25 +92,5 @@ class BadChangeScenarioTest {
     return stack.live().telemetry().spans(SpanAttributes.PUSH_SPAN).stream()
         .filter(s -> version.equals(s.getAttributes().get(SpanAttributes.VERSION)))
         .toList();
-  }
-
-  /** The node's entry for {@code typeUrl} in {@code GET /status}. */
-  private static JsonNode nodeType(ScenarioStack stack, String typeUrl) throws IOException {
-    JsonNode status = MockLlmClient.JSON.readTree(stack.live().get("/status").body());
-    for (JsonNode node : status.get("nodes")) {
-      if (node.get("node").asText().equals("envoy-1")) {
-        return node.get("types").get(typeUrl);
-      }
-    }
-    throw new AssertionError("envoy-1 is not in " + status);
-  }
-
-  /** {@code llm-xds status} as bin/llm-xds runs it; asserts its exit code and returns what it printed. */
-  private static String statusCommand(ScenarioStack stack, int exitCode) {
-    StringWriter out = new StringWriter();
-    int code = LlmXds.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(out, true))
-        .execute("status", "--admin", stack.live().adminUrl());
-    assertThat(code).as(out.toString()).isEqualTo(exitCode);
-    return out.toString();
   }
 }

@@ -5,10 +5,11 @@ import static io.llmxds.cp.testing.AdsTestClient.RDS;
 import static io.llmxds.examples.mockllm.MockLlmClient.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.llmxds.common.ContextPolicyMetadata;
 import io.llmxds.cp.testing.AdsTestClient;
 import io.llmxds.examples.mockllm.MockLlmClient;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -16,9 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * examples/scenarios/fallback: mock-a serves chat as mock-model-a; a try mock-a fails is retried on mock-fallback,
- * which is sent its own model name; step 01 renames that model, pushed as routes only. Also shows which context
- * policy a request's ext_proc stream gets, which depends on the route Envoy matched first (docs/envoy-semantics.md
- * X3). The requests go through the Envoy model ({@link PushedConfigRouter}) and the real context service.
+ * which is sent its own model name; step 01 renames that model, pushed as routes only. Also shows that a body-only
+ * request gets its route's own context policy although Envoy opens its ext_proc stream on the catch-all
+ * (docs/envoy-semantics.md X3). The requests go through the Envoy model ({@link PushedConfigRouter}) and the real
+ * context service, configured by the real control plane.
  */
 class FallbackScenarioTest {
   private static final String STEP = "01-new-fallback-model";
@@ -58,32 +60,45 @@ class FallbackScenarioTest {
   }
 
   /**
-   * Envoy opens the ext_proc stream with the route it matched on the client's headers, before the model is read
-   * from the body (X3): a body-only client (every OpenAI SDK) gets the catch-all route's policy, the Gateway default;
-   * a client that sends {@code x-llm-model} gets its route's own. The data-path config over xDS removes this limit.
+   * Envoy opens the ext_proc stream on the route it matched before the model is read from the body (X3): for a
+   * body-only client (every OpenAI SDK) that is the catch-all. The context service picks the policy by the body's
+   * model from its own table, so each route's policy applies: chat's chat-memory (x-conversation-id, 4 turns) and
+   * assistant's Gateway default (x-session-id, 20 turns).
    */
   @Test
-  void theContextPolicyOfARequestIsThatOfTheRouteEnvoyMatchedFirst() throws Exception {
+  void aBodyOnlyRequestGetsItsRoutesOwnContextPolicy() throws Exception {
     try (ScenarioStack stack = ScenarioStack.start("fallback", tmp)) {
       PushedConfigRouter router = new PushedConfigRouter(stack.connectEnvoy("envoy-1"), new Random(3));
 
-      PushedConfigRouter.Served bodyOnly = router.send(PushedConfigRouter.Request.chat(chat("chat", false, "hi")));
-      assertThat(bodyOnly.firstMatch().getName()).isEqualTo("unknown-model");
-      assertThat(bodyOnly.route().getName()).as("re-picked by the body's model").isEqualTo("chat");
-      assertThat(bodyOnly.extProcMetadata())
-          .containsEntry(ContextPolicyMetadata.ROUTE, "unknown-model")
-          .containsEntry(ContextPolicyMetadata.POLICY, "default")
-          .containsEntry(ContextPolicyMetadata.SESSION_HEADER, "x-session-id");
-
-      PushedConfigRouter.Served withHeader = router.send(PushedConfigRouter.Request.chat(chat("chat", false, "hi"),
-          "x-llm-model", "chat"));
-      assertThat(withHeader.firstMatch().getName()).isEqualTo("chat");
-      assertThat(withHeader.extProcMetadata())
-          .containsEntry(ContextPolicyMetadata.ROUTE, "chat")
-          .containsEntry(ContextPolicyMetadata.POLICY, "chat-memory")
-          .containsEntry(ContextPolicyMetadata.SESSION_HEADER, "x-conversation-id")
-          .containsEntry(ContextPolicyMetadata.MAX_TURNS, "4");
+      List<Integer> chat = new ArrayList<>();
+      List<Integer> chatUnderTheDefaultsHeader = new ArrayList<>();
+      List<Integer> assistant = new ArrayList<>();
+      for (int turn = 0; turn < 5; turn++) {
+        chat.add(received(router, "chat", "x-conversation-id", "c-1"));
+        chatUnderTheDefaultsHeader.add(received(router, "chat", "x-session-id", "s-1"));
+        assistant.add(received(router, "assistant", "x-session-id", "s-2"));
+      }
+      assertThat(chat).as("chat-memory: its session header, at most 4 messages injected")
+          .containsExactly(1, 3, 5, 5, 5);
+      assertThat(chatUnderTheDefaultsHeader).as("x-session-id is not chat's session header")
+          .containsExactly(1, 1, 1, 1, 1);
+      assertThat(assistant).as("the Gateway's default: 20 messages").containsExactly(1, 3, 5, 7, 9);
     }
+  }
+
+  /** Sends one body-only message for {@code model} in session {@code value} of {@code header}: messages received. */
+  private static int received(PushedConfigRouter router, String model, String header, String value)
+      throws java.io.IOException {
+    PushedConfigRouter.Served served = router.send(PushedConfigRouter.Request.chat(chat(model, false, "hi"),
+        header, value));
+    assertThat(served.status()).as(served.body()).isEqualTo(200);
+    assertThat(served.firstMatch().getName()).as("the stream's route").isEqualTo("unknown-model");
+    assertThat(served.route().getName()).as("re-picked by the body's model").isEqualTo(model);
+    String text = MockLlmClient.JSON.readTree(served.body()).path("choices").path(0).path("message").path("content")
+        .asText();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("received (\\d+) messages?").matcher(text);
+    assertThat(m.find()).as(text).isTrue();
+    return Integer.parseInt(m.group(1));
   }
 
   private static PushedConfigRouter.Served failMockA(PushedConfigRouter router) {

@@ -69,11 +69,10 @@ final class PushedConfigRouter {
    * What Envoy did with one request and what the client got.
    *
    * @param firstMatch the route matched on the client's headers, which decided the ext_proc stream (X3)
-   * @param extProcMetadata the gRPC initial metadata the ext_proc stream was opened with
    * @param route the route the request was served by (re-picked or not); null when ext_proc ended it first
    * @param tries what went upstream, one per try
    */
-  record Served(Route firstMatch, Map<String, String> extProcMetadata, Route route, List<UpstreamTries.Try> tries,
+  record Served(Route firstMatch, Route route, List<UpstreamTries.Try> tries,
       int status, Map<String, String> headers, String body) {}
 
   private final AdsTestClient node;
@@ -103,11 +102,11 @@ final class PushedConfigRouter {
         ? listener().getPerConnectionBufferLimitBytes().getValue() : 1 << 20;
     if (request.body() != null && request.body().getBytes(StandardCharsets.UTF_8).length > bufferLimit) {
       // H2: the filter manager answers before ext_proc sees the body.
-      return localReply(null, Map.of(), null, 413, "Payload Too Large");
+      return localReply(null, null, 413, "Payload Too Large");
     }
     Route first = RouteMatcher.match(host, headers).orElse(null);
     if (first == null) {
-      return localReply(null, Map.of(), null, 404, "");
+      return localReply(null, null, 404, "");
     }
     Optional<HttpFilter> extProcFilter = httpFilter(EXT_PROC);
     if (extProcFilter.isEmpty()) {
@@ -128,12 +127,12 @@ final class PushedConfigRouter {
     });
     if (answers.localReply().isPresent()) {
       FakeEnvoy.LocalReply reply = answers.localReply().get();
-      return localReply(first, metadata, first, reply.status(), reply.body(), reply.headers(), tries);
+      return localReply(first, first, reply.status(), reply.body(), reply.headers(), tries);
     }
     FakeEnvoy.Delivered delivered = answers.delivered();
     Map<String, String> clientHeaders = new LinkedHashMap<>(delivered.headers());
     clientHeaders.remove(":status");
-    return new Served(first, metadata, served[0], tries, delivered.status(), clientHeaders, delivered.body());
+    return new Served(first, served[0], tries, delivered.status(), clientHeaders, delivered.body());
   }
 
   /** local_ratelimit, then the router: what comes back goes through ext_proc's response path (X9). */
@@ -181,11 +180,11 @@ final class PushedConfigRouter {
   }
 
   /** A local reply the client gets after the HCM's local-reply mappers (H3). */
-  private Served localReply(Route first, Map<String, String> metadata, Route route, int status, String body) {
-    return localReply(first, metadata, route, status, body, Map.of(), List.of());
+  private Served localReply(Route first, Route route, int status, String body) {
+    return localReply(first, route, status, body, Map.of(), List.of());
   }
 
-  private Served localReply(Route first, Map<String, String> metadata, Route route, int status, String body,
+  private Served localReply(Route first, Route route, int status, String body,
       Map<String, String> headers, List<UpstreamTries.Try> tries) {
     Map<String, String> replyHeaders = new LinkedHashMap<>(headers);
     String replyBody = body;
@@ -206,7 +205,7 @@ final class PushedConfigRouter {
       replyHeaders.put("content-type", "application/json");
       break;
     }
-    return new Served(first, metadata, route, tries, status, replyHeaders, replyBody);
+    return new Served(first, route, tries, status, replyHeaders, replyBody);
   }
 
   /**

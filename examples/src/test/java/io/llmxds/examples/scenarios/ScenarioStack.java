@@ -2,7 +2,10 @@ package io.llmxds.examples.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.llmxds.cp.cli.LlmXds;
 import io.llmxds.cp.policy.LoadResult;
+import io.llmxds.cp.policy.PolicyBundle;
 import io.llmxds.cp.policy.PolicyLoader;
 import io.llmxds.cp.policy.Provider;
 import io.llmxds.cp.testing.AdsTestClient;
@@ -11,9 +14,13 @@ import io.llmxds.cp.testing.PolicyDirs;
 import io.llmxds.cp.testing.TestTelemetry;
 import io.llmxds.examples.local.MockProviders;
 import io.llmxds.examples.mockllm.MockLlm;
+import io.llmxds.examples.mockllm.MockLlmClient;
 import io.llmxds.filters.server.ContextServer;
+import io.llmxds.filters.testing.LocalRedis;
 import io.llmxds.filters.testing.LoopbackContextServer;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -30,10 +37,11 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * What {@code bin/run} starts for a scenario, on ports the OS chooses: a mock LLM for every loopback provider of the
- * scenario's {@code policies/}, the context service (memory store) and the control plane serving a working copy of
- * those policies in which every scenario port is rewritten to the test's. Steps are applied the way the scenario's
- * script applies them — the step's files copied over the working copy — and then reloaded through the admin API.
+ * What {@code bin/run} and the scenario's script start, on ports the OS chooses: a mock LLM for every loopback
+ * provider of the scenario's {@code policies/}, a redis-server for every Redis port the script starts one on, the
+ * control plane serving a working copy of those policies in which every scenario port is rewritten to the test's, and
+ * the context service, configured by that control plane over xDS. Steps are applied the way the scenario's script
+ * applies them — the step's files copied over the working copy — and then reloaded through the admin API.
  */
 final class ScenarioStack implements AutoCloseable {
   private static final Path SCENARIOS = Path.of("scenarios"); // Maven runs tests in the module directory
@@ -44,7 +52,8 @@ final class ScenarioStack implements AutoCloseable {
   private final List<MockLlm> mocks = new ArrayList<>();
   private final Map<String, String> portRewrites = new LinkedHashMap<>();
   private final TestTelemetry contextTelemetry = new TestTelemetry();
-  private final ContextServer contextService;
+  private final Map<String, LocalRedis> redis = new LinkedHashMap<>();
+  private ContextServer contextService;
   private final Path work;
   private final Path tokenFile;
   private final LiveControlPlane live;
@@ -53,17 +62,28 @@ final class ScenarioStack implements AutoCloseable {
     scenario = SCENARIOS.resolve(name);
     assertThat(scenario.resolve("policies")).as("scenario directory").isDirectory();
     try {
-      for (Provider provider : loopbackProviders(scenario.resolve("policies"))) {
+      PolicyBundle bundle = load(scenario.resolve("policies"));
+      for (Provider provider : bundle.providers().stream().filter(MockProviders::isLocal).toList()) {
         MockLlm mock = MockLlm.start(MockLlm.Settings.of(provider.name(), 0));
         mocks.add(mock);
         portRewrites.put(provider.host() + ":" + provider.port(), provider.host() + ":" + mock.port());
       }
-      contextService = LoopbackContextServer.start(contextTelemetry.telemetry());
-      portRewrites.put("port: " + SCENARIO_CONTEXT_PORT, "port: " + contextService.port());
+      for (int port : scriptRedisPorts(scenario)) {
+        LocalRedis server = LocalRedis.start();
+        redis.put("127.0.0.1:" + port, server);
+        portRewrites.put("127.0.0.1:" + port, "127.0.0.1:" + server.port());
+      }
       work = Files.createDirectory(tmp.resolve("policies"));
       copyRewritten(scenario.resolve("policies"), work);
       tokenFile = tmp.resolve("admin-token");
       live = LiveControlPlane.serve(work, tokenFile, 0);
+      // The control plane must run before the service can follow it, and the service before the Gateway can name
+      // its port: the first version names the scenario's port, the reload the service's own.
+      contextService = LoopbackContextServer.following(contextTelemetry.telemetry(), live.controlPlane().xdsPort());
+      portRewrites.put("port: " + SCENARIO_CONTEXT_PORT, "port: " + contextService.port());
+      copyRewritten(scenario.resolve("policies"), work);
+      live.reload();
+      LoopbackContextServer.awaitConfig(contextService, configVersion());
     } catch (Exception | AssertionError e) {
       closeServices();
       throw e;
@@ -121,6 +141,38 @@ final class ScenarioStack implements AutoCloseable {
     return contextTelemetry;
   }
 
+  /** Node {@code nodeId}'s entry for {@code typeUrl} in {@code GET /status}. */
+  JsonNode nodeStatus(String nodeId, String typeUrl) throws IOException {
+    JsonNode status = MockLlmClient.JSON.readTree(live.get("/status").body());
+    for (JsonNode node : status.get("nodes")) {
+      if (node.get("node").asText().equals(nodeId)) {
+        return node.get("types").get(typeUrl);
+      }
+    }
+    throw new AssertionError(nodeId + " is not in " + status);
+  }
+
+  /** {@code llm-xds status} as bin/llm-xds runs it; asserts its exit code and returns what it printed. */
+  String statusCommand(int exitCode) {
+    StringWriter out = new StringWriter();
+    int code = LlmXds.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(out, true))
+        .execute("status", "--admin", live.adminUrl());
+    assertThat(code).as(out.toString()).isEqualTo(exitCode);
+    return out.toString();
+  }
+
+  /** Waits until the context service runs the config the control plane serves now. */
+  void awaitContextService() {
+    LoopbackContextServer.awaitConfig(contextService, configVersion());
+  }
+
+  /** The redis-server standing in for the scenario's ContextStore address {@code hostPort} (as its policies say). */
+  LocalRedis redis(String hostPort) {
+    LocalRedis server = redis.get(hostPort);
+    assertThat(server).as("a loopback Redis of the scenario at %s", hostPort).isNotNull();
+    return server;
+  }
+
   /** The mock LLM standing in for provider {@code name}. */
   MockLlm mock(String name) {
     return mocks.stream().filter(m -> m.backend().equals(name)).findFirst().orElseThrow();
@@ -151,11 +203,23 @@ final class ScenarioStack implements AutoCloseable {
         .replaceAll(m -> Matcher.quoteReplacement(portRewrites.get(m.group()))));
   }
 
-  private static List<Provider> loopbackProviders(Path policies) {
+  private static PolicyBundle load(Path policies) {
     LoadResult result = PolicyLoader.load(policies);
     assertThat(result).as("%s loads", policies).isInstanceOf(LoadResult.Loaded.class);
-    // The providers bin/run starts a mock for.
-    return ((LoadResult.Loaded) result).bundle().providers().stream().filter(MockProviders::isLocal).toList();
+    return ((LoadResult.Loaded) result).bundle();
+  }
+
+  /**
+   * The Redis ports its script starts a redis-server on ({@code SCENARIO_REDIS_PORTS=(…)}, examples/scenarios/lib.sh):
+   * what a ContextStore on {@code 127.0.0.1:<port>} finds there. A port only a step names stays closed, as it does
+   * when the script runs.
+   */
+  private static List<Integer> scriptRedisPorts(Path scenario) throws IOException {
+    Matcher ports = Pattern.compile("(?m)^SCENARIO_REDIS_PORTS=\\(([0-9 ]*)\\)").matcher(
+        Files.readString(scenario.resolve("run")));
+    return ports.find()
+        ? Stream.of(ports.group(1).trim().split(" +")).filter(p -> !p.isEmpty()).map(Integer::valueOf).toList()
+        : List.of();
   }
 
   @Override
@@ -168,6 +232,7 @@ final class ScenarioStack implements AutoCloseable {
     if (contextService != null) {
       contextService.close();
     }
+    redis.values().forEach(LocalRedis::close);
     contextTelemetry.close();
     mocks.forEach(MockLlm::close);
   }

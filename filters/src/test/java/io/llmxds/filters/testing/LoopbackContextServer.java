@@ -1,5 +1,8 @@
 package io.llmxds.filters.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.llmxds.common.Telemetry;
 import io.llmxds.filters.config.XdsServerAddress;
 import io.llmxds.filters.extproc.ContextProcessor;
@@ -16,6 +19,7 @@ import java.util.Optional;
  */
 public final class LoopbackContextServer {
   private static final Duration TTL = Duration.ofHours(1);
+  private static final Duration PATIENCE = Duration.ofSeconds(15);
 
   private LoopbackContextServer() {}
 
@@ -27,6 +31,17 @@ public final class LoopbackContextServer {
   public static ContextServer start(Telemetry telemetry, Optional<XdsServerAddress> xds)
       throws IOException, StoreException {
     return ContextServer.start(settings(xds), telemetry);
+  }
+
+  /** Configured by the control plane whose xDS port is {@code xdsPort} on loopback. */
+  public static ContextServer following(Telemetry telemetry, int xdsPort) throws IOException, StoreException {
+    return start(telemetry, Optional.of(new XdsServerAddress("127.0.0.1", xdsPort)));
+  }
+
+  /** Waits until new requests on {@code server} run under config {@code configVersion}. */
+  public static void awaitConfig(ContextServer server, String configVersion) {
+    await().atMost(PATIENCE).untilAsserted(() -> assertThat(server.snapshot().config())
+        .as("the context service's config version").isEqualTo(configVersion));
   }
 
   private static ContextServer.Settings settings(Optional<XdsServerAddress> xds) {
