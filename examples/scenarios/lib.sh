@@ -137,15 +137,14 @@ redis_answers() {
   redis-cli -p "$1" ping >/dev/null 2>&1
 }
 
-# One line about the Redis on 127.0.0.1:<port>: its conversation records by schema, and how many writes (EVAL:
-# the store appends with a script) and reads (LRANGE) it has served.
+# One line about the Redis on 127.0.0.1:<port>: its conversation records by schema, and how many EVAL (the store
+# writes with a script) and LRANGE (it reads) it has served; opening a store checks it with one of each.
 redis_summary() {
-  local port="$1" v1 v2 writes reads
+  local port="$1" v1 v2
   v1="$(redis-cli -p "$port" --scan --pattern 'llmxds:ctx:v1:*' | wc -l)"
   v2="$(redis-cli -p "$port" --scan --pattern 'llmxds:ctx:v2:*' | wc -l)"
-  writes="$(redis_calls "$port" eval)"
-  reads="$(redis_calls "$port" lrange)"
-  echo "127.0.0.1:$port: $v1 v1 record(s), $v2 v2 record(s); $writes write(s), $reads read(s) served"
+  echo "127.0.0.1:$port: $v1 v1 record(s), $v2 v2 record(s); served EVAL $(redis_calls "$port" eval)," \
+    "LRANGE $(redis_calls "$port" lrange)"
 }
 
 # How many calls of <command> the Redis on 127.0.0.1:<port> has served (INFO commandstats).
@@ -226,6 +225,11 @@ version_differs() {
 
 reload_failed() {
   [[ "$(last_reload_field status)" == failure ]]
+}
+
+# True when node <id> has ACKed every type of the config version served now.
+node_synced() {
+  status_json | tr -d ' \n' | grep -q "\"node\":\"$1\"[^}]*\"configVersion\":\"$(config_version)\""
 }
 
 node_nacked() {
