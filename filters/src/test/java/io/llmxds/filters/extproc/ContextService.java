@@ -1,5 +1,8 @@
 package io.llmxds.filters.extproc;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -46,6 +49,8 @@ final class ContextService implements AutoCloseable {
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   final RecordingStoreFactory stores = new RecordingStoreFactory();
   final TestAdsServer controlPlane;
+  /** Whether the control plane is this service's own (closed with it), not one it shares with other replicas. */
+  private final boolean ownControlPlane;
   final LiveSnapshot snapshots;
   final AdsClient ads;
   final FakeEnvoy envoy;
@@ -55,17 +60,7 @@ final class ContextService implements AutoCloseable {
    * @param waitLimit how long a data-path response may wait for what it needs
    */
   ContextService(long maxBodyBytes, Duration waitLimit) {
-    try {
-      controlPlane = TestAdsServer.start();
-      // Stores close on the thread that lets go of them: the tests see it at once.
-      snapshots = LiveSnapshot.startingWithBuiltInDefault(stores, maxBodyBytes, Runnable::run);
-      ads = AdsClient.start(new XdsServerAddress("127.0.0.1", controlPlane.port()), "context-service-test",
-          snapshots, waitLimit, new ConfigMetrics(meters, snapshots));
-      envoy = FakeEnvoy.serving(new ContextProcessor(snapshots,
-          new StoredConversationMemory(Duration.ofHours(24), otel, meters), otel, meters, Clock.systemUTC()));
-    } catch (IOException | StoreException e) {
-      throw new IllegalStateException(e);
-    }
+    this(startControlPlane(), true, "context-service-test", maxBodyBytes, waitLimit);
   }
 
   ContextService(long maxBodyBytes) {
@@ -76,10 +71,48 @@ final class ContextService implements AutoCloseable {
     this(ContextProcessor.DEFAULT_MAX_BODY_BYTES);
   }
 
-  /** Publishes {@code config} and waits until the service has ACKed all of it. */
+  /**
+   * One replica of several that {@code controlPlane} configures, as node {@code nodeId}; the caller closes the control
+   * plane.
+   */
+  ContextService(TestAdsServer controlPlane, String nodeId) {
+    this(controlPlane, false, nodeId, ContextProcessor.DEFAULT_MAX_BODY_BYTES, AdsClient.WAIT_LIMIT);
+  }
+
+  private ContextService(TestAdsServer controlPlane, boolean ownControlPlane, String nodeId, long maxBodyBytes,
+      Duration waitLimit) {
+    this.controlPlane = controlPlane;
+    this.ownControlPlane = ownControlPlane;
+    try {
+      // Stores close on the thread that lets go of them: the tests see it at once.
+      snapshots = LiveSnapshot.startingWithBuiltInDefault(stores, maxBodyBytes, Runnable::run);
+      ads = AdsClient.start(new XdsServerAddress("127.0.0.1", controlPlane.port()), nodeId,
+          snapshots, waitLimit, new ConfigMetrics(meters, snapshots));
+      envoy = FakeEnvoy.serving(new ContextProcessor(snapshots,
+          new StoredConversationMemory(Duration.ofHours(24), otel, meters), otel, meters, Clock.systemUTC()));
+    } catch (IOException | StoreException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A control plane on a loopback port of its own. */
+  static TestAdsServer startControlPlane() {
+    try {
+      return TestAdsServer.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Publishes {@code config} and waits until it has been ACKed and this service runs it (with a shared control plane
+   * the ACK may be another replica's).
+   */
   void configure(TestDataPath.Config config) {
     controlPlane.serve(config);
     controlPlane.awaitAcked(config);
+    await("config " + config.version() + " applied").atMost(Duration.ofSeconds(20))
+        .until(() -> snapshots.current().config().equals(config.version()));
   }
 
   /** One route for every model, under {@code policy}, on the built-in memory store and {@code stores}. */
@@ -165,6 +198,37 @@ final class ContextService implements AutoCloseable {
         List.of(jsonAnswer("gpt-4o-2024", answer, 10, 5))));
   }
 
+  /**
+   * Request {@code i} of {@code session} on {@code model} ({@code "<session> q<i>"}, answered {@code "<session> a<i>"}),
+   * which must reach the upstream; returns the history the service injected before it, as {@link #messages}.
+   */
+  List<String> converse(String model, String session, int i) {
+    String body = chatRequest(model, null, question(session, i));
+    FakeEnvoy.Answers answers = chat(session, body, answer(session, i));
+    assertThat(answers.localReply()).as("request " + i + " of " + session).isEmpty();
+    List<String> sent = messages(answers.upstreamBody(body));
+    assertThat(sent.get(sent.size() - 1)).isEqualTo("user:" + question(session, i));
+    return sent.subList(0, sent.size() - 1);
+  }
+
+  static String question(String session, int i) {
+    return session + " q" + i;
+  }
+
+  static String answer(String session, int i) {
+    return session + " a" + i;
+  }
+
+  /** What {@link #converse} injects of requests {@code from} until {@code to} (exclusive) of {@code session}. */
+  static List<String> turns(String session, int from, int to) {
+    List<String> turns = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      turns.add("user:" + question(session, i));
+      turns.add("assistant:" + answer(session, i));
+    }
+    return turns;
+  }
+
   /** The (role, content) pairs of a request body's messages. */
   static List<String> messages(String body) {
     try {
@@ -187,7 +251,9 @@ final class ContextService implements AutoCloseable {
   public void close() {
     envoy.close();
     ads.close();
-    controlPlane.close();
+    if (ownControlPlane) {
+      controlPlane.close();
+    }
     snapshots.close();
     otel.close();
   }

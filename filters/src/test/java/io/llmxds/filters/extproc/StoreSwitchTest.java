@@ -4,7 +4,7 @@ import static io.llmxds.filters.extproc.ContextService.chatHeaders;
 import static io.llmxds.filters.extproc.ContextService.chatRequest;
 import static io.llmxds.filters.extproc.ContextService.jsonAnswer;
 import static io.llmxds.filters.extproc.ContextService.jsonResponseHeaders;
-import static io.llmxds.filters.extproc.ContextService.messages;
+import static io.llmxds.filters.extproc.ContextService.turns;
 import static io.llmxds.filters.testing.TestDataPath.memoryStore;
 import static io.llmxds.filters.testing.TestDataPath.redisStore;
 import static io.llmxds.filters.testing.TestDataPath.routeMatching;
@@ -187,24 +187,8 @@ class StoreSwitchTest {
     return new Talk(injected, straddler);
   }
 
-  /** One request of {@code session}, which must go through; returns the history the service injected. */
   private List<String> exchange(String session, int i) {
-    String body = chatRequest("m", null, session + " q" + i);
-    FakeEnvoy.Answers answers = service.chat(session, body, session + " a" + i);
-    assertThat(answers.localReply()).as("request " + i + " of " + session).isEmpty();
-    List<String> sent = messages(answers.upstreamBody(body));
-    assertThat(sent.get(sent.size() - 1)).isEqualTo("user:" + session + " q" + i);
-    return sent.subList(0, sent.size() - 1);
-  }
-
-  /** The turns of requests {@code from} until {@code to} (exclusive) of {@code session}, as injected. */
-  private static List<String> turns(String session, int from, int to) {
-    List<String> turns = new ArrayList<>();
-    for (int i = from; i < to; i++) {
-      turns.add("user:" + session + " q" + i);
-      turns.add("assistant:" + session + " a" + i);
-    }
-    return turns;
+    return service.converse("m", session, i);
   }
 
   /** How many of the session's requests ran on {@code store}, as their {@code context.inject} spans say. */

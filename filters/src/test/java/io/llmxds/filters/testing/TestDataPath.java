@@ -22,6 +22,7 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import io.llmxds.common.DataPathConfig;
+import io.llmxds.filters.store.StoreSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,6 +81,11 @@ public final class TestDataPath {
 
     public Policy withFailureMode(String failureMode) {
       return edit(p -> p.failureMode = failureMode);
+    }
+
+    /** Another schema in the same mode ({@code v2} with the default {@code strict}: v2 records only). */
+    public Policy withSchema(String schema) {
+      return edit(p -> p.schema = schema);
     }
 
     public Policy withStore(String store) {
@@ -187,19 +193,35 @@ public final class TestDataPath {
 
   public static Cluster redisStore(String name, String uri, Optional<String> passwordSecret) {
     java.net.URI parsed = java.net.URI.create(uri);
+    return redisStore(name, "redis", List.of(new StoreSpec.Address(parsed.getHost(), parsed.getPort())),
+        passwordSecret);
+  }
+
+  /** A {@code redis-cluster} store seeded with {@code seeds} (e.g. {@link LocalRedisCluster#seeds()}). */
+  public static Cluster redisClusterStore(String name, List<StoreSpec.Address> seeds) {
+    return redisStore(name, "redis-cluster", seeds, Optional.empty());
+  }
+
+  /** A Redis store of {@code type}: one endpoint per address, database 0, 2 s commands, one connection. */
+  private static Cluster redisStore(String name, String type, List<StoreSpec.Address> addresses,
+      Optional<String> passwordSecret) {
     Map<String, Value> fields = new java.util.LinkedHashMap<>(Map.of(
-        DataPathConfig.STORE_TYPE, text("redis"),
+        DataPathConfig.STORE_TYPE, text(type),
         DataPathConfig.STORE_DATABASE, number(0),
         DataPathConfig.STORE_COMMAND_TIMEOUT_MS, number(2000),
         DataPathConfig.STORE_POOL_SIZE, number(1)));
     passwordSecret.ifPresent(s -> fields.put(DataPathConfig.STORE_PASSWORD_SECRET, text(s)));
+    LocalityLbEndpoints.Builder endpoints = LocalityLbEndpoints.newBuilder();
+    for (StoreSpec.Address address : addresses) {
+      endpoints.addLbEndpoints(LbEndpoint.newBuilder().setEndpoint(Endpoint.newBuilder().setAddress(
+          Address.newBuilder().setSocketAddress(
+              SocketAddress.newBuilder().setAddress(address.host()).setPortValue(address.port())))));
+    }
     return Cluster.newBuilder().setName(DataPathConfig.storeCluster(name)).setType(Cluster.DiscoveryType.STATIC)
         .setConnectTimeout(com.google.protobuf.Duration.newBuilder().setSeconds(1))
         .setLoadAssignment(ClusterLoadAssignment.newBuilder()
             .setClusterName(DataPathConfig.storeCluster(name))
-            .addEndpoints(LocalityLbEndpoints.newBuilder().addLbEndpoints(LbEndpoint.newBuilder()
-                .setEndpoint(Endpoint.newBuilder().setAddress(Address.newBuilder().setSocketAddress(
-                    SocketAddress.newBuilder().setAddress(parsed.getHost()).setPortValue(parsed.getPort())))))))
+            .addEndpoints(endpoints))
         .setMetadata(storeMetadata(fields))
         .build();
   }
