@@ -32,6 +32,7 @@ import io.llmxds.cp.policy.ModelRoute;
 import io.llmxds.cp.policy.PolicyBundle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -47,13 +48,14 @@ final class ContextServiceTranslator {
   private ContextServiceTranslator() {}
 
   static EnvoyResources translate(PolicyBundle bundle) {
-    TreeMap<String, ContextPolicy> byRoute = new TreeMap<>();
+    // In route-name order; kept with the route itself (looking a route up by name would be quadratic).
+    TreeMap<String, Map.Entry<ModelRoute, ContextPolicy>> byRoute = new TreeMap<>();
     for (ModelRoute route : bundle.modelRoutes()) {
       route.contextPolicy().or(() -> bundle.gateway().contextPolicy()).flatMap(bundle::contextPolicy)
-          .ifPresent(p -> byRoute.put(route.name(), p));
+          .ifPresent(p -> byRoute.put(route.name(), Map.entry(route, p)));
     }
     TreeSet<String> storesInUse = new TreeSet<>();
-    byRoute.values().forEach(p -> {
+    byRoute.values().stream().map(Map.Entry::getValue).forEach(p -> {
       storesInUse.add(p.store());
       p.migrateFrom().ifPresent(m -> storesInUse.add(m.store()));
     });
@@ -75,7 +77,7 @@ final class ContextServiceTranslator {
         .setMetadata(metadata(DataPathConfig.TABLE_METADATA, Struct.newBuilder()
             .putFields(DataPathConfig.TABLE_CONFIG_VERSION, string(ConfigVersion.of(bundle)))
             .putFields(DataPathConfig.TABLE_MAX_BODY_BYTES, number(bundle.gateway().requestBufferLimitBytes()))));
-    byRoute.forEach((routeName, policy) -> host.addRoutes(route(bundle.modelRoute(routeName).orElseThrow(), policy)));
+    byRoute.values().forEach(entry -> host.addRoutes(route(entry.getKey(), entry.getValue())));
     RouteConfiguration table = RouteConfiguration.newBuilder()
         .setName(DataPathConfig.ROUTE_CONFIGURATION)
         .addVirtualHosts(host)
