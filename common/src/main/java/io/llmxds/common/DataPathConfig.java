@@ -68,6 +68,29 @@ public final class DataPathConfig {
   /** The Gateway's request buffer limit: the largest body Envoy sends the service (number of bytes). */
   public static final String TABLE_MAX_BODY_BYTES = "max_body_bytes";
 
+  /**
+   * Virtual-host metadata namespace of the consumer table: one field per Consumer (its name) whose value is a struct
+   * of the fields below. Absent: an anonymous gateway, where the service authenticates nobody and checks no access.
+   */
+  public static final String CONSUMERS_METADATA = "io.llmxds.consumers";
+  /** The consumer's tier (string; {@link GatewayIdentity#DEFAULT_TIER} when its policy names none). */
+  public static final String CONSUMER_TIER = "tier";
+  /** The ModelRoutes it may call (list of strings); absent: every ModelRoute. */
+  public static final String CONSUMER_MODEL_ROUTES = "model_routes";
+  /** Attribution labels (struct of strings: team, org, …); absent: none. */
+  public static final String CONSUMER_LABELS = "labels";
+  /** The name of the SDS Secret with its key hashes (string). */
+  public static final String CONSUMER_KEYS_SECRET = "keys_secret";
+  /**
+   * The SDS Secret (generic secret) of a consumer's API keys, {@code consumer/<name>/keys}: one salted hash per line,
+   * {@code sha256$<salt hex>$<hex of SHA-256(salt bytes ‖ key as UTF-8)>}. No key itself ever leaves the control
+   * plane.
+   */
+  public static final String CONSUMER_SECRET_PREFIX = "consumer/";
+  public static final String KEYS_SECRET_SUFFIX = "/keys";
+  /** The prefix of a stored key hash. */
+  public static final String KEY_HASH_SCHEME = "sha256$";
+
   /** The request header the routes match the model on (the same name the edge routes use). */
   public static final String MODEL_HEADER = "x-llm-model";
 
@@ -75,6 +98,10 @@ public final class DataPathConfig {
 
   public static String storeCluster(String store) {
     return STORE_CLUSTER_PREFIX + store;
+  }
+
+  public static String keysSecret(String consumer) {
+    return CONSUMER_SECRET_PREFIX + consumer + KEYS_SECRET_SUFFIX;
   }
 
   public static String passwordSecret(String store) {
