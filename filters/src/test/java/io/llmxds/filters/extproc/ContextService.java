@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.llmxds.filters.auth.AuthorizationService;
 import io.llmxds.filters.config.AdsClient;
 import io.llmxds.filters.config.ConfigMetrics;
 import io.llmxds.filters.config.LiveSnapshot;
@@ -34,7 +35,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The context service as it runs (real conversation memory, real stores, a real gRPC server), configured over ADS by
+ * The context service as it runs (real conversation memory, real stores, a real gRPC server with ext_proc and
+ * ext_authz), configured over ADS by
  * a test control plane ({@link TestAdsServer}), with spans and meters kept in memory, plus builders for the requests
  * and answers of the tests. Until a test configures it, it runs the built-in default.
  */
@@ -89,7 +91,8 @@ final class ContextService implements AutoCloseable {
       ads = AdsClient.start(new XdsServerAddress("127.0.0.1", controlPlane.port()), nodeId,
           snapshots, waitLimit, new ConfigMetrics(meters, snapshots));
       envoy = FakeEnvoy.serving(new ContextProcessor(snapshots,
-          new StoredConversationMemory(Duration.ofHours(24), otel, meters), otel, meters, Clock.systemUTC()));
+          new StoredConversationMemory(Duration.ofHours(24), otel, meters), otel, meters, Clock.systemUTC()),
+          List.of(new AuthorizationService(snapshots, otel, meters)));
     } catch (IOException | StoreException e) {
       throw new IllegalStateException(e);
     }
@@ -190,6 +193,17 @@ final class ContextService implements AutoCloseable {
       chunks.add(java.util.Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + size)));
     }
     return chunks;
+  }
+
+  /**
+   * One full exchange with a JSON answer behind the edge's ext_authz filter, the client's key in
+   * {@code authorization: Bearer} (none when {@code key} is null).
+   */
+  FakeEnvoy.Answers chatWithKey(String key, String session, String requestBody, String answer) {
+    Map<String, String> headers = key == null ? chatHeaders(session)
+        : with(chatHeaders(session), "authorization", "Bearer " + key);
+    return envoy.exchangeAuthorized(new FakeEnvoy.Http(Map.of(), headers, requestBody, jsonResponseHeaders(),
+        List.of(jsonAnswer("gpt-4o-2024", answer, 10, 5))));
   }
 
   /** One full exchange with a JSON answer, through the edge's filter (no stream metadata). */
