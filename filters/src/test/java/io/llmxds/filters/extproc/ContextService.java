@@ -218,7 +218,16 @@ final class ContextService implements AutoCloseable {
    */
   List<String> converse(String model, String session, int i) {
     String body = chatRequest(model, null, question(session, i));
-    FakeEnvoy.Answers answers = chat(session, body, answer(session, i));
+    return injectedBefore(chat(session, body, answer(session, i)), body, session, i);
+  }
+
+  /** {@link #converse} behind the edge's ext_authz filter, as the consumer whose key is {@code key}. */
+  List<String> converseWithKey(String key, String model, String session, int i) {
+    String body = chatRequest(model, null, question(session, i));
+    return injectedBefore(chatWithKey(key, session, body, answer(session, i)), body, session, i);
+  }
+
+  private static List<String> injectedBefore(FakeEnvoy.Answers answers, String body, String session, int i) {
     assertThat(answers.localReply()).as("request " + i + " of " + session).isEmpty();
     List<String> sent = messages(answers.upstreamBody(body));
     assertThat(sent.get(sent.size() - 1)).isEqualTo("user:" + question(session, i));
