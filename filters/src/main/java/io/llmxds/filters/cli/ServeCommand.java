@@ -25,7 +25,8 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--address", defaultValue = "0.0.0.0", description = "gRPC bind address (default: ${DEFAULT-VALUE}).")
   String address;
 
-  @Option(names = "--port", defaultValue = "50051", description = "gRPC port: ext_proc and ext_authz (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--port", defaultValue = "50051",
+      description = "gRPC port: ext_proc and ext_authz (default: ${DEFAULT-VALUE}).")
   int port;
 
   @Option(names = "--admin-address", defaultValue = "127.0.0.1",

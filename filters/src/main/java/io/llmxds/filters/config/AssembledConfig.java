@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * A consistent data-path config, before its stores are opened: every store a route names is among {@code stores},
- * each with its password, and each consumer with its key hashes. Equal configs are the same config (a resent response changes nothing).
+ * each with its password, and each consumer with its key hashes. Equal configs are the same config (a resent
+ * response changes nothing).
  */
 record AssembledConfig(Map<String, StoreSpec> stores, ModelTable table, Optional<ConsumerTable> consumers) {
   AssembledConfig {

@@ -1,7 +1,6 @@
 package io.llmxds.filters.config;
 
 import io.llmxds.filters.auth.Consumers;
-import io.llmxds.filters.context.RequestPolicy;
 import io.llmxds.filters.store.ContextStore;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +31,5 @@ public record DataPathSnapshot(String config, long maxBodyBytes, List<TableRoute
   /** The first route that matches {@code model} (a routable model, if the body named one). */
   public Optional<TableRoute> routeFor(Optional<String> model) {
     return routes.stream().filter(route -> route.matcher().matches(model)).findFirst();
-  }
-
-  /** The policy of the first route that matches {@code model}: none when that route has none. */
-  public Optional<RequestPolicy> policyFor(Optional<String> model) {
-    return routeFor(model).flatMap(TableRoute::policy);
   }
 }

@@ -26,9 +26,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The context service as a process: the gRPC server (ext_proc and ext_authz on one port), the data-path snapshots and their stores (the
- * built-in default until the control plane's config is applied), the ADS client that gets that config when
- * {@code --xds} names the control plane, and the admin HTTP ({@code /metrics}, {@code /healthz}).
+ * The context service as a process: the gRPC server (ext_proc and ext_authz on one port), the data-path snapshots
+ * and their stores (the built-in default until the control plane's config is applied), the ADS client that gets that
+ * config when {@code --xds} names the control plane, and the admin HTTP ({@code /metrics}, {@code /healthz}).
  */
 public final class ContextServer implements AutoCloseable {
   private static final long SHUTDOWN_SECONDS = 5;

@@ -136,16 +136,18 @@ class DataPathDecodingTest {
     assertThat(table.configVersion()).isEqualTo("cfg-7");
     assertThat(table.maxBodyBytes()).isEqualTo(1 << 20);
     DataPathSnapshot snapshot = new DataPathSnapshot(table.configVersion(), 1, table.routes(), Map.of());
-    assertThat(snapshot.policyFor(Optional.of("gpt-4o")).map(RequestPolicy::name)).hasValue("default");
-    assertThat(snapshot.policyFor(Optional.of("gpt-4o-mini")).map(RequestPolicy::route)).hasValue("chat");
-    assertThat(snapshot.policyFor(Optional.of("gpt-4o-mini-2"))).as("whole value").isEmpty();
-    assertThat(snapshot.policyFor(Optional.of("xgpt-4o"))).isEmpty();
-    assertThat(snapshot.policyFor(Optional.empty())).isEmpty();
-    assertThat(table.routes().get(0).policy().orElseThrow()).isEqualTo(new RequestPolicy(table.configVersion(), "chat", "default", "0123456789abcdef",
-        Schema.V1, 4, 32000, "memory", Optional.empty(), RequestPolicy.FailureMode.OPEN, "x-session-id",
-        "x-user-id"));
-    assertThat(table.routes().get(2).policy().orElseThrow().migrateFrom()).hasValue(new MigrationSource("old", Schema.V1));
-    assertThat(table.routes().get(2).policy().orElseThrow().failureMode()).isEqualTo(RequestPolicy.FailureMode.CLOSED);
+    assertThat(snapshot.routeFor(Optional.of("gpt-4o")).flatMap(TableRoute::policy).map(RequestPolicy::name))
+        .hasValue("default");
+    assertThat(snapshot.routeFor(Optional.of("gpt-4o-mini")).map(TableRoute::name)).hasValue("chat");
+    assertThat(snapshot.routeFor(Optional.of("gpt-4o-mini-2"))).as("whole value").isEmpty();
+    assertThat(snapshot.routeFor(Optional.of("xgpt-4o"))).isEmpty();
+    assertThat(snapshot.routeFor(Optional.empty())).isEmpty();
+    assertThat(table.routes().get(0).policy()).hasValue(new RequestPolicy(table.configVersion(), "chat", "default",
+        "0123456789abcdef", Schema.V1, 4, 32000, "memory", Optional.empty(), RequestPolicy.FailureMode.OPEN,
+        "x-session-id", "x-user-id"));
+    RequestPolicy migrating = table.routes().get(2).policy().orElseThrow();
+    assertThat(migrating.migrateFrom()).hasValue(new MigrationSource("old", Schema.V1));
+    assertThat(migrating.failureMode()).isEqualTo(RequestPolicy.FailureMode.CLOSED);
   }
 
   @Test
@@ -154,7 +156,8 @@ class DataPathDecodingTest {
         "a"))));
     ModelTable strict = ModelTables.decode(packed(table("1", 1024, route("c", Policy.of("c", "s"), "c"))));
 
-    assertThat(table.routes().get(0).policy().orElseThrow().migrateFrom()).hasValue(new MigrationSource("s", Schema.V1));
+    assertThat(table.routes().get(0).policy().orElseThrow().migrateFrom())
+        .hasValue(new MigrationSource("s", Schema.V1));
     assertThat(strict.routes().get(0).policy().orElseThrow().migrateFrom()).isEmpty();
   }
 

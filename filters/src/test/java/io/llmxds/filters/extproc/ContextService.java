@@ -36,9 +36,8 @@ import java.util.Map;
 
 /**
  * The context service as it runs (real conversation memory, real stores, a real gRPC server with ext_proc and
- * ext_authz), configured over ADS by
- * a test control plane ({@link TestAdsServer}), with spans and meters kept in memory, plus builders for the requests
- * and answers of the tests. Until a test configures it, it runs the built-in default.
+ * ext_authz), configured over ADS by a test control plane ({@link TestAdsServer}), with spans and meters kept in
+ * memory, plus builders for the requests and answers of the tests. Until a test configures it, it runs the built-in default.
  */
 final class ContextService implements AutoCloseable {
   static final String SESSION_HEADER = "x-session-id";
