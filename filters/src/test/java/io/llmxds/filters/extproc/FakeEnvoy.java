@@ -134,7 +134,7 @@ public final class FakeEnvoy implements AutoCloseable {
   }
 
   /** The edge's ext_authz filter alone. */
-  FakeExtAuthz extAuthz() {
+  public FakeExtAuthz extAuthz() {
     return extAuthz;
   }
 

@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>EA5: header values are read from {@code value}; {@code raw_value} and {@code append_action} are not read.</li>
  * </ul>
  */
-final class FakeExtAuthz {
+public final class FakeExtAuthz {
   private static final long WAIT_SECONDS = 10;
   private static final int STATUS_ON_ERROR = 503;
 
@@ -43,7 +43,7 @@ final class FakeExtAuthz {
    * @param forwarded the request headers the next filter gets; empty when Envoy replied itself
    * @param localReply Envoy's own reply to the client
    */
-  record Result(Optional<Map<String, String>> forwarded, Optional<FakeEnvoy.LocalReply> localReply,
+  public record Result(Optional<Map<String, String>> forwarded, Optional<FakeEnvoy.LocalReply> localReply,
       boolean routeCacheCleared) {}
 
   private final ManagedChannel channel;
@@ -57,13 +57,13 @@ final class FakeExtAuthz {
    *
    * @throws StatusRuntimeException when the RPC fails
    */
-  CheckResponse call(Map<String, String> requestHeaders) {
+  public CheckResponse call(Map<String, String> requestHeaders) {
     return AuthorizationGrpc.newBlockingStub(channel).withDeadlineAfter(WAIT_SECONDS, TimeUnit.SECONDS)
         .check(request(lowerCase(requestHeaders)));
   }
 
   /** @param requestHeaders as the client sent them, pseudo headers included */
-  Result check(Map<String, String> requestHeaders) {
+  public Result check(Map<String, String> requestHeaders) {
     Map<String, String> headers = lowerCase(requestHeaders);
     CheckResponse response;
     try {
