@@ -10,6 +10,8 @@ import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.envoyproxy.envoy.service.auth.v3.DeniedHttpResponse;
 import io.envoyproxy.envoy.service.auth.v3.OkHttpResponse;
 import io.envoyproxy.envoy.type.v3.HttpStatus;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.llmxds.common.GatewayIdentity;
@@ -24,6 +26,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -57,18 +60,26 @@ public final class AuthorizationService extends AuthorizationGrpc.AuthorizationI
 
   private final SnapshotLeases snapshots;
   private final Tracer tracer;
+  private final TextMapPropagator propagator;
   private final MeterRegistry meters;
 
   public AuthorizationService(SnapshotLeases snapshots, OpenTelemetry openTelemetry, MeterRegistry meters) {
     this.snapshots = snapshots;
     this.tracer = openTelemetry.getTracer(INSTRUMENTATION);
+    this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
     this.meters = meters;
+  }
+
+  /** This service behind the interceptor that reads each call's trace from its initial metadata. */
+  public ServerServiceDefinition service() {
+    return ServerInterceptors.intercept(this, new CallTrace(propagator));
   }
 
   @Override
   public void check(CheckRequest request, StreamObserver<CheckResponse> responses) {
     Lease lease = snapshots.acquire();
-    Span span = tracer.spanBuilder("auth.check").setSpanKind(SpanKind.SERVER).startSpan();
+    Span span = tracer.spanBuilder("auth.check").setSpanKind(SpanKind.SERVER).setParent(CallTrace.PARENT.get())
+        .startSpan();
     try {
       DataPathSnapshot snapshot = lease.snapshot();
       span.setAttribute(ContextSpanAttributes.CONFIG_VERSION, snapshot.config());

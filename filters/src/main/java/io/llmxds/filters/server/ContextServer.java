@@ -90,7 +90,7 @@ public final class ContextServer implements AutoCloseable {
           telemetry.openTelemetry(), telemetry.meters(), Clock.systemUTC());
       grpc = NettyServerBuilder.forAddress(new InetSocketAddress(settings.address(), settings.port()))
           .addService(processor.service())
-          .addService(new AuthorizationService(snapshots, telemetry.openTelemetry(), telemetry.meters()))
+          .addService(new AuthorizationService(snapshots, telemetry.openTelemetry(), telemetry.meters()).service())
           .maxInboundMessageSize(MAX_MESSAGE_BYTES)
           .build()
           .start();

@@ -230,6 +230,21 @@ class AuthorizationServiceTest {
   }
 
   @Test
+  void theCheckSpanContinuesTheTraceEnvoySendsInTheCallsMetadata() {
+    try (ContextService service = new ContextService()) {
+      service.configure(config("1", Consumer.of("a", "key-a")));
+      service.envoy.extAuthz().call(Map.of("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
+          request("x-api-key", "key-a"));
+
+      SpanData check = service.spans.getFinishedSpanItems().stream()
+          .filter(span -> span.getName().equals("auth.check")).findFirst().orElseThrow();
+      assertThat(check.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+      assertThat(check.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
+      assertThat(check.getKind()).isEqualTo(io.opentelemetry.api.trace.SpanKind.SERVER);
+    }
+  }
+
+  @Test
   void everyCheckIsASpanWithItsOutcomeConsumerAndConfigVersion() {
     try (ContextService service = new ContextService()) {
       service.configure(config("1", Consumer.of("a", "key-a").withLabels(Map.of("team", "search"))));

@@ -91,7 +91,7 @@ final class ContextService implements AutoCloseable {
           snapshots, waitLimit, new ConfigMetrics(meters, snapshots));
       envoy = FakeEnvoy.serving(new ContextProcessor(snapshots,
           new StoredConversationMemory(Duration.ofHours(24), otel, meters), otel, meters, Clock.systemUTC()),
-          List.of(new AuthorizationService(snapshots, otel, meters)));
+          List.of(new AuthorizationService(snapshots, otel, meters).service()));
     } catch (IOException | StoreException e) {
       throw new IllegalStateException(e);
     }

@@ -120,7 +120,8 @@ public final class FakeEnvoy implements AutoCloseable {
   }
 
   /** Serves {@code processor} and {@code others} (the ext_authz service) on one loopback port, as the service does. */
-  static FakeEnvoy serving(ContextProcessor processor, List<io.grpc.BindableService> others) throws IOException {
+  static FakeEnvoy serving(ContextProcessor processor, List<io.grpc.ServerServiceDefinition> others)
+      throws IOException {
     NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(),
         0)).addService(processor.service());
     others.forEach(builder::addService);

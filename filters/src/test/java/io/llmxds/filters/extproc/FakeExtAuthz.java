@@ -7,7 +7,9 @@ import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.envoyproxy.envoy.service.auth.v3.OkHttpResponse;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
 import io.llmxds.common.GatewayIdentity;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A model of Envoy v1.34's ext_authz filter over gRPC, as the edge configures it (first in the chain,
  * {@code failure_mode_allow: false}, {@code status_on_error: 503}, {@code allowed_headers} = the key headers,
- * {@code clear_route_cache: true}), calling a real {@code AuthorizationService}. It implements the rows EA1–EA5 of
+ * {@code clear_route_cache: true}), calling a real {@code AuthorizationService}. It implements the rows EA1–EA6 of
  * docs/envoy-semantics.md and nothing else:
  * <ul>
  *   <li>EA1: the CheckRequest carries method, path, host and scheme, and of the headers only those
@@ -30,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>EA3: denied (any status but OK) is Envoy's local reply: the denied status (403 when unset), body and
  *       headers;</li>
  *   <li>EA4: a failed RPC is a local reply of {@code status_on_error} with an empty body;</li>
- *   <li>EA5: header values are read from {@code value}; {@code raw_value} and {@code append_action} are not read.</li>
+ *   <li>EA5: header values are read from {@code value}; {@code raw_value} and {@code append_action} are not read;</li>
+ *   <li>EA6: the call's initial metadata carries the trace context of Envoy's span for it (given by the caller).</li>
  * </ul>
  */
 public final class FakeExtAuthz {
@@ -58,7 +61,15 @@ public final class FakeExtAuthz {
    * @throws StatusRuntimeException when the RPC fails
    */
   public CheckResponse call(Map<String, String> requestHeaders) {
+    return call(Map.of(), requestHeaders);
+  }
+
+  /** {@link #call(Map)} with the call's initial metadata: EA6, the trace context of Envoy's span for the call. */
+  public CheckResponse call(Map<String, String> metadata, Map<String, String> requestHeaders) {
+    Metadata initial = new Metadata();
+    metadata.forEach((k, v) -> initial.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
     return AuthorizationGrpc.newBlockingStub(channel).withDeadlineAfter(WAIT_SECONDS, TimeUnit.SECONDS)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(initial))
         .check(request(lowerCase(requestHeaders)));
   }
 
