@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The ext_authz {@code Check} of the context service over real gRPC, configured over ADS, and what Envoy makes of each
- * answer ({@link FakeExtAuthz}, docs/envoy-semantics.md EA1–EA5): docs/context-protocol.md "Authentication".
+ * answer ({@link FakeExtAuthz}, docs/envoy-semantics.md EA1–EA6): docs/context-protocol.md "Authentication".
  */
 class AuthorizationServiceTest {
   static final String MISSING_KEY_BODY = "{\"error\":{\"message\":\"Missing API key. Send it as 'Authorization: "

@@ -63,7 +63,7 @@ import java.util.function.Function;
  *       answers 500 (ext_proc.cc onGrpcError).</li>
  * </ul>
  * The upstream in the middle of an exchange is the caller's: it gets the request as Envoy would forward it.
- * {@link #exchangeAuthorized} puts the edge's ext_authz filter ({@link FakeExtAuthz}, rows EA1–EA5) in front.
+ * {@link #exchangeAuthorized} puts the edge's ext_authz filter ({@link FakeExtAuthz}, rows EA1–EA6) in front.
  */
 public final class FakeEnvoy implements AutoCloseable {
   private static final long WAIT_SECONDS = 10;
