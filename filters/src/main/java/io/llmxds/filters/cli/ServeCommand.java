@@ -25,7 +25,8 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--address", defaultValue = "0.0.0.0", description = "gRPC bind address (default: ${DEFAULT-VALUE}).")
   String address;
 
-  @Option(names = "--port", defaultValue = "50051", description = "gRPC (ext_proc) port (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--port", defaultValue = "50051",
+      description = "gRPC port: ext_proc and ext_authz (default: ${DEFAULT-VALUE}).")
   int port;
 
   @Option(names = "--admin-address", defaultValue = "127.0.0.1",
@@ -73,7 +74,7 @@ final class ServeCommand implements Callable<Integer> {
     ShutdownSignal shutdown = ShutdownSignal.install(SHUTDOWN_GRACE);
     try (Telemetry telemetry = Telemetry.autoconfigured(SERVICE_NAME);
          ContextServer server = ContextServer.start(settings, telemetry)) {
-      log.info("llm-xds-filters serving ext_proc on {}:{}, admin on http://{}:{}", address, server.port(),
+      log.info("llm-xds-filters serving ext_proc and ext_authz on {}:{}, admin on http://{}:{}", address, server.port(),
           adminAddress, server.adminPort());
       if (xds.isPresent()) {
         log.info("data-path config from the control plane at {}; the built-in default policy until it is applied",

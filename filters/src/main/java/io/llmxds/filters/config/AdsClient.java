@@ -24,10 +24,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The context service as an xDS client of the control plane (docs/data-path-config.md): one ADS stream, with the
  * node on its first request only, subscribed to CDS (wildcard), RDS ({@code llm-xds/context}) and SDS (the secrets
- * the clusters name, re-subscribed when they change). An ACK carries the response's version and nonce; a NACK the
- * version applied before, the response's nonce and {@code error_detail} (INVALID_ARGUMENT, the reason). A lost
- * stream is opened again after a jittered backoff of at most 5 s, asking with the applied versions, so that a
- * restarted control plane serving the same content answers with the same versions. Everything runs on one thread.
+ * the clusters and the consumers name, re-subscribed when they change). An ACK carries the response's version and
+ * nonce; a NACK the version applied before, the response's nonce and {@code error_detail} (INVALID_ARGUMENT, the
+ * reason). A lost stream is opened again after a jittered backoff of at most 5 s, asking with the applied versions,
+ * so that a restarted control plane serving the same content answers with the same versions. Everything runs on one
+ * thread.
  */
 public final class AdsClient implements AutoCloseable, ConfigApplier.Answers {
   private static final Logger log = LoggerFactory.getLogger(AdsClient.class);
@@ -113,7 +114,10 @@ public final class AdsClient implements AutoCloseable, ConfigApplier.Answers {
     status = new XdsStatus(server.toString(), "connected", Optional.empty(), versions());
   }
 
-  /** SDS names the secrets the newest clusters name; none is no subscription (an empty list would be all). */
+  /**
+   * SDS names the secrets the newest clusters and consumers name; none is no subscription (an empty list would be
+   * all).
+   */
   private void subscribeToSecrets() {
     List<String> names = List.copyOf(applier.secretNames());
     if (!names.isEmpty() && !names.equals(stream.names.get(ResourceType.SDS))) {

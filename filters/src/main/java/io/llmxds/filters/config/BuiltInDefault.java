@@ -39,7 +39,8 @@ public final class BuiltInDefault {
   }
 
   static DataPathSnapshot snapshot(long maxBodyBytes, ContextStore memory) {
-    return new DataPathSnapshot(CONFIG, maxBodyBytes, List.of(new PolicyRoute(ModelMatcher.EVERY_REQUEST, POLICY)),
+    return new DataPathSnapshot(CONFIG, maxBodyBytes,
+        List.of(new TableRoute(POLICY.route(), ModelMatcher.EVERY_REQUEST, Optional.of(POLICY))),
         Map.of(DataPathConfig.BUILT_IN_MEMORY_STORE, memory));
   }
 }

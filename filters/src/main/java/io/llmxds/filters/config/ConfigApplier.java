@@ -60,8 +60,8 @@ final class ConfigApplier {
       new TypeState<>(ResourceType.CDS, Map.of(), StoreClusters::decode, Map::containsKey);
   private final TypeState<Optional<ModelTable>> tables = new TypeState<>(ResourceType.RDS, Optional.empty(),
       resources -> Optional.of(ModelTables.decode(resources)), (table, name) -> table.isPresent());
-  private final TypeState<Map<String, String>> secrets =
-      new TypeState<>(ResourceType.SDS, Map.of(), PasswordSecrets::decode, Map::containsKey);
+  private final TypeState<Secrets> secrets =
+      new TypeState<>(ResourceType.SDS, Secrets.NONE, Secrets::decode, Secrets::has);
   private Optional<AssembledConfig> appliedConfig = Optional.empty();
   private ScheduledFuture<?> waitTimer;
 
@@ -97,10 +97,12 @@ final class ConfigApplier {
     return stateOf(type).appliedVersion;
   }
 
-  /** The password secrets the newest clusters name: the SDS subscription. */
+  /** The password secrets the newest clusters name and the keys secrets the newest table's consumers name. */
   Set<String> secretNames() {
     Set<String> names = new TreeSet<>();
     clusters.candidate().values().forEach(store -> store.passwordSecret().ifPresent(names::add));
+    tables.candidate().flatMap(ModelTable::consumers)
+        .ifPresent(consumers -> consumers.values().forEach(consumer -> names.add(consumer.keysSecret())));
     return names;
   }
 

@@ -1,6 +1,6 @@
 package io.llmxds.filters.config;
 
-import io.llmxds.filters.context.RequestPolicy;
+import io.llmxds.filters.auth.Consumers;
 import io.llmxds.filters.store.ContextStore;
 import java.util.List;
 import java.util.Map;
@@ -13,17 +13,23 @@ import java.util.Optional;
  * @param config the config version it was compiled from, or {@link BuiltInDefault#CONFIG}
  * @param maxBodyBytes the largest body the service reads (413 above it)
  * @param stores the open stores, by the names policies use
+ * @param consumers who may call the gateway; empty: an anonymous gateway (no key is checked)
  */
-public record DataPathSnapshot(String config, long maxBodyBytes, List<PolicyRoute> routes,
-    Map<String, ContextStore> stores) {
+public record DataPathSnapshot(String config, long maxBodyBytes, List<TableRoute> routes,
+    Map<String, ContextStore> stores, Optional<Consumers> consumers) {
 
   public DataPathSnapshot {
     routes = List.copyOf(routes);
     stores = Map.copyOf(stores);
   }
 
-  /** The policy of the first route that matches {@code model} (a routable model, if the body named one). */
-  public Optional<RequestPolicy> policyFor(Optional<String> model) {
-    return routes.stream().filter(route -> route.matcher().matches(model)).findFirst().map(PolicyRoute::policy);
+  /** A snapshot of an anonymous gateway. */
+  public DataPathSnapshot(String config, long maxBodyBytes, List<TableRoute> routes, Map<String, ContextStore> stores) {
+    this(config, maxBodyBytes, routes, stores, Optional.empty());
+  }
+
+  /** The first route that matches {@code model} (a routable model, if the body named one). */
+  public Optional<TableRoute> routeFor(Optional<String> model) {
+    return routes.stream().filter(route -> route.matcher().matches(model)).findFirst();
   }
 }

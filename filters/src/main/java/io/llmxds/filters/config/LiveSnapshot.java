@@ -1,5 +1,6 @@
 package io.llmxds.filters.config;
 
+import io.llmxds.filters.auth.Consumers;
 import io.llmxds.filters.store.ContextStore;
 import io.llmxds.filters.store.StoreException;
 import io.llmxds.filters.store.StoreFactory;
@@ -113,8 +114,8 @@ public final class LiveSnapshot implements SnapshotLeases, AutoCloseable {
     Map<String, ContextStore> byName = new LinkedHashMap<>();
     stores.forEach((name, store) -> byName.put(name, store.store));
     ModelTable table = config.table();
-    install(new Held(new DataPathSnapshot(table.configVersion(), table.maxBodyBytes(), table.routes(), byName),
-        List.copyOf(stores.values())));
+    install(new Held(new DataPathSnapshot(table.configVersion(), table.maxBodyBytes(), table.routes(), byName,
+        config.consumers().map(Consumers::new)), List.copyOf(stores.values())));
     release(before);
   }
 

@@ -3,6 +3,8 @@ package io.llmxds.filters.config;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.Metadata;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -25,6 +27,48 @@ final class MetadataFields {
       throw new ConfigException(resource + ": no metadata " + namespace);
     }
     return new MetadataFields(resource + ": " + namespace, fields);
+  }
+
+  /** Where the fields are, as errors name it: {@code <resource>: <namespace>[.<key>…]}. */
+  String where() {
+    return where;
+  }
+
+  boolean has(String key) {
+    return fields.getFieldsMap().containsKey(key);
+  }
+
+  /** The field names, in name order. */
+  java.util.SortedSet<String> keys() {
+    return new java.util.TreeSet<>(fields.getFieldsMap().keySet());
+  }
+
+  /** The field {@code key}, which must be a struct, read the same way. */
+  MetadataFields struct(String key) throws ConfigException {
+    Value value = fields.getFieldsMap().get(key);
+    if (value == null || !value.hasStructValue()) {
+      throw new ConfigException(where + "." + key + " must be a struct");
+    }
+    return new MetadataFields(where + "." + key, value.getStructValue());
+  }
+
+  /** The optional field {@code key}: a list of non-empty strings. */
+  Optional<List<String>> optionalStrings(String key) throws ConfigException {
+    Value value = fields.getFieldsMap().get(key);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!value.hasListValue()) {
+      throw new ConfigException(where + "." + key + " must be a list of strings");
+    }
+    List<String> strings = new ArrayList<>();
+    for (Value item : value.getListValue().getValuesList()) {
+      if (!item.hasStringValue() || item.getStringValue().isEmpty()) {
+        throw new ConfigException(where + "." + key + " must be a list of non-empty strings");
+      }
+      strings.add(item.getStringValue());
+    }
+    return Optional.of(strings);
   }
 
   String string(String key) throws ConfigException {

@@ -1,6 +1,9 @@
 package io.llmxds.filters.config;
 
+import io.llmxds.filters.auth.Consumer;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The model → context policy table of RDS {@code llm-xds/context} as decoded: routes in order (the first that
@@ -8,9 +11,17 @@ import java.util.List;
  *
  * @param configVersion the config version the control plane compiled the table from
  * @param maxBodyBytes the Gateway's request buffer limit: the service's body limit under this table
+ * @param consumers the consumer table by name; empty: an anonymous gateway
  */
-record ModelTable(String configVersion, long maxBodyBytes, List<PolicyRoute> routes) {
+record ModelTable(String configVersion, long maxBodyBytes, List<TableRoute> routes,
+    Optional<Map<String, Consumer>> consumers) {
   ModelTable {
     routes = List.copyOf(routes);
+    consumers = consumers.map(Map::copyOf);
+  }
+
+  /** A table of an anonymous gateway. */
+  ModelTable(String configVersion, long maxBodyBytes, List<TableRoute> routes) {
+    this(configVersion, maxBodyBytes, routes, Optional.empty());
   }
 }

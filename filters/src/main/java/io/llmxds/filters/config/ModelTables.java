@@ -13,11 +13,16 @@ import io.llmxds.filters.context.RequestPolicy.FailureMode;
 import io.llmxds.filters.context.RequestPolicy.MigrationSource;
 import io.llmxds.filters.context.RequestPolicy.Schema;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
-/** RDS as the data path reads it: the model → context policy table (docs/data-path-config.md "RDS"). */
+/**
+ * RDS as the data path reads it: the model → context policy table and the consumer table (docs/data-path-config.md
+ * "RDS").
+ */
 final class ModelTables {
   private static final String STRICT = "strict";
   private static final String MIGRATION = "v1_v2_migration";
@@ -42,14 +47,22 @@ final class ModelTables {
     MetadataFields fields = MetadataFields.of(host.getMetadata(), DataPathConfig.TABLE_METADATA,
         TABLE + " virtual host " + DataPathConfig.VIRTUAL_HOST);
     String config = fields.string(DataPathConfig.TABLE_CONFIG_VERSION);
-    List<PolicyRoute> routes = new ArrayList<>();
+    List<TableRoute> routes = new ArrayList<>();
+    Set<String> names = new HashSet<>();
     for (Route route : host.getRoutesList()) {
       String resource = TABLE + " route " + route.getName();
-      routes.add(new PolicyRoute(matcher(route, resource), policy(config, route, resource)));
+      if (route.getName().isEmpty() || !names.add(route.getName())) {
+        throw new ConfigException(resource + ": every route is named by its ModelRoute, once");
+      }
+      // A ModelRoute without a context policy has a route too: the consumers' access applies to it.
+      Optional<RequestPolicy> policy = route.getMetadata().containsFilterMetadata(DataPathConfig.POLICY_METADATA)
+          ? Optional.of(policy(config, route, resource)) : Optional.empty();
+      routes.add(new TableRoute(route.getName(), matcher(route, resource), policy));
     }
     return new ModelTable(config,
         fields.number(DataPathConfig.TABLE_MAX_BODY_BYTES, 1, ContextPolicyMetadata.MAX_BUFFERED_BODY_BYTES),
-        routes);
+        routes, ConsumerMetadata.decode(host.getMetadata(), TABLE + " virtual host " + DataPathConfig.VIRTUAL_HOST,
+            names));
   }
 
   /** The route's one header matcher, on the model header: {@code exact} or {@code safe_regex}, case-sensitive. */

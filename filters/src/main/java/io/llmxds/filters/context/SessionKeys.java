@@ -12,7 +12,9 @@ import java.util.Locale;
  * Where a session's record lives in a store, and the hashed id that stands for the session in spans (session and user
  * ids are personal data, so only the hash leaves the process). Key layout (docs/context-protocol.md):
  * {@code llmxds:ctx:<schema>:<session>}, where {@code <session>} is the URL-encoded session id, prefixed by the
- * URL-encoded user id and {@code /} when the request carries the policy's user header.
+ * URL-encoded user id and {@code /} when the request carries the policy's user header, and by {@code @}, the
+ * URL-encoded consumer name and {@code /} when the gateway authenticated a consumer. An encoded value never holds
+ * {@code @} or {@code /}, so no anonymous key equals a consumer's, and no two consumers share one.
  */
 public final class SessionKeys {
 
@@ -43,7 +45,8 @@ public final class SessionKeys {
 
   private static String sessionPath(SessionKey session) {
     String id = encode(session.sessionId());
-    return session.userId().map(user -> encode(user) + "/" + id).orElse(id);
+    String path = session.userId().map(user -> encode(user) + "/" + id).orElse(id);
+    return session.consumer().map(consumer -> "@" + encode(consumer) + "/" + path).orElse(path);
   }
 
   private static String encode(String value) {

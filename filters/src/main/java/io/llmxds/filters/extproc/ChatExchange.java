@@ -11,7 +11,10 @@ import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest.RequestCase;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.llmxds.common.DataPathConfig;
+import io.llmxds.common.GatewayIdentity;
+import io.llmxds.filters.auth.Consumer;
 import io.llmxds.filters.config.DataPathSnapshot;
+import io.llmxds.filters.config.TableRoute;
 import io.llmxds.filters.context.ContextSpanAttributes;
 import io.llmxds.filters.context.RequestPolicy;
 import io.llmxds.filters.context.SessionKey;
@@ -35,7 +38,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One client request through the context service (docs/context-protocol.md): a chat completion is routed by its
  * model, gets its session's history injected under the policy its snapshot's table gives that model, and its
- * exchange is stored once the answer is complete. Anything else passes untouched.
+ * exchange is stored once the answer is complete. Anything else passes untouched. On a gateway with consumers, a
+ * request must name one of the snapshot's consumers (401) that may use the model's route (403), and its sessions are
+ * that consumer's.
  */
 final class ChatExchange implements ExchangeHandler {
   private static final Logger log = LoggerFactory.getLogger(ChatExchange.class);
@@ -63,6 +68,8 @@ final class ChatExchange implements ExchangeHandler {
   private final DataPathSnapshot snapshot;
   private final ServiceParts parts;
 
+  /** Who the gateway authenticated; empty on an anonymous gateway. */
+  private Optional<Consumer> consumer = Optional.empty();
   private boolean chat;
   private Instant arrivedAt = Instant.EPOCH;
   /** Kept for the body: which headers name the session depends on the policy, and so on the body's model. */
@@ -86,6 +93,14 @@ final class ChatExchange implements ExchangeHandler {
 
   @Override
   public ProcessingResponse requestHeaders(Headers headers) {
+    if (snapshot.consumers().isPresent()) {
+      // Only the gateway's key check sets the header (a client's is removed on arrival, GatewayIdentity).
+      consumer = headers.get(GatewayIdentity.CONSUMER_HEADER).flatMap(snapshot.consumers().get()::named);
+      if (consumer.isEmpty()) {
+        parts.metrics().outcome(Outcome.UNAUTHENTICATED);
+        return Responses.unauthenticated();
+      }
+    }
     String path = headers.get(":path").map(p -> p.split("\\?", 2)[0]).orElse("");
     chat = headers.get(":method").filter("POST"::equals).isPresent() && path.equals(CHAT_PATH);
     if (!chat) {
@@ -127,11 +142,17 @@ final class ChatExchange implements ExchangeHandler {
       common.getHeaderMutationBuilder().addSetHeaders(Headers.set(DataPathConfig.MODEL_HEADER, model));
       common.setClearRouteCache(true);
     });
+    Optional<TableRoute> route = snapshot.routeFor(routable);
+    if (route.isPresent() && consumer.filter(c -> !c.mayUse(route.get().name())).isPresent()) {
+      // The service's own answer, not a failure: it holds whatever the policy's failure mode says.
+      parts.metrics().outcome(Outcome.MODEL_NOT_ALLOWED);
+      return Responses.modelNotAllowed(routable.orElseThrow());
+    }
     JsonNode messages = json.get("messages");
     if (messages == null || !messages.isArray()) {
       return stateless(common, Bypass.NO_MESSAGES);
     }
-    Optional<RequestPolicy> routed = snapshot.policyFor(routable);
+    Optional<RequestPolicy> routed = route.flatMap(TableRoute::policy);
     if (routed.isEmpty()) {
       return stateless(common, Bypass.NO_POLICY);
     }
@@ -146,7 +167,8 @@ final class ChatExchange implements ExchangeHandler {
 
   private Optional<SessionKey> sessionOf(RequestPolicy policy) {
     return requestHeaders.get(policy.sessionHeader()).map(id -> new SessionKey(id,
-        policy.userHeader().isEmpty() ? Optional.empty() : requestHeaders.get(policy.userHeader())));
+        policy.userHeader().isEmpty() ? Optional.empty() : requestHeaders.get(policy.userHeader()),
+        consumer.map(Consumer::name)));
   }
 
   @SuppressWarnings("try") // the scope is only held open, never read

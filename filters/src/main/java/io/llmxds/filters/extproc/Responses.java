@@ -2,6 +2,7 @@ package io.llmxds.filters.extproc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
+import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
 import io.envoyproxy.envoy.service.ext_proc.v3.BodyMutation;
 import io.envoyproxy.envoy.service.ext_proc.v3.BodyResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
@@ -13,6 +14,7 @@ import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.TrailersResponse;
 import io.envoyproxy.envoy.type.v3.HttpStatus;
 import io.envoyproxy.envoy.type.v3.StatusCode;
+import io.llmxds.filters.auth.OpenAiErrors;
 
 /**
  * ProcessingResponses of the kind Envoy expects: each message is answered by a response of its own kind (a request
@@ -70,12 +72,29 @@ final class Responses {
     return immediate(StatusCode.ServiceUnavailable, "context_unavailable", CONTEXT_UNAVAILABLE_BODY);
   }
 
+  /**
+   * 401 on a gateway with consumers when the request names none of this config's: it did not come through the
+   * gateway's key check, or its consumer is gone since (docs/context-protocol.md "Authentication").
+   */
+  static ProcessingResponse unauthenticated() {
+    return immediate(StatusCode.Unauthorized, "consumer_unknown", OpenAiErrors.invalidKey(),
+        Headers.set("www-authenticate", "Bearer"));
+  }
+
+  /** 403: the consumer may not call the ModelRoute that serves {@code model}. */
+  static ProcessingResponse modelNotAllowed(String model) {
+    return immediate(StatusCode.Forbidden, "model_not_allowed", OpenAiErrors.modelNotAllowed(model));
+  }
+
   /** Ends the request with a JSON answer of the service's own; {@code details} is Envoy's response-code detail. */
-  private static ProcessingResponse immediate(StatusCode status, String details, String json) {
+  private static ProcessingResponse immediate(StatusCode status, String details, String json,
+      HeaderValueOption... headers) {
     return ProcessingResponse.newBuilder()
         .setImmediateResponse(ImmediateResponse.newBuilder()
             .setStatus(HttpStatus.newBuilder().setCode(status))
-            .setHeaders(HeaderMutation.newBuilder().addSetHeaders(Headers.set("content-type", "application/json")))
+            .setHeaders(HeaderMutation.newBuilder()
+                .addSetHeaders(Headers.set("content-type", OpenAiErrors.CONTENT_TYPE))
+                .addAllSetHeaders(java.util.List.of(headers)))
             .setBody(ByteString.copyFromUtf8(json))
             .setDetails(details))
         .build();

@@ -15,7 +15,8 @@ final class ServiceMetrics {
 
   /** How a request ended for the service. */
   enum Outcome {
-    INJECTED, STATELESS, BYPASSED, STORE_FAILED_OPEN, STORE_FAILED_CLOSED, UPSTREAM_REWRITTEN, UPSTREAM_UNCHANGED;
+    INJECTED, STATELESS, BYPASSED, STORE_FAILED_OPEN, STORE_FAILED_CLOSED, UPSTREAM_REWRITTEN, UPSTREAM_UNCHANGED,
+    UNAUTHENTICATED, MODEL_NOT_ALLOWED;
 
     String tag() {
       return name().toLowerCase(java.util.Locale.ROOT);

@@ -4,6 +4,7 @@ import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.llmxds.common.ContextPolicyMetadata;
 import io.llmxds.common.Telemetry;
+import io.llmxds.filters.auth.AuthorizationService;
 import io.llmxds.filters.config.AdsClient;
 import io.llmxds.filters.config.ConfigMetrics;
 import io.llmxds.filters.config.ContextServiceNode;
@@ -25,9 +26,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The context service as a process: the ext_proc gRPC server, the data-path snapshots and their stores (the
- * built-in default until the control plane's config is applied), the ADS client that gets that config when
- * {@code --xds} names the control plane, and the admin HTTP ({@code /metrics}, {@code /healthz}).
+ * The context service as a process: the gRPC server (ext_proc and ext_authz on one port), the data-path snapshots
+ * and their stores (the built-in default until the control plane's config is applied), the ADS client that gets that
+ * config when {@code --xds} names the control plane, and the admin HTTP ({@code /metrics}, {@code /healthz}).
  */
 public final class ContextServer implements AutoCloseable {
   private static final long SHUTDOWN_SECONDS = 5;
@@ -89,6 +90,7 @@ public final class ContextServer implements AutoCloseable {
           telemetry.openTelemetry(), telemetry.meters(), Clock.systemUTC());
       grpc = NettyServerBuilder.forAddress(new InetSocketAddress(settings.address(), settings.port()))
           .addService(processor.service())
+          .addService(new AuthorizationService(snapshots, telemetry.openTelemetry(), telemetry.meters()).service())
           .maxInboundMessageSize(MAX_MESSAGE_BYTES)
           .build()
           .start();

@@ -93,9 +93,9 @@ class AdsClientTest {
     assertThat(sent.subList(1, sent.size())).as("node on the first request only")
         .allSatisfy(r -> assertThat(r.node()).isEmpty());
     assertThat(live.current().config()).isEqualTo("1");
-    assertThat(live.current().policyFor(Optional.of("m"))).hasValueSatisfying(p -> assertThat(p.name())
-        .isEqualTo("chat"));
-    assertThat(live.current().policyFor(Optional.of("other"))).isEmpty();
+    assertThat(live.current().routeFor(Optional.of("m")).flatMap(TableRoute::policy))
+        .hasValueSatisfying(p -> assertThat(p.name()).isEqualTo("chat"));
+    assertThat(live.current().routeFor(Optional.of("other"))).isEmpty();
     assertThat(stores.opened()).as("the built-in memory store is the config's memory store").hasSize(1);
     assertThat(count(ConfigMetrics.ACKS, "cds")).isEqualTo(1);
     assertThat(client.status().versions()).containsEntry(ResourceType.CDS, "1").containsEntry(ResourceType.RDS, "1");

@@ -136,16 +136,18 @@ class DataPathDecodingTest {
     assertThat(table.configVersion()).isEqualTo("cfg-7");
     assertThat(table.maxBodyBytes()).isEqualTo(1 << 20);
     DataPathSnapshot snapshot = new DataPathSnapshot(table.configVersion(), 1, table.routes(), Map.of());
-    assertThat(snapshot.policyFor(Optional.of("gpt-4o")).map(RequestPolicy::name)).hasValue("default");
-    assertThat(snapshot.policyFor(Optional.of("gpt-4o-mini")).map(RequestPolicy::route)).hasValue("chat");
-    assertThat(snapshot.policyFor(Optional.of("gpt-4o-mini-2"))).as("whole value").isEmpty();
-    assertThat(snapshot.policyFor(Optional.of("xgpt-4o"))).isEmpty();
-    assertThat(snapshot.policyFor(Optional.empty())).isEmpty();
-    assertThat(table.routes().get(0).policy()).isEqualTo(new RequestPolicy(table.configVersion(), "chat", "default", "0123456789abcdef",
-        Schema.V1, 4, 32000, "memory", Optional.empty(), RequestPolicy.FailureMode.OPEN, "x-session-id",
-        "x-user-id"));
-    assertThat(table.routes().get(2).policy().migrateFrom()).hasValue(new MigrationSource("old", Schema.V1));
-    assertThat(table.routes().get(2).policy().failureMode()).isEqualTo(RequestPolicy.FailureMode.CLOSED);
+    assertThat(snapshot.routeFor(Optional.of("gpt-4o")).flatMap(TableRoute::policy).map(RequestPolicy::name))
+        .hasValue("default");
+    assertThat(snapshot.routeFor(Optional.of("gpt-4o-mini")).map(TableRoute::name)).hasValue("chat");
+    assertThat(snapshot.routeFor(Optional.of("gpt-4o-mini-2"))).as("whole value").isEmpty();
+    assertThat(snapshot.routeFor(Optional.of("xgpt-4o"))).isEmpty();
+    assertThat(snapshot.routeFor(Optional.empty())).isEmpty();
+    assertThat(table.routes().get(0).policy()).hasValue(new RequestPolicy(table.configVersion(), "chat", "default",
+        "0123456789abcdef", Schema.V1, 4, 32000, "memory", Optional.empty(), RequestPolicy.FailureMode.OPEN,
+        "x-session-id", "x-user-id"));
+    RequestPolicy migrating = table.routes().get(2).policy().orElseThrow();
+    assertThat(migrating.migrateFrom()).hasValue(new MigrationSource("old", Schema.V1));
+    assertThat(migrating.failureMode()).isEqualTo(RequestPolicy.FailureMode.CLOSED);
   }
 
   @Test
@@ -154,8 +156,9 @@ class DataPathDecodingTest {
         "a"))));
     ModelTable strict = ModelTables.decode(packed(table("1", 1024, route("c", Policy.of("c", "s"), "c"))));
 
-    assertThat(table.routes().get(0).policy().migrateFrom()).hasValue(new MigrationSource("s", Schema.V1));
-    assertThat(strict.routes().get(0).policy().migrateFrom()).isEmpty();
+    assertThat(table.routes().get(0).policy().orElseThrow().migrateFrom())
+        .hasValue(new MigrationSource("s", Schema.V1));
+    assertThat(strict.routes().get(0).policy().orElseThrow().migrateFrom()).isEmpty();
   }
 
   @Test
@@ -194,11 +197,11 @@ class DataPathDecodingTest {
     Secret bytes = Secret.newBuilder().setName("s").setGenericSecret(GenericSecret.newBuilder()
         .setSecret(DataSource.newBuilder().setInlineBytes(ByteString.copyFromUtf8("pw")))).build();
 
-    assertThat(PasswordSecrets.decode(packed(TestDataPath.password("t", "x"), bytes)))
-        .containsExactly(Map.entry("t", "x"), Map.entry("s", "pw"));
-    assertThatThrownBy(() -> PasswordSecrets.decode(packed(Secret.newBuilder().setName("f").setGenericSecret(
+    assertThat(Secrets.decode(packed(TestDataPath.password("t", "x"), bytes)).passwords())
+        .containsOnly(Map.entry("t", "x"), Map.entry("s", "pw"));
+    assertThatThrownBy(() -> Secrets.decode(packed(Secret.newBuilder().setName("f").setGenericSecret(
         GenericSecret.newBuilder().setSecret(DataSource.newBuilder().setFilename("/etc/pw"))).build())))
-        .hasMessage("Secret f: a store password is a generic_secret with an inline secret")
+        .hasMessage("Secret f: a store password or a consumer's keys is a generic_secret with an inline secret")
         .hasMessageNotContaining("/etc/pw");
   }
 

@@ -36,7 +36,7 @@ class LiveSnapshotTest {
     RequestPolicy policy = new RequestPolicy("c1", "chat", "p", "v", RequestPolicy.Schema.V1, 20, 32000, store,
         Optional.empty(), RequestPolicy.FailureMode.OPEN, "x-session-id", "");
     return new AssembledConfig(specs, new ModelTable(version, 1024, List.of(
-        new PolicyRoute(ModelMatcher.exact("m"), policy))));
+        new TableRoute("chat", ModelMatcher.exact("m"), Optional.of(policy)))), Optional.empty());
   }
 
   private LiveSnapshot start(StoreFactory factory) throws StoreException {

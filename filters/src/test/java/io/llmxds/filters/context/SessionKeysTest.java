@@ -27,4 +27,18 @@ class SessionKeysTest {
     // echo -n s1 | sha256sum: e8bc163c82eee18733288c7d4ac636db...
     assertThat(SessionKeys.hash(new SessionKey("s1", Optional.empty()))).isEqualTo("e8bc163c82eee187");
   }
+
+  @Test
+  void aConsumerPrefixesTheSessionSoTwoConsumersAreTwoConversations() {
+    assertThat(SessionKeys.storeKey(new SessionKey("s1", Optional.of("ann"), Optional.of("team a")), Schema.V1))
+        .isEqualTo("llmxds:ctx:v1:@team+a/ann/s1");
+    assertThat(SessionKeys.storeKey(new SessionKey("s1", Optional.empty(), Optional.of("b")), Schema.V2))
+        .isEqualTo("llmxds:ctx:v2:@b/s1");
+    // An anonymous id that looks like a consumer prefix is encoded, so it never meets a consumer's key.
+    assertThat(SessionKeys.storeKey(new SessionKey("@b/s1", Optional.empty()), Schema.V2))
+        .isEqualTo("llmxds:ctx:v2:%40b%2Fs1");
+    assertThat(SessionKeys.hash(new SessionKey("s1", Optional.empty(), Optional.of("a"))))
+        .isNotEqualTo(SessionKeys.hash(new SessionKey("s1", Optional.empty(), Optional.of("b"))))
+        .isNotEqualTo(SessionKeys.hash(new SessionKey("s1", Optional.empty())));
+  }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.llmxds.filters.auth.AuthorizationService;
 import io.llmxds.filters.config.AdsClient;
 import io.llmxds.filters.config.ConfigMetrics;
 import io.llmxds.filters.config.LiveSnapshot;
@@ -34,9 +35,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The context service as it runs (real conversation memory, real stores, a real gRPC server), configured over ADS by
- * a test control plane ({@link TestAdsServer}), with spans and meters kept in memory, plus builders for the requests
- * and answers of the tests. Until a test configures it, it runs the built-in default.
+ * The context service as it runs (real conversation memory, real stores, a real gRPC server with ext_proc and
+ * ext_authz), configured over ADS by a test control plane ({@link TestAdsServer}), with spans and meters kept in
+ * memory, plus builders for the requests and answers of the tests. Until a test configures it, it runs the built-in default.
  */
 final class ContextService implements AutoCloseable {
   static final String SESSION_HEADER = "x-session-id";
@@ -89,7 +90,8 @@ final class ContextService implements AutoCloseable {
       ads = AdsClient.start(new XdsServerAddress("127.0.0.1", controlPlane.port()), nodeId,
           snapshots, waitLimit, new ConfigMetrics(meters, snapshots));
       envoy = FakeEnvoy.serving(new ContextProcessor(snapshots,
-          new StoredConversationMemory(Duration.ofHours(24), otel, meters), otel, meters, Clock.systemUTC()));
+          new StoredConversationMemory(Duration.ofHours(24), otel, meters), otel, meters, Clock.systemUTC()),
+          List.of(new AuthorizationService(snapshots, otel, meters).service()));
     } catch (IOException | StoreException e) {
       throw new IllegalStateException(e);
     }
@@ -192,6 +194,17 @@ final class ContextService implements AutoCloseable {
     return chunks;
   }
 
+  /**
+   * One full exchange with a JSON answer behind the edge's ext_authz filter, the client's key in
+   * {@code authorization: Bearer} (none when {@code key} is null).
+   */
+  FakeEnvoy.Answers chatWithKey(String key, String session, String requestBody, String answer) {
+    Map<String, String> headers = key == null ? chatHeaders(session)
+        : with(chatHeaders(session), "authorization", "Bearer " + key);
+    return envoy.exchangeAuthorized(new FakeEnvoy.Http(Map.of(), headers, requestBody, jsonResponseHeaders(),
+        List.of(jsonAnswer("gpt-4o-2024", answer, 10, 5))));
+  }
+
   /** One full exchange with a JSON answer, through the edge's filter (no stream metadata). */
   FakeEnvoy.Answers chat(String session, String requestBody, String answer) {
     return envoy.exchange(new FakeEnvoy.Http(Map.of(), chatHeaders(session), requestBody, jsonResponseHeaders(),
@@ -204,7 +217,16 @@ final class ContextService implements AutoCloseable {
    */
   List<String> converse(String model, String session, int i) {
     String body = chatRequest(model, null, question(session, i));
-    FakeEnvoy.Answers answers = chat(session, body, answer(session, i));
+    return injectedBefore(chat(session, body, answer(session, i)), body, session, i);
+  }
+
+  /** {@link #converse} behind the edge's ext_authz filter, as the consumer whose key is {@code key}. */
+  List<String> converseWithKey(String key, String model, String session, int i) {
+    String body = chatRequest(model, null, question(session, i));
+    return injectedBefore(chatWithKey(key, session, body, answer(session, i)), body, session, i);
+  }
+
+  private static List<String> injectedBefore(FakeEnvoy.Answers answers, String body, String session, int i) {
     assertThat(answers.localReply()).as("request " + i + " of " + session).isEmpty();
     List<String> sent = messages(answers.upstreamBody(body));
     assertThat(sent.get(sent.size() - 1)).isEqualTo("user:" + question(session, i));

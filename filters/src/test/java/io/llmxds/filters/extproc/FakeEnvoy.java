@@ -63,6 +63,7 @@ import java.util.function.Function;
  *       answers 500 (ext_proc.cc onGrpcError).</li>
  * </ul>
  * The upstream in the middle of an exchange is the caller's: it gets the request as Envoy would forward it.
+ * {@link #exchangeAuthorized} puts the edge's ext_authz filter ({@link FakeExtAuthz}, rows EA1–EA6) in front.
  */
 public final class FakeEnvoy implements AutoCloseable {
   private static final long WAIT_SECONDS = 10;
@@ -101,6 +102,7 @@ public final class FakeEnvoy implements AutoCloseable {
 
   private final Server server;
   private final ManagedChannel channel;
+  private final FakeExtAuthz extAuthz;
 
   private FakeEnvoy(Server server, int port) {
     this.server = server;
@@ -109,15 +111,45 @@ public final class FakeEnvoy implements AutoCloseable {
         // Envoy sends a buffered body as one message, up to the listener's buffer limit.
         .maxInboundMessageSize(64 << 20)
         .build();
+    this.extAuthz = new FakeExtAuthz(channel);
   }
 
   /** Serves {@code processor} on a loopback port of its own. */
   static FakeEnvoy serving(ContextProcessor processor) throws IOException {
-    Server server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-        .addService(processor.service())
-        .build()
-        .start();
+    return serving(processor, List.of());
+  }
+
+  /** Serves {@code processor} and {@code others} (the ext_authz service) on one loopback port, as the service does. */
+  static FakeEnvoy serving(ContextProcessor processor, List<io.grpc.ServerServiceDefinition> others)
+      throws IOException {
+    NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+        0)).addService(processor.service());
+    others.forEach(builder::addService);
+    Server server = builder.build().start();
     return new FakeEnvoy(server, server.getPort());
+  }
+
+  /** Stops the service's gRPC server (Envoy stays): every call Envoy makes to it fails from now on. */
+  void stopService() throws InterruptedException {
+    server.shutdownNow().awaitTermination(WAIT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** The edge's ext_authz filter alone. */
+  public FakeExtAuthz extAuthz() {
+    return extAuthz;
+  }
+
+  /**
+   * {@link #exchange(Http)} behind the edge's ext_authz filter, first in the chain: a denied or failed check ends
+   * the request in Envoy's local reply before ext_proc sees it; an allowed one goes on with the check's mutations.
+   */
+  public Answers exchangeAuthorized(Http http) {
+    FakeExtAuthz.Result checked = extAuthz.check(http.requestHeaders());
+    if (checked.localReply().isPresent()) {
+      return new Answers(null, null, null, List.of(), false, null, null, checked.localReply());
+    }
+    return exchange(new Http(http.metadata(), checked.forwarded().orElseThrow(), http.requestBody(),
+        http.responseHeaders(), http.responseChunks()));
   }
 
   /** Talks to a service already running on a loopback port. */

@@ -156,6 +156,27 @@ class ContextServerTest {
   }
 
   /** A context server configured over ADS by a test control plane, once it runs the config. */
+  /** The key check is served on the ext_proc port, by the snapshot the service runs. */
+  @Test
+  void servesTheKeyCheckOnTheSamePortFailingClosedUntilTheConfigHasConsumers() throws Exception {
+    TestDataPath.Config config = TestDataPath.Config.of("v1", List.of(memoryStore()),
+        route("chat", TestDataPath.Policy.of("p", "memory"), "m")).withConsumers(TestDataPath.Consumer.of("a", "k-a"));
+    Map<String, String> request = FakeEnvoy.headers(":method", "POST", ":path", "/v1/chat/completions",
+        "x-api-key", "k-a");
+    try (Telemetry telemetry = Telemetry.autoconfigured("llm-xds-filters");
+         ContextServer server = LoopbackContextServer.start(telemetry);
+         FakeEnvoy envoy = FakeEnvoy.connectedTo(server.port())) {
+      assertThat(envoy.extAuthz().check(request).localReply()).hasValueSatisfying(reply ->
+          assertThat(reply.status()).isEqualTo(503));
+    }
+    try (Configured configured = Configured.by(config)) {
+      assertThat(configured.envoy().extAuthz().check(request).forwarded().orElseThrow())
+          .containsEntry("x-llm-consumer", "a").doesNotContainKey("x-api-key");
+      assertThat(get(configured.server(), "/metrics").body())
+          .contains("llm_xds_auth_checks_total{consumer=\"a\",outcome=\"ok\"} 1.0");
+    }
+  }
+
   private record Configured(TestAdsServer ads, Telemetry telemetry, ContextServer server, FakeEnvoy envoy)
       implements AutoCloseable {
 

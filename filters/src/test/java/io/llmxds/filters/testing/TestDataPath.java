@@ -50,6 +50,99 @@ public final class TestDataPath {
       return new Config(version, clusters, TestDataPath.table(version, maxBodyBytes,
           table.getVirtualHosts(0).getRoutesList().toArray(Route[]::new)), secrets);
     }
+
+    /** The gateway's consumers: the table's consumer metadata, and each one's keys secret among the secrets. */
+    public Config withConsumers(Consumer... consumers) {
+      Struct.Builder metadata = Struct.newBuilder();
+      List<Secret> withKeys = new java.util.ArrayList<>(secrets);
+      for (Consumer consumer : consumers) {
+        metadata.putFields(consumer.name(), Value.newBuilder().setStructValue(consumer.metadata()).build());
+        withKeys.add(consumer.keysSecret());
+      }
+      RouteConfiguration.Builder consumerTable = table.toBuilder();
+      consumerTable.getVirtualHostsBuilder(0).getMetadataBuilder()
+          .putFilterMetadata(DataPathConfig.CONSUMERS_METADATA, metadata.build());
+      return new Config(version, clusters, consumerTable.build(), withKeys);
+    }
+  }
+
+  /**
+   * A consumer as the control plane's consumer table and keys secret describe it (docs/data-path-config.md "RDS: the
+   * consumer table").
+   *
+   * @param modelRoutes empty: every ModelRoute
+   * @param keys its API keys in clear (the secret holds their salted hashes only)
+   */
+  public record Consumer(String name, String tier, Optional<List<String>> modelRoutes, Map<String, String> labels,
+      List<String> keys) {
+
+    /** A consumer of the default tier, allowed every ModelRoute, without labels. */
+    public static Consumer of(String name, String... keys) {
+      return new Consumer(name, "default", Optional.empty(), Map.of(), List.of(keys));
+    }
+
+    public Consumer withTier(String tier) {
+      return new Consumer(name, tier, modelRoutes, labels, keys);
+    }
+
+    public Consumer allowedOnly(String... routes) {
+      return new Consumer(name, tier, Optional.of(List.of(routes)), labels, keys);
+    }
+
+    public Consumer withLabels(Map<String, String> labels) {
+      return new Consumer(name, tier, modelRoutes, labels, keys);
+    }
+
+    public Consumer withKeys(String... keys) {
+      return new Consumer(name, tier, modelRoutes, labels, List.of(keys));
+    }
+
+    Struct metadata() {
+      Struct.Builder fields = Struct.newBuilder()
+          .putFields(DataPathConfig.CONSUMER_TIER, text(tier))
+          .putFields(DataPathConfig.CONSUMER_KEYS_SECRET, text(DataPathConfig.keysSecret(name)));
+      modelRoutes.ifPresent(routes -> fields.putFields(DataPathConfig.CONSUMER_MODEL_ROUTES, Value.newBuilder()
+          .setListValue(com.google.protobuf.ListValue.newBuilder()
+              .addAllValues(routes.stream().map(TestDataPath::text).toList())).build()));
+      if (!labels.isEmpty()) {
+        Struct.Builder labelFields = Struct.newBuilder();
+        labels.forEach((k, v) -> labelFields.putFields(k, text(v)));
+        fields.putFields(DataPathConfig.CONSUMER_LABELS, Value.newBuilder().setStructValue(labelFields).build());
+      }
+      return fields.build();
+    }
+
+    /** Its keys secret: one salted hash per key, each with a salt of its own, as the control plane writes it. */
+    Secret keysSecret() {
+      return password(DataPathConfig.keysSecret(name),
+          keys.stream().map(TestDataPath::keyHash).collect(Collectors.joining("\n")));
+    }
+  }
+
+  /** {@code sha256$<salt>$<SHA-256(salt ‖ key)>} with a fresh random 16-byte salt. */
+  public static String keyHash(String key) {
+    byte[] salt = new byte[16];
+    RANDOM.nextBytes(salt);
+    try {
+      java.security.MessageDigest sha256 = java.security.MessageDigest.getInstance("SHA-256");
+      sha256.update(salt);
+      byte[] hash = sha256.digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return DataPathConfig.KEY_HASH_SCHEME + java.util.HexFormat.of().formatHex(salt) + "$"
+          + java.util.HexFormat.of().formatHex(hash);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+  /**
+   * The route of a ModelRoute without a context policy: no policy metadata, the built-in memory store's cluster (as
+   * the control plane emits it once a gateway has consumers).
+   */
+  public static Route routeWithoutPolicy(String name, String... models) {
+    return route(name, Policy.of("unused", DataPathConfig.BUILT_IN_MEMORY_STORE), models).toBuilder()
+        .clearMetadata().build();
   }
 
   /**
