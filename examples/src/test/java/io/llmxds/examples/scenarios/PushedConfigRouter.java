@@ -8,13 +8,18 @@ import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import io.envoyproxy.envoy.config.accesslog.v3.AccessLogFilter;
+import io.envoyproxy.envoy.config.accesslog.v3.ComparisonFilter;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.common.mutation_rules.v3.HeaderMutation;
+import io.envoyproxy.envoy.config.core.v3.TypedExtensionConfig;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster.ClusterWeight;
+import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthz;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor;
 import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
@@ -23,6 +28,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.ResponseMapper;
 import io.llmxds.cp.testing.AdsTestClient;
 import io.llmxds.filters.extproc.FakeEnvoy;
+import io.llmxds.filters.extproc.FakeExtAuthz;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,14 +36,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
 /**
  * A model of Envoy v1.34 serving one HTTP request with the config a node has ACKed ({@link AdsTestClient#acked}),
  * implementing docs/envoy-semantics.md and nothing else; anything the translation does not emit fails loudly. In
- * order: the listener's buffer (H1, H2); the first route match on the headers as the client sent them (R1); the
- * ext_proc stream opened with that route's per-route metadata, merged once (X1–X4), through {@link FakeEnvoy} and the
+ * order: the listener's buffer (H1, H2); the HCM's early header mutations (I1); the first route match on the headers
+ * as they are then (R1); the ext_authz check ({@link FakeExtAuthz}, I2–I4, EA1–EA6), its mutations, the route
+ * re-picked when it cleared the route cache; the ext_proc stream opened with that route's per-route metadata, merged once (X1–X4), through {@link FakeEnvoy} and the
  * real context service; the route re-picked only if the service cleared the route cache with a header mutation
  * (X11, X12), with the same stream id; local_ratelimit on the route as it is then, its buckets living as long as the
  * route object (L1–L7, {@link LocalRateLimitModel}); the router (R2, R3, R5) and the tries ({@link UpstreamTries}:
@@ -45,6 +53,7 @@ import java.util.random.RandomGenerator;
  * path (X9) and the HCM's local-reply mappers (H3).
  */
 final class PushedConfigRouter {
+  static final String EXT_AUTHZ = "envoy.filters.http.ext_authz";
   static final String EXT_PROC = "envoy.filters.http.ext_proc";
   static final String LOCAL_RATELIMIT = "envoy.filters.http.local_ratelimit";
   static final String CHAT_PATH = "/v1/chat/completions";
@@ -94,7 +103,7 @@ final class PushedConfigRouter {
   }
 
   Served send(Request request) {
-    Map<String, String> headers = lowerCase(request.headers());
+    Map<String, String> headers = earlyHeaderMutations(lowerCase(request.headers()));
     RouteConfiguration routes = routeConfiguration();
     VirtualHost host = virtualHost(routes);
     long streamId = random.nextLong() & Long.MAX_VALUE;
@@ -112,16 +121,30 @@ final class PushedConfigRouter {
     if (extProcFilter.isEmpty()) {
       throw new AssertionError("a listener without ext_proc is not modelled");
     }
+    Optional<HttpFilter> extAuthzFilter = httpFilter(EXT_AUTHZ);
+    if (extAuthzFilter.isPresent()) {
+      FakeExtAuthz.Result checked = extAuthz(extAuthzFilter.get()).check(headers);
+      if (checked.localReply().isPresent()) {
+        FakeEnvoy.LocalReply reply = checked.localReply().get();
+        // I3, I4: a denial or an error is a local reply with response flag UAEX.
+        return localReply(first, first, reply.status(), reply.body(), reply.headers(), List.of(), Set.of("UAEX"));
+      }
+      headers = checked.forwarded().orElseThrow();
+      if (checked.routeCacheCleared()) {
+        first = RouteMatcher.match(host, headers).orElseThrow(() -> new AssertionError("no route after ext_authz"));
+      }
+    }
     ExternalProcessor processor = unpack(extProcFilter.get().getTypedConfig(), ExternalProcessor.class);
     Map<String, String> metadata = streamMetadata(processor, extProcFilter.get().getName(), routes, host, first);
     FakeEnvoy.Filter filter = new FakeEnvoy.Filter(processor.getProcessingMode(), processor.getAllowModeOverride(),
         processor.getFailureModeAllow(), false, Map.of());
     Route[] served = new Route[1];
     List<UpstreamTries.Try> tries = new ArrayList<>();
-    FakeEnvoy.Answers answers = extProc().exchange(filter, metadata, request.headers(), request.body(), forwarded -> {
+    Route matched = first;
+    FakeEnvoy.Answers answers = extProc().exchange(filter, metadata, headers, request.body(), forwarded -> {
       Route route = forwarded.routeCacheCleared()
           ? RouteMatcher.match(host, forwarded.headers()).orElseThrow(() -> new AssertionError("no route"))
-          : first;
+          : matched;
       served[0] = route;
       return decodeAfterExtProc(routes, host, route, streamId, forwarded, tries);
     });
@@ -186,11 +209,16 @@ final class PushedConfigRouter {
 
   private Served localReply(Route first, Route route, int status, String body,
       Map<String, String> headers, List<UpstreamTries.Try> tries) {
+    return localReply(first, route, status, body, headers, tries, Set.of());
+  }
+
+  /** H3, I3: the first mapper whose filter matches the reply's status and response flags rewrites its body. */
+  private Served localReply(Route first, Route route, int status, String body,
+      Map<String, String> headers, List<UpstreamTries.Try> tries, Set<String> responseFlags) {
     Map<String, String> replyHeaders = new LinkedHashMap<>(headers);
     String replyBody = body;
     for (ResponseMapper mapper : hcm().getLocalReplyConfig().getMappersList()) {
-      int code = mapper.getFilter().getStatusCodeFilter().getComparison().getValue().getDefaultValue();
-      if (!mapper.getFilter().hasStatusCodeFilter() || code != status) {
+      if (!matches(mapper.getFilter(), status, responseFlags)) {
         continue;
       }
       try {
@@ -206,6 +234,55 @@ final class PushedConfigRouter {
       break;
     }
     return new Served(first, route, tries, status, replyHeaders, replyBody);
+  }
+
+  /** The access-log filters the translation puts in mappers: status equal to a code, response flags, and both. */
+  private static boolean matches(AccessLogFilter filter, int status, Set<String> responseFlags) {
+    return switch (filter.getFilterSpecifierCase()) {
+      case STATUS_CODE_FILTER -> {
+        ComparisonFilter comparison = filter.getStatusCodeFilter().getComparison();
+        if (comparison.getOp() != ComparisonFilter.Op.EQ) {
+          throw new AssertionError("only status_code_filter EQ is modelled: " + comparison);
+        }
+        yield comparison.getValue().getDefaultValue() == status;
+      }
+      // I4: a response_flag_filter with flags matches when the reply carries one of them.
+      case RESPONSE_FLAG_FILTER -> !filter.getResponseFlagFilter().getFlagsList().isEmpty()
+          && filter.getResponseFlagFilter().getFlagsList().stream().anyMatch(responseFlags::contains);
+      case AND_FILTER -> filter.getAndFilter().getFiltersList().stream()
+          .allMatch(f -> matches(f, status, responseFlags));
+      default -> throw new AssertionError("a local-reply mapper filter not modelled: " + filter);
+    };
+  }
+
+  /** I1: the HCM's early header mutations, before the route is first picked; only {@code remove} is emitted. */
+  private Map<String, String> earlyHeaderMutations(Map<String, String> headers) {
+    Map<String, String> mutated = new LinkedHashMap<>(headers);
+    for (TypedExtensionConfig extension : hcm().getEarlyHeaderMutationExtensionsList()) {
+      for (HeaderMutation mutation : unpack(extension.getTypedConfig(),
+          io.envoyproxy.envoy.extensions.http.early_header_mutation.header_mutation.v3.HeaderMutation.class).getMutationsList()) {
+        if (!mutation.hasRemove()) {
+          throw new AssertionError("only early header removal is modelled: " + mutation);
+        }
+        mutated.remove(mutation.getRemove().toLowerCase(Locale.ROOT));
+      }
+    }
+    return mutated;
+  }
+
+  /** The edge's ext_authz filter, calling the data-path service it names (the ext_proc cluster's, as translated). */
+  private FakeExtAuthz extAuthz(HttpFilter filter) {
+    List<String> order = hcm().getHttpFiltersList().stream().map(HttpFilter::getName).toList();
+    if (order.indexOf(EXT_AUTHZ) != 0) {
+      throw new AssertionError("ext_authz anywhere but first is not modelled: " + order);
+    }
+    ExtAuthz config = unpack(filter.getTypedConfig(), ExtAuthz.class);
+    ExternalProcessor processor = unpack(httpFilter(EXT_PROC).orElseThrow().getTypedConfig(), ExternalProcessor.class);
+    String cluster = config.getGrpcService().getEnvoyGrpc().getClusterName();
+    if (!cluster.equals(processor.getGrpcService().getEnvoyGrpc().getClusterName())) {
+      throw new AssertionError("an ext_authz service apart from the ext_proc one is not modelled: " + cluster);
+    }
+    return extProc().extAuthz(FakeExtAuthz.Settings.of(config));
   }
 
   /**

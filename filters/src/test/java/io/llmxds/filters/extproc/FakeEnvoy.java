@@ -111,7 +111,7 @@ public final class FakeEnvoy implements AutoCloseable {
         // Envoy sends a buffered body as one message, up to the listener's buffer limit.
         .maxInboundMessageSize(64 << 20)
         .build();
-    this.extAuthz = new FakeExtAuthz(channel);
+    this.extAuthz = new FakeExtAuthz(channel, FakeExtAuthz.Settings.EDGE);
   }
 
   /** Serves {@code processor} on a loopback port of its own. */
@@ -137,6 +137,11 @@ public final class FakeEnvoy implements AutoCloseable {
   /** The edge's ext_authz filter alone. */
   public FakeExtAuthz extAuthz() {
     return extAuthz;
+  }
+
+  /** An ext_authz filter configured as given, calling the service this model talks to. */
+  public FakeExtAuthz extAuthz(FakeExtAuthz.Settings settings) {
+    return new FakeExtAuthz(channel, settings);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.llmxds.filters.extproc;
 
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
+import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthz;
 import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
@@ -38,7 +39,35 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FakeExtAuthz {
   private static final long WAIT_SECONDS = 10;
-  private static final int STATUS_ON_ERROR = 503;
+
+  /**
+   * What of the filter's config the rows depend on.
+   *
+   * @param allowedHeaders the lower-case names {@code allowed_headers} matches exactly (EA1)
+   * @param statusOnError the local reply's status when the RPC fails (EA4)
+   * @param clearRouteCache whether a mutating OK clears the route cache (EA2)
+   */
+  public record Settings(List<String> allowedHeaders, int statusOnError, boolean clearRouteCache) {
+    /** The edge's filter (docs/translation.md "Identity"). */
+    public static final Settings EDGE = new Settings(GatewayIdentity.KEY_HEADERS, 503, true);
+
+    /** The settings of a pushed filter config; what the rows do not cover fails the test. */
+    public static Settings of(ExtAuthz config) {
+      if (config.getFailureModeAllow() || !config.hasGrpcService() || config.hasWithRequestBody()
+          || !config.hasAllowedHeaders()) {
+        throw new AssertionError("an ext_authz config outside rows EA1-EA6 is not modelled: " + config);
+      }
+      List<String> names = config.getAllowedHeaders().getPatternsList().stream().map(m -> {
+        if (!m.hasExact() || m.getIgnoreCase()) {
+          throw new AssertionError("only exact allowed_headers are modelled: " + m);
+        }
+        return m.getExact().toLowerCase(Locale.ROOT);
+      }).toList();
+      int code = config.getStatusOnError().getCodeValue();
+      // EA4: unset, or outside 100-511, is 403.
+      return new Settings(names, code >= 100 && code <= 511 ? code : 403, config.getClearRouteCache());
+    }
+  }
 
   /**
    * What Envoy makes of one check.
@@ -50,9 +79,11 @@ public final class FakeExtAuthz {
       boolean routeCacheCleared) {}
 
   private final ManagedChannel channel;
+  private final Settings settings;
 
-  FakeExtAuthz(ManagedChannel channel) {
+  FakeExtAuthz(ManagedChannel channel, Settings settings) {
     this.channel = channel;
+    this.settings = settings;
   }
 
   /**
@@ -70,7 +101,7 @@ public final class FakeExtAuthz {
     metadata.forEach((k, v) -> initial.put(Metadata.Key.of(k, Metadata.ASCII_STRING_MARSHALLER), v));
     return AuthorizationGrpc.newBlockingStub(channel).withDeadlineAfter(WAIT_SECONDS, TimeUnit.SECONDS)
         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(initial))
-        .check(request(lowerCase(requestHeaders)));
+        .check(request(lowerCase(requestHeaders), settings.allowedHeaders()));
   }
 
   /** @param requestHeaders as the client sent them, pseudo headers included */
@@ -80,7 +111,7 @@ public final class FakeExtAuthz {
     try {
       response = call(requestHeaders);
     } catch (StatusRuntimeException e) {
-      return new Result(Optional.empty(), Optional.of(new FakeEnvoy.LocalReply(STATUS_ON_ERROR, Map.of(), "",
+      return new Result(Optional.empty(), Optional.of(new FakeEnvoy.LocalReply(settings.statusOnError(), Map.of(), "",
           "ext_authz_error")), false);
     }
     if (response.getStatus().getCode() != 0) {
@@ -108,7 +139,7 @@ public final class FakeExtAuthz {
       }
     }
     boolean mutated = ok.getHeadersCount() > 0 || ok.getHeadersToRemoveCount() > 0;
-    return new Result(Optional.of(headers), Optional.empty(), mutated);
+    return new Result(Optional.of(headers), Optional.empty(), mutated && settings.clearRouteCache());
   }
 
   private static Map<String, String> lowerCase(Map<String, String> requestHeaders) {
@@ -117,13 +148,12 @@ public final class FakeExtAuthz {
     return headers;
   }
 
-  private static CheckRequest request(Map<String, String> headers) {
+  private static CheckRequest request(Map<String, String> headers, List<String> allowed) {
     AttributeContext.HttpRequest.Builder http = AttributeContext.HttpRequest.newBuilder()
         .setMethod(headers.getOrDefault(":method", ""))
         .setPath(headers.getOrDefault(":path", ""))
         .setHost(headers.getOrDefault(":authority", ""))
         .setScheme(headers.getOrDefault(":scheme", "http"));
-    List<String> allowed = GatewayIdentity.KEY_HEADERS;
     headers.forEach((name, value) -> {
       if (allowed.contains(name)) {
         http.putHeaders(name, value);
