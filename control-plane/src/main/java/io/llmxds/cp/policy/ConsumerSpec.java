@@ -19,14 +19,16 @@ final class ConsumerSpec {
   private static final String BY_FILE = "API keys are referenced by file (spec.apiKeys[].file), never written inline";
   static final FieldSet FIELDS = inlineKeysRejected(FieldSet.of("tier", "modelRoutes", "labels", "apiKeys"));
   private static final FieldSet API_KEY = inlineKeysRejected(FieldSet.of("name", "file"));
-  private static final Conversion<String> LABEL_VALUE = Values.NON_EMPTY_STRING.then(ConsumerSpec::labelValue);
+  /** A label value or a tier: it becomes a header value (the tier) or a span attribute, so no control characters. */
+  private static final Conversion<String> TEXT = Values.NON_EMPTY_STRING.then(ConsumerSpec::withoutControls);
 
   private ConsumerSpec() {}
 
   private record KeyFile(String file, SecretValue contents) {}
 
   static Optional<Consumer> decode(String name, MappingReader spec, ReferencedFiles files) {
-    String tier = spec.optional("tier", Values.NAME, GatewayIdentity.DEFAULT_TIER);
+    // Any tier a RateLimit names (its tier names are free text); BundleChecks makes sure one does.
+    String tier = spec.optional("tier", TEXT, GatewayIdentity.DEFAULT_TIER);
     Optional<List<String>> routes = spec.optionalList("modelRoutes", Values.NAME).map(items -> {
       if (items.isEmpty()) {
         spec.error("modelRoutes", "an empty list allows no ModelRoute: omit modelRoutes to allow every one");
@@ -40,7 +42,7 @@ final class ConsumerSpec {
         spec.scope().error(entry.keyLocation(), entry.path(), "a label name is lowercase letters, digits, '-'"
             + " and '.', starting and ending with a letter or digit, at most 63 characters");
       }
-      spec.convert(new Item<>(entry.path(), entry.value()), LABEL_VALUE).ifPresent(v -> labels.put(entry.key(), v));
+      spec.convert(new Item<>(entry.path(), entry.value()), TEXT).ifPresent(v -> labels.put(entry.key(), v));
     }
     List<ApiKey> keys = apiKeys(name, spec, files);
     return spec.build(() -> new Consumer(name, tier, routes, labels, keys));
@@ -85,7 +87,7 @@ final class ConsumerSpec {
         Optional.of(new SecretValue(text))));
   }
 
-  private static String labelValue(String text) throws InvalidValue {
+  private static String withoutControls(String text) throws InvalidValue {
     if (text.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
       throw new InvalidValue("must not contain control characters");
     }

@@ -37,6 +37,7 @@ class HashKeyCommandTest {
     Files.writeString(dir.resolve("keys/carol-2026.hash"), hash + "\n");
     CliRun validate = CliRun.of("validate", dir.toString());
     assertThat(validate.exitCode()).as(validate.out()).isZero();
+    assertThat(validate.out()).contains(", 3 consumers)");
   }
 
   @Test
