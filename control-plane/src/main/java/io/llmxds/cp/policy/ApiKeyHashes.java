@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  */
 public final class ApiKeyHashes {
 
-  static final Pattern FORMAT = Pattern.compile(Pattern.quote(DataPathConfig.KEY_HASH_SCHEME) + "[0-9a-f]{32}\\$[0-9a-f]{64}");
+  static final Pattern FORMAT =
+      Pattern.compile(Pattern.quote(DataPathConfig.KEY_HASH_SCHEME) + "[0-9a-f]{32}\\$[0-9a-f]{64}");
   private static final int SALT_BYTES = 16;
   private static final String DERIVED_SALT_CONTEXT = "llm-xds api key salt\0";
   private static final HexFormat HEX = HexFormat.of();

@@ -40,8 +40,9 @@ import java.util.TreeSet;
 /**
  * The context-service flavor (docs/data-path-config.md): the stores the policies in use name as CDS Clusters, their
  * passwords and the consumers' key hashes as SDS Secrets, and one RouteConfiguration that maps each ModelRoute's
- * models to its effective context policy, with the consumer table on its virtual host. The service matches the model it reads from the body against these routes, so every request gets its own
- * route's policy — which Envoy's ext_proc metadata, fixed by the first route match, could not give (X3).
+ * models to its effective context policy, with the consumer table on its virtual host. The service matches the model
+ * it reads from the body against these routes, so every request gets its own route's policy — which Envoy's ext_proc
+ * metadata, fixed by the first route match, could not give (X3).
  */
 final class ContextServiceTranslator {
 

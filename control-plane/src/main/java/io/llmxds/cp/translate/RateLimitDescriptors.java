@@ -64,7 +64,8 @@ final class RateLimitDescriptors {
           .map(l -> descriptor(bucket(l), entry(TIER_KEY, tier.value()), entry(CONSUMER_KEY, "")))
           .orElseGet(() -> descriptor(UNLIMITED, entry(TIER_KEY, tier.value()))));
     }
-    descriptors.add(descriptor(bucket(limit.limit()), entry(TIER_KEY, RateLimit.DEFAULT_TIER), entry(CONSUMER_KEY, "")));
+    descriptors.add(
+        descriptor(bucket(limit.limit()), entry(TIER_KEY, RateLimit.DEFAULT_TIER), entry(CONSUMER_KEY, "")));
     return descriptors;
   }
 

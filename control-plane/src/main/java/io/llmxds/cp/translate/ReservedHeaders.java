@@ -18,7 +18,8 @@ final class ReservedHeaders {
   static TypedExtensionConfig earlyRemoval() {
     io.envoyproxy.envoy.extensions.http.early_header_mutation.header_mutation.v3.HeaderMutation.Builder removal =
         io.envoyproxy.envoy.extensions.http.early_header_mutation.header_mutation.v3.HeaderMutation.newBuilder();
-    GatewayIdentity.RESERVED_REQUEST_HEADERS.forEach(h -> removal.addMutations(HeaderMutation.newBuilder().setRemove(h)));
+    GatewayIdentity.RESERVED_REQUEST_HEADERS.forEach(
+        h -> removal.addMutations(HeaderMutation.newBuilder().setRemove(h)));
     return TypedExtensionConfig.newBuilder()
         .setName(Names.EARLY_HEADER_MUTATION)
         .setTypedConfig(Any.pack(removal.build()))
