@@ -54,9 +54,8 @@ public final class SyntheticPolicies {
             metadata: {name: limit-%d}
             spec:
               modelRoutes: [route-%d]
-              keyHeader: x-api-key
               limit: {requests: 100, per: 1m}
-              tiers: {header: x-llm-tier, limits: {premium: unlimited}}
+              tiers: {limits: {premium: unlimited}}
             """.formatted(r, r));
       }
       Files.writeString(dir.resolve("ratelimits.yaml"), limits.toString());

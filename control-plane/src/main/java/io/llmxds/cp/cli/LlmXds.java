@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Envoy control plane for LLM gateways.",
-    subcommands = {ServeCommand.class, ValidateCommand.class, RenderCommand.class, StatusCommand.class})
+    subcommands = {ServeCommand.class, ValidateCommand.class, RenderCommand.class, StatusCommand.class,
+        HashKeyCommand.class})
 public final class LlmXds {
 
   public static void main(String[] args) {

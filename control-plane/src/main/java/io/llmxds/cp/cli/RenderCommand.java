@@ -30,7 +30,8 @@ final class RenderCommand implements Callable<Integer> {
   Path dir;
 
   @Option(names = "--flavor", defaultValue = "edge", converter = FlavorConverter.class,
-      description = "For which clients: edge (Envoy) or proxyless (gRPC xDS clients) (default: ${DEFAULT-VALUE}).")
+      description = "For which clients: edge (Envoy), proxyless (gRPC xDS clients) or context-service (the data-path"
+          + " service) (default: ${DEFAULT-VALUE}).")
   Flavor flavor;
 
   /** Flavors by their wire names, as the policy docs spell them. */
@@ -38,7 +39,8 @@ final class RenderCommand implements Callable<Integer> {
     @Override
     public Flavor convert(String value) {
       return Arrays.stream(Flavor.values()).filter(f -> f.wire().equals(value)).findFirst()
-          .orElseThrow(() -> new TypeConversionException("expected edge or proxyless, got " + value));
+          .orElseThrow(() -> new TypeConversionException(
+              "expected edge, proxyless or context-service, got " + value));
     }
   }
 

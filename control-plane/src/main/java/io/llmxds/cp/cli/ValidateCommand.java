@@ -32,9 +32,10 @@ final class ValidateCommand implements Callable<Integer> {
       } else {
         PolicyCompiler.Compiled ok = (PolicyCompiler.Compiled) result;
         out.printf("%s: OK, config version %s (%d providers, %d model routes, %d rate limits, "
-                + "%d context policies, %d context stores)%n", dir, ok.configVersion(), ok.bundle().providers().size(),
-            ok.bundle().modelRoutes().size(), ok.bundle().rateLimits().size(),
-            ok.bundle().contextPolicies().size(), ok.bundle().contextStores().size());
+                + "%d context policies, %d context stores, %s)%n", dir, ok.configVersion(),
+            ok.bundle().providers().size(), ok.bundle().modelRoutes().size(), ok.bundle().rateLimits().size(),
+            ok.bundle().contextPolicies().size(), ok.bundle().contextStores().size(),
+            ok.bundle().authenticates() ? ok.bundle().consumers().size() + " consumers" : "anonymous: no consumers");
       }
     }
     out.flush();

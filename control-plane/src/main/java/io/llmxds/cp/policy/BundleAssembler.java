@@ -17,7 +17,8 @@ final class BundleAssembler {
         all(declared, Kind.MODEL_ROUTE, ModelRoute.class, ModelRoute::name),
         all(declared, Kind.RATE_LIMIT, RateLimit.class, RateLimit::name),
         all(declared, Kind.CONTEXT_POLICY, ContextPolicy.class, ContextPolicy::name),
-        all(declared, Kind.CONTEXT_STORE, ContextStore.class, ContextStore::name));
+        all(declared, Kind.CONTEXT_STORE, ContextStore.class, ContextStore::name),
+        all(declared, Kind.CONSUMER, Consumer.class, Consumer::name));
   }
 
   private static <T> List<T> all(List<Declared> declared, Kind kind, Class<T> type, Function<T, String> name) {

@@ -6,12 +6,15 @@ import io.llmxds.cp.policy.Provider.Credentials;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -43,6 +46,8 @@ final class BundleChecks {
     checks.claims();
     checks.fallbackCredentials();
     checks.sharedPathPrefix();
+    checks.consumerTiers();
+    checks.keysOfOneConsumer();
   }
 
   private void uniqueNames() {
@@ -168,6 +173,77 @@ final class BundleChecks {
             + "\"; Envoy rewrites the path once per route, so all providers of a route must share it");
         return;
       }
+    }
+  }
+
+  /** A consumer's tier must be one some RateLimit gives a limit, or it silently gets the default limit. */
+  private void consumerTiers() {
+    List<Declared> limits = declared.stream().filter(d -> d.kind() == Kind.RATE_LIMIT).toList();
+    if (limits.stream().anyMatch(d -> d.value().isEmpty())) {
+      return; // a limit that did not read may name the tier
+    }
+    Set<String> tiers = new TreeSet<>();
+    limits.forEach(d -> ((RateLimit) d.value().orElseThrow()).tiers().forEach(t -> tiers.add(t.value())));
+    for (Declared d : declared) {
+      if (d.value().orElse(null) instanceof Consumer consumer && !consumer.tier().equals(RateLimit.DEFAULT_TIER)
+          && !tiers.contains(consumer.tier())) {
+        String known = tiers.isEmpty() ? "no RateLimit has tiers" : "tiers: " + String.join(", ", tiers);
+        d.scope().error("spec.tier", "tier \"" + consumer.tier() + "\" is given a limit by no RateLimit (" + known
+            + "); use one of them or \"" + RateLimit.DEFAULT_TIER + "\"");
+      }
+    }
+  }
+
+  /**
+   * Plain keys × stored hashes compared at most (one SHA-256 each, about 0.2 s warm); beyond, plain keys are compared
+   * only among themselves.
+   */
+  static final long MAX_KEY_HASH_COMPARISONS = 250_000;
+
+  /**
+   * A key authenticates one consumer. Keys in plain text compare as they are, and against every stored hash (with
+   * that hash's salt) while there are at most {@link #MAX_KEY_HASH_COMPARISONS} pairs; two stored hashes of one key
+   * have different salts and cannot be compared. The error names the consumers and key names, never a key.
+   */
+  private void keysOfOneConsumer() {
+    List<KeyOf> keys = new ArrayList<>();
+    for (Declared d : declared) {
+      if (d.value().orElse(null) instanceof Consumer consumer) {
+        for (int i = 0; i < consumer.apiKeys().size(); i++) {
+          keys.add(new KeyOf(d, consumer.name(), "spec.apiKeys[" + i + "].file", consumer.apiKeys().get(i)));
+        }
+      }
+    }
+    Map<String, KeyOf> plaintexts = new HashMap<>();
+    for (KeyOf key : keys) {
+      key.apiKey().plaintext().ifPresent(text -> {
+        KeyOf first = plaintexts.putIfAbsent(text.reveal(), key);
+        if (first != null) {
+          key.sameAs(first);
+        }
+      });
+    }
+    List<KeyOf> stored = keys.stream().filter(k -> k.apiKey().plaintext().isEmpty()).toList();
+    if ((long) stored.size() * plaintexts.size() > MAX_KEY_HASH_COMPARISONS) {
+      return;
+    }
+    for (KeyOf hashed : stored) {
+      plaintexts.forEach((text, plain) -> {
+        if (ApiKeyHashes.matches(hashed.apiKey().hash().reveal(), text)) {
+          hashed.sameAs(plain);
+        }
+      });
+    }
+  }
+
+  /** One key of one consumer, where it is written. */
+  private record KeyOf(Declared declared, String consumer, String path, Consumer.ApiKey apiKey) {
+    void sameAs(KeyOf first) {
+      String whose = first.consumer.equals(consumer) ? "key \"" + first.apiKey.name() + "\" of this consumer"
+          : "key \"" + first.apiKey.name() + "\" of consumer \"" + first.consumer + "\" ("
+              + first.declared.scope().where(first.path) + ")";
+      declared.scope().error(path, "key \"" + apiKey.name() + "\" is the same key as " + whose
+          + "; a key identifies one consumer");
     }
   }
 

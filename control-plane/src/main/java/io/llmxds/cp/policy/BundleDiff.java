@@ -1,5 +1,6 @@
 package io.llmxds.cp.policy;
 
+import io.llmxds.cp.policy.Consumer.ApiKey;
 import io.llmxds.cp.policy.Gateway.SocketAddress;
 import io.llmxds.cp.policy.ModelRoute.Backend;
 import io.llmxds.cp.policy.Provider.Credentials;
@@ -37,6 +38,14 @@ public final class BundleDiff {
 
   /** Every kind of document, in kind order, with what to compare between two versions of one document. */
   private static final List<DocumentKind<?>> KINDS = List.of(
+      new DocumentKind<>("Consumer", PolicyBundle::consumers, Consumer::name, List.of(
+          field("tier", Consumer::tier),
+          field("modelRoutes", (Consumer c) -> c.modelRoutes().map(BundleDiff::render).orElse("(all)")),
+          grouped("labels", keyed((Consumer c) -> List.copyOf(c.labels().entrySet()), Map.Entry::getKey,
+              Map.Entry::getValue)),
+          // by name and file: a key's contents (or hash) never appear, only that it was rotated
+          each("apiKey", keyed(Consumer::apiKeys, ApiKey::name, ApiKey::file)),
+          BundleDiff::keyRotations)),
       new DocumentKind<>("ContextPolicy", PolicyBundle::contextPolicies, ContextPolicy::name, List.of(
           field("sessionHeader", ContextPolicy::sessionHeader),
           field("userHeader", ContextPolicy::userHeader),
@@ -92,9 +101,7 @@ public final class BundleDiff {
           BundleDiff::credentialRotation)),
       new DocumentKind<>("RateLimit", PolicyBundle::rateLimits, RateLimit::name, List.of(
           grouped("modelRoutes", members(RateLimit::modelRoutes)),
-          field("keyHeader", RateLimit::keyHeader),
           field("", RateLimit::limit),
-          field("tiers header", RateLimit::tierHeader),
           each("tier", keyed(RateLimit::tiers, Tier::value, (Tier t) -> t.limit().map(BundleDiff::limit)
               .orElse("unlimited"))))));
 
@@ -255,6 +262,16 @@ public final class BundleDiff {
   private static List<String> credentialRotation(Provider before, Provider after) {
     return rotation("credential", before.credentials().map(Credentials::secret),
         after.credentials().map(Credentials::secret));
+  }
+
+  /** A key kept under its name whose contents changed. */
+  private static List<String> keyRotations(Consumer before, Consumer after) {
+    Map<String, SecretValue> old = new LinkedHashMap<>();
+    before.apiKeys().forEach(k -> old.put(k.name(), k.hash()));
+    return after.apiKeys().stream()
+        .filter(k -> old.containsKey(k.name()))
+        .flatMap(k -> rotation("apiKey " + k.name(), Optional.of(old.get(k.name())), Optional.of(k.hash())).stream())
+        .toList();
   }
 
   private static List<String> passwordRotation(ContextStore before, ContextStore after) {

@@ -26,6 +26,12 @@ record FieldSet(List<String> names, Function<String, String> unknownReason) {
     return new FieldSet(names, reason);
   }
 
+  /** The same fields, and what to say about {@code field}, which a policy may no longer have. */
+  FieldSet withRemoved(String field, String reason) {
+    Function<String, String> others = unknownReason;
+    return new FieldSet(names, name -> name.equals(field) ? "field \"" + field + "\" " + reason : others.apply(name));
+  }
+
   boolean contains(String name) {
     return names.contains(name);
   }

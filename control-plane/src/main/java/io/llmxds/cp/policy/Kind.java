@@ -11,7 +11,8 @@ enum Kind {
   MODEL_ROUTE("ModelRoute", "model route", ModelRouteSpec.FIELDS, ModelRouteSpec::decode),
   RATE_LIMIT("RateLimit", "rate limit", RateLimitSpec.FIELDS, RateLimitSpec::decode),
   CONTEXT_POLICY("ContextPolicy", "context policy", ContextPolicySpec.FIELDS, ContextPolicySpec::decode),
-  CONTEXT_STORE("ContextStore", "context store", ContextStoreSpec.FIELDS, ContextStoreSpec::decode);
+  CONTEXT_STORE("ContextStore", "context store", ContextStoreSpec.FIELDS, ContextStoreSpec::decode),
+  CONSUMER("Consumer", "consumer", ConsumerSpec.FIELDS, ConsumerSpec::decode);
 
   /** Reads a kind's {@code spec}; the result is a record of that kind when the document has no errors. */
   @FunctionalInterface

@@ -161,15 +161,20 @@ final class MappingReader {
 
   /** A non-empty mapping whose keys are data (not field names); empty when absent or wrong (reported). */
   List<Entry> requiredEntries(String key) {
-    Optional<YamlNode> node = requiredNode(key);
-    if (node.isEmpty()) {
+    return requiredNode(key).map(node -> entries(key, node, false)).orElse(List.of());
+  }
+
+  /** A mapping whose keys are data, possibly empty; empty when absent or wrong (reported). */
+  List<Entry> optionalEntries(String key) {
+    return node(key).map(node -> entries(key, node, true)).orElse(List.of());
+  }
+
+  private List<Entry> entries(String key, YamlNode node, boolean mayBeEmpty) {
+    if (!(node instanceof Mapping map)) {
+      error(key, "expected a mapping, got " + node.describe());
       return List.of();
     }
-    if (!(node.get() instanceof Mapping map)) {
-      error(key, "expected a mapping, got " + node.get().describe());
-      return List.of();
-    }
-    if (map.fields().isEmpty()) {
+    if (map.fields().isEmpty() && !mayBeEmpty) {
       error(key, "must not be empty");
     }
     List<Entry> entries = new ArrayList<>();

@@ -13,9 +13,11 @@ public record PolicyBundle(
     List<ModelRoute> modelRoutes,
     List<RateLimit> rateLimits,
     List<ContextPolicy> contextPolicies,
-    List<ContextStore> contextStores) {
+    List<ContextStore> contextStores,
+    List<Consumer> consumers) {
 
   public PolicyBundle {
+    consumers = List.copyOf(consumers);
     providers = List.copyOf(providers);
     modelRoutes = List.copyOf(modelRoutes);
     rateLimits = List.copyOf(rateLimits);
@@ -23,7 +25,13 @@ public record PolicyBundle(
     contextStores = List.copyOf(contextStores);
   }
 
-  /** A bundle with no ContextStore documents (every policy on the built-in memory store). */
+  /** A bundle with no Consumer: an anonymous gateway. */
+  public PolicyBundle(Gateway gateway, List<Provider> providers, List<ModelRoute> modelRoutes,
+      List<RateLimit> rateLimits, List<ContextPolicy> contextPolicies, List<ContextStore> contextStores) {
+    this(gateway, providers, modelRoutes, rateLimits, contextPolicies, contextStores, List.of());
+  }
+
+  /** A bundle with no ContextStore documents (every policy on the built-in memory store) and no Consumer. */
   public PolicyBundle(Gateway gateway, List<Provider> providers, List<ModelRoute> modelRoutes,
       List<RateLimit> rateLimits, List<ContextPolicy> contextPolicies) {
     this(gateway, providers, modelRoutes, rateLimits, contextPolicies, List.of());
@@ -43,6 +51,11 @@ public record PolicyBundle(
 
   public Optional<ModelRoute> modelRoute(String name) {
     return modelRoutes.stream().filter(r -> r.name().equals(name)).findFirst();
+  }
+
+  /** Whether clients must authenticate: some Consumer exists (else the gateway is anonymous). */
+  public boolean authenticates() {
+    return !consumers.isEmpty();
   }
 
   public Optional<ContextPolicy> contextPolicy(String name) {

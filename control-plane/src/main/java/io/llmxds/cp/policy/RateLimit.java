@@ -1,28 +1,22 @@
 package io.llmxds.cp.policy;
 
+import io.llmxds.common.GatewayIdentity;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Request limits for model routes, one bucket per distinct value of the client key header (e.g. the API key).
+ * Request limits for model routes, one bucket per authenticated consumer ({@link GatewayIdentity#CONSUMER_HEADER},
+ * set by the gateway alone), tiered by the consumer's tier ({@link GatewayIdentity#TIER_HEADER}).
  *
  * @param modelRoutes the ModelRoutes this limit applies to
- * @param keyHeader the header whose value identifies a client
- * @param limit the limit of a client that has no tier (or a tier not listed)
- * @param tierHeader the header naming a client's tier, if tiers are used
- * @param tiers per-tier limits, by tier value
+ * @param limit the limit of a consumer whose tier is not listed (the {@code default} tier among them)
+ * @param tiers per-tier limits, by tier name
  */
-public record RateLimit(
-    String name,
-    List<String> modelRoutes,
-    String keyHeader,
-    Limit limit,
-    Optional<String> tierHeader,
-    List<Tier> tiers) {
+public record RateLimit(String name, List<String> modelRoutes, Limit limit, List<Tier> tiers) {
 
-  /** The tier of clients that send no tier header or an unknown tier; not a name a policy may give a tier. */
-  public static final String DEFAULT_TIER = "default";
+  /** The tier of consumers that name none; not a name a RateLimit may give a tier. */
+  public static final String DEFAULT_TIER = GatewayIdentity.DEFAULT_TIER;
 
   public RateLimit {
     modelRoutes = List.copyOf(modelRoutes);

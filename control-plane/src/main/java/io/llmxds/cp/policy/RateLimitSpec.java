@@ -1,5 +1,6 @@
 package io.llmxds.cp.policy;
 
+import io.llmxds.common.GatewayIdentity;
 import io.llmxds.cp.policy.Durations.Rule;
 import io.llmxds.cp.policy.MappingReader.Entry;
 import io.llmxds.cp.policy.MappingReader.Item;
@@ -15,16 +16,17 @@ import java.util.Optional;
 /** Reads a RateLimit's spec. */
 final class RateLimitSpec {
 
-  static final FieldSet FIELDS = FieldSet.of("modelRoutes", "keyHeader", "limit", "tiers");
+  /** What a policy that still keys or tiers limits on a client header is told. */
+  static final String KEYED_ON_CONSUMER = "was removed: limits are keyed on the authenticated consumer ("
+      + GatewayIdentity.CONSUMER_HEADER + ") and tiered by its tier (Consumer spec.tier)";
+  static final FieldSet FIELDS = FieldSet.of("modelRoutes", "limit", "tiers")
+      .withRemoved("keyHeader", KEYED_ON_CONSUMER);
   private static final FieldSet LIMIT = FieldSet.of("requests", "per");
-  private static final FieldSet TIERS = FieldSet.of("header", "limits");
+  private static final FieldSet TIERS = FieldSet.of("limits").withRemoved("header", KEYED_ON_CONSUMER);
   static final long MAX_REQUESTS = 1_000_000_000L;
   static final String UNLIMITED = "unlimited";
 
   private RateLimitSpec() {}
-
-  /** A tier header and its tiers. */
-  private record Tiers(String header, List<Tier> tiers) {}
 
   static Optional<RateLimit> decode(String name, MappingReader spec, ReferencedFiles files) {
     List<Item<String>> routes = spec.requiredList("modelRoutes", Values.NAME);
@@ -32,16 +34,9 @@ final class RateLimitSpec {
       spec.scope().refer(Kind.MODEL_ROUTE, route.value(), route.path());
       spec.scope().claim(ClaimKind.RATE_LIMITED_ROUTE, route.value(), route.path());
     }
-    Optional<String> keyHeader = spec.required("keyHeader", Values.HEADER_NAME);
     Optional<Limit> limit = spec.requiredMapping("limit", LIMIT).flatMap(RateLimitSpec::limit);
-    Optional<Tiers> tiers = spec.optionalMapping("tiers", TIERS).flatMap(RateLimitSpec::tiers);
-    return spec.build(() -> new RateLimit(
-        name,
-        routes.stream().map(Item::value).toList(),
-        keyHeader.get(),
-        limit.get(),
-        tiers.map(Tiers::header),
-        tiers.map(Tiers::tiers).orElse(List.of())));
+    List<Tier> tiers = spec.optionalMapping("tiers", TIERS).map(RateLimitSpec::tiers).orElse(List.of());
+    return spec.build(() -> new RateLimit(name, routes.stream().map(Item::value).toList(), limit.get(), tiers));
   }
 
   private static Optional<Limit> limit(MappingReader limit) {
@@ -50,20 +45,19 @@ final class RateLimitSpec {
     return requests.flatMap(r -> per.map(p -> new Limit(r, p)));
   }
 
-  private static Optional<Tiers> tiers(MappingReader tiers) {
-    Optional<String> header = tiers.required("header", Values.HEADER_NAME);
+  private static List<Tier> tiers(MappingReader tiers) {
     List<Tier> list = new ArrayList<>();
     for (Entry entry : tiers.requiredEntries("limits")) {
       if (entry.key().isEmpty()) {
         tiers.scope().error(entry.keyLocation(), entry.path(), "a tier value must not be empty");
       } else if (entry.key().equals(RateLimit.DEFAULT_TIER)) {
         tiers.scope().error(entry.keyLocation(), entry.path(), "tier \"" + RateLimit.DEFAULT_TIER
-            + "\" is reserved for clients with no or an unknown tier (they get spec.limit); use another name");
+            + "\" is reserved for consumers that name no tier (they get spec.limit); use another name");
       }
       tier(tiers, entry).ifPresent(list::add);
     }
     list.sort(Comparator.comparing(Tier::value));
-    return header.map(h -> new Tiers(h, list));
+    return list;
   }
 
   private static Optional<Tier> tier(MappingReader tiers, Entry entry) {

@@ -39,54 +39,86 @@ import java.util.TreeSet;
 
 /**
  * The context-service flavor (docs/data-path-config.md): the stores the policies in use name as CDS Clusters, their
- * passwords as SDS Secrets, and one RouteConfiguration that maps each ModelRoute's models to its effective context
- * policy. The service matches the model it reads from the body against these routes, so every request gets its own
- * route's policy — which Envoy's ext_proc metadata, fixed by the first route match, could not give (X3).
+ * passwords and the consumers' key hashes as SDS Secrets, and one RouteConfiguration that maps each ModelRoute's
+ * models to its effective context policy, with the consumer table on its virtual host. The service matches the model
+ * it reads from the body against these routes, so every request gets its own route's policy — which Envoy's ext_proc
+ * metadata, fixed by the first route match, could not give (X3).
  */
 final class ContextServiceTranslator {
 
   private ContextServiceTranslator() {}
 
   static EnvoyResources translate(PolicyBundle bundle) {
-    // In route-name order; kept with the route itself (looking a route up by name would be quadratic).
-    TreeMap<String, Map.Entry<ModelRoute, ContextPolicy>> byRoute = new TreeMap<>();
+    // In route-name order, every ModelRoute: the service maps a model to its ModelRoute for the consumers' access
+    // check even where no context policy applies. Each kept with its policy (a lookup by name would be quadratic).
+    TreeMap<String, Map.Entry<ModelRoute, Optional<ContextPolicy>>> byRoute = new TreeMap<>();
     for (ModelRoute route : bundle.modelRoutes()) {
-      route.contextPolicy().or(() -> bundle.gateway().contextPolicy()).flatMap(bundle::contextPolicy)
-          .ifPresent(p -> byRoute.put(route.name(), Map.entry(route, p)));
+      byRoute.put(route.name(), Map.entry(route,
+          route.contextPolicy().or(() -> bundle.gateway().contextPolicy()).flatMap(bundle::contextPolicy)));
     }
     TreeSet<String> storesInUse = new TreeSet<>();
-    byRoute.values().stream().map(Map.Entry::getValue).forEach(p -> {
+    byRoute.values().stream().map(Map.Entry::getValue).forEach(policy -> policy.ifPresentOrElse(p -> {
       storesInUse.add(p.store());
       p.migrateFrom().ifPresent(m -> storesInUse.add(m.store()));
-    });
+    }, () -> storesInUse.add(DataPathConfig.BUILT_IN_MEMORY_STORE)));
     List<Cluster> clusters = new ArrayList<>();
     List<Secret> secrets = new ArrayList<>();
     for (String name : storesInUse) {
       ContextStore store = bundle.contextStore(name).orElseThrow(() -> new IllegalStateException(
           "the loader accepted a policy naming the unknown store " + name));
       clusters.add(cluster(store));
-      store.password().ifPresent(password -> secrets.add(Secret.newBuilder()
-          .setName(DataPathConfig.passwordSecret(store.name()))
-          .setGenericSecret(GenericSecret.newBuilder()
-              .setSecret(DataSource.newBuilder().setInlineString(password.value().reveal())))
-          .build()));
+      store.password().ifPresent(password -> secrets.add(
+          genericSecret(DataPathConfig.passwordSecret(store.name()), password.value().reveal())));
+    }
+    Metadata.Builder hostMetadata = Metadata.newBuilder()
+        .putFilterMetadata(DataPathConfig.TABLE_METADATA, Struct.newBuilder()
+            .putFields(DataPathConfig.TABLE_CONFIG_VERSION, string(ConfigVersion.of(bundle)))
+            .putFields(DataPathConfig.TABLE_MAX_BODY_BYTES, number(bundle.gateway().requestBufferLimitBytes()))
+            .build());
+    if (bundle.authenticates()) {
+      hostMetadata.putFilterMetadata(DataPathConfig.CONSUMERS_METADATA, ConsumerTable.of(bundle.consumers()));
+      bundle.consumers().forEach(c -> secrets.add(genericSecret(DataPathConfig.keysSecret(c.name()),
+          ConsumerTable.keyHashes(c))));
     }
     VirtualHost.Builder host = VirtualHost.newBuilder()
         .setName(DataPathConfig.VIRTUAL_HOST)
         .addDomains("*")
-        .setMetadata(metadata(DataPathConfig.TABLE_METADATA, Struct.newBuilder()
-            .putFields(DataPathConfig.TABLE_CONFIG_VERSION, string(ConfigVersion.of(bundle)))
-            .putFields(DataPathConfig.TABLE_MAX_BODY_BYTES, number(bundle.gateway().requestBufferLimitBytes()))));
+        .setMetadata(hostMetadata);
     byRoute.values().forEach(entry -> host.addRoutes(route(entry.getKey(), entry.getValue())));
     RouteConfiguration table = RouteConfiguration.newBuilder()
         .setName(DataPathConfig.ROUTE_CONFIGURATION)
         .addVirtualHosts(host)
         .build();
-    return new EnvoyResources(clusters, List.of(), List.of(), List.of(table), secrets);
+    return new EnvoyResources(clusters, List.of(), List.of(), List.of(table), Translator.sorted(secrets,
+        Secret::getName));
   }
 
-  /** A ModelRoute's models, matched as the edge route matches them, to the store and metadata of its policy. */
-  private static Route route(ModelRoute modelRoute, ContextPolicy policy) {
+  private static Secret genericSecret(String name, String value) {
+    return Secret.newBuilder()
+        .setName(name)
+        .setGenericSecret(GenericSecret.newBuilder().setSecret(DataSource.newBuilder().setInlineString(value)))
+        .build();
+  }
+
+  /**
+   * A ModelRoute's models, matched as the edge route matches them, to the store and metadata of its policy; without
+   * a policy, to the built-in memory store and no policy metadata (such a request gets no context).
+   */
+  private static Route route(ModelRoute modelRoute, Optional<ContextPolicy> policy) {
+    Route.Builder route = Route.newBuilder()
+        .setName(modelRoute.name())
+        .setMatch(RouteMatch.newBuilder()
+            .setPrefix("/")
+            .addHeaders(HeaderMatcher.newBuilder()
+                .setName(DataPathConfig.MODEL_HEADER)
+                .setStringMatch(RouteTranslator.anyOf(modelRoute.models()))))
+        .setRoute(RouteAction.newBuilder().setCluster(DataPathConfig.storeCluster(
+            policy.map(ContextPolicy::store).orElse(DataPathConfig.BUILT_IN_MEMORY_STORE))));
+    policy.ifPresent(p -> route.setMetadata(metadata(DataPathConfig.POLICY_METADATA, policyFields(p))));
+    return route.build();
+  }
+
+  private static Struct.Builder policyFields(ContextPolicy policy) {
     Struct.Builder fields = Struct.newBuilder()
         .putFields(DataPathConfig.POLICY_NAME, string(policy.name()))
         .putFields(DataPathConfig.POLICY_VERSION, string(ContextPolicyVersion.of(policy)))
@@ -102,16 +134,7 @@ final class ContextServiceTranslator {
     policy.migrateFrom().ifPresent(m -> fields
         .putFields(DataPathConfig.POLICY_MIGRATE_FROM_STORE, string(m.store()))
         .putFields(DataPathConfig.POLICY_MIGRATE_FROM_SCHEMA, string(m.schema().wire())));
-    return Route.newBuilder()
-        .setName(modelRoute.name())
-        .setMatch(RouteMatch.newBuilder()
-            .setPrefix("/")
-            .addHeaders(HeaderMatcher.newBuilder()
-                .setName(DataPathConfig.MODEL_HEADER)
-                .setStringMatch(RouteTranslator.anyOf(modelRoute.models()))))
-        .setRoute(RouteAction.newBuilder().setCluster(DataPathConfig.storeCluster(policy.store())))
-        .setMetadata(metadata(DataPathConfig.POLICY_METADATA, fields))
-        .build();
+    return fields;
   }
 
   /** A store as a Cluster: its servers as endpoints (resolved by the service itself), TLS, timeouts, the rest metadata. */
@@ -164,11 +187,11 @@ final class ContextServiceTranslator {
     return Metadata.newBuilder().putFilterMetadata(namespace, fields.build()).build();
   }
 
-  private static Value string(String text) {
+  static Value string(String text) {
     return Value.newBuilder().setStringValue(text).build();
   }
 
-  private static Value number(long value) {
+  static Value number(long value) {
     return Value.newBuilder().setNumberValue(value).build();
   }
 }

@@ -17,6 +17,11 @@ interface HttpFilterFeature {
   /** The filter name, also the key of its per-route config. */
   String name();
 
+  /** Whether the gateway has the filter at all (most always do). */
+  default boolean present(PolicyBundle bundle) {
+    return true;
+  }
+
   HttpFilter hcmFilter(PolicyBundle bundle);
 
   /** The filter's config for the routes of one model route, if it needs one; {@code index} is the bundle's. */

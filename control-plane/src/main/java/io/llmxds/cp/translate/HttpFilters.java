@@ -6,11 +6,13 @@ import java.util.List;
 final class HttpFilters {
 
   /**
-   * ext_proc first: it reads the model from the body and sets the header the routes are picked by, so the local
-   * rate limit after it looks up its per-route config on the re-picked route; the router must be last.
+   * ext_authz first (with Consumers): no other filter may see a request before it is authenticated, and everything
+   * after it reads the identity it set. Then ext_proc: it reads the model from the body and sets the header the
+   * routes are picked by, so the local rate limit after it looks up its per-route config on the re-picked route;
+   * the router must be last.
    */
-  static final List<HttpFilterFeature> ORDERED =
-      List.of(new ExtProcFeature(), new LocalRateLimitFeature(), new RouterFeature());
+  static final List<HttpFilterFeature> ORDERED = List.of(
+      new ExtAuthzFeature(), new ExtProcFeature(), new LocalRateLimitFeature(), new RouterFeature());
 
   private HttpFilters() {}
 }

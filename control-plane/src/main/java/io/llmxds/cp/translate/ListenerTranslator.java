@@ -40,8 +40,9 @@ final class ListenerTranslator {
             .setInitialStreamWindowSize(UInt32Value.of((int) Math.max(MIN_H2_WINDOW,
                 Math.min(gateway.requestBufferLimitBytes(), MAX_H2_WINDOW)))))
         .setTracing(RequestTraceTags.hcmTracing())
-        .setLocalReplyConfig(LocalReplies.config(gateway));
-    features.forEach(f -> hcm.addHttpFilters(f.hcmFilter(bundle)));
+        .setLocalReplyConfig(LocalReplies.config(bundle))
+        .addEarlyHeaderMutationExtensions(ReservedHeaders.earlyRemoval());
+    features.stream().filter(f -> f.present(bundle)).forEach(f -> hcm.addHttpFilters(f.hcmFilter(bundle)));
     return Listener.newBuilder()
         .setName(gateway.name())
         .setAddress(Address.newBuilder().setSocketAddress(SocketAddress.newBuilder()

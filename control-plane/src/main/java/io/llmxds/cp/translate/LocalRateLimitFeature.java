@@ -15,12 +15,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Per-client request limits, enforced by each Envoy on its own (no rate-limit service). The listener-level filter
+ * Per-consumer request limits, enforced by each Envoy on its own (no rate-limit service). The listener-level filter
  * is inert (its enabled/enforced fractions default to 0%); each rate-limited route carries the complete limit.
  */
 final class LocalRateLimitFeature implements HttpFilterFeature {
 
-  /** Distinct client keys remembered per wildcard descriptor (an LRU; Envoy's default is 20). */
+  /** Distinct consumers remembered per wildcard descriptor (an LRU; Envoy's default is 20). */
   static final int MAX_CLIENT_KEYS = 10_000;
 
   private static final String STAT_PREFIX = "llm_ratelimit";

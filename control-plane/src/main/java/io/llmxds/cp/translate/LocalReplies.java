@@ -3,6 +3,8 @@ package io.llmxds.cp.translate;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.accesslog.v3.AccessLogFilter;
+import io.envoyproxy.envoy.config.accesslog.v3.AndFilter;
+import io.envoyproxy.envoy.config.accesslog.v3.ResponseFlagFilter;
 import io.envoyproxy.envoy.config.accesslog.v3.ComparisonFilter;
 import io.envoyproxy.envoy.config.accesslog.v3.StatusCodeFilter;
 import io.envoyproxy.envoy.config.core.v3.RuntimeUInt32;
@@ -10,27 +12,51 @@ import io.envoyproxy.envoy.config.core.v3.SubstitutionFormatString;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.LocalReplyConfig;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.ResponseMapper;
 import io.llmxds.cp.policy.Gateway;
+import io.llmxds.cp.policy.PolicyBundle;
 
 /**
- * Envoy's own error answers in the shape OpenAI SDKs parse ({@code {"error": {"message", "type", "code"}}}). Today one:
- * a request body larger than the Gateway's buffer, which Envoy answers itself with a plain-text 413 "Payload Too
+ * Envoy's own error answers in the shape OpenAI SDKs parse ({@code {"error": {"message", "type", "code"}}}). A
+ * request body larger than the Gateway's buffer, which Envoy answers itself with a plain-text 413 "Payload Too
  * Large" (filter_manager.cc:509-518) before the context service sees it. The body is a literal, not built from
  * {@code %LOCAL_REPLY_BODY%}: the context service's own 413 (a body over its limit) is JSON already, and the mapper
- * rewrites every 413 local reply, so both reach the client as the same JSON.
+ * rewrites every 413 local reply, so both reach the client as the same JSON. With Consumers, the 503 ext_authz
+ * sends when the authenticator cannot answer (docs/envoy-semantics.md I4). The first mapper that matches wins
+ * (local_reply.cc:192-198); none matches ext_authz's own 401/403, which keep the service's JSON (I3).
  */
 final class LocalReplies {
 
   static final String TOO_LARGE_CODE = "request_too_large";
+  static final String AUTHENTICATION_UNAVAILABLE = "authentication_unavailable";
+  /** ext_authz's status_on_error ({@link ExtAuthzFeature}). */
+  static final int AUTHENTICATION_ERROR_STATUS = 503;
+  /** The response flag ext_authz sets on its denials and errors (ext_authz.cc:784-785, 829-830). */
+  static final String UNAUTHORIZED_EXTERNAL_SERVICE = "UAEX";
 
   private LocalReplies() {}
 
-  static LocalReplyConfig config(Gateway gateway) {
+  static LocalReplyConfig config(PolicyBundle bundle) {
+    Gateway gateway = bundle.gateway();
     String message = "request body exceeds the gateway's limit of " + gateway.requestBufferLimitBytes() + " bytes";
-    return LocalReplyConfig.newBuilder()
-        .addMappers(ResponseMapper.newBuilder()
-            .setFilter(status(413))
-            .setBodyFormatOverride(SubstitutionFormatString.newBuilder()
-                .setJsonFormat(openAiError(message, "invalid_request_error", TOO_LARGE_CODE))))
+    LocalReplyConfig.Builder config = LocalReplyConfig.newBuilder()
+        .addMappers(mapper(status(413), openAiError(message, "invalid_request_error", TOO_LARGE_CODE)));
+    if (bundle.authenticates()) {
+      // A 503 with UAEX is ext_authz failing closed; a router 503 has no UAEX, a denial is never a 503.
+      AccessLogFilter authzError = AccessLogFilter.newBuilder()
+          .setAndFilter(AndFilter.newBuilder()
+              .addFilters(status(AUTHENTICATION_ERROR_STATUS))
+              .addFilters(AccessLogFilter.newBuilder().setResponseFlagFilter(
+                  ResponseFlagFilter.newBuilder().addFlags(UNAUTHORIZED_EXTERNAL_SERVICE))))
+          .build();
+      config.addMappers(mapper(authzError, openAiError("authentication is unavailable", AUTHENTICATION_UNAVAILABLE,
+          AUTHENTICATION_UNAVAILABLE)));
+    }
+    return config.build();
+  }
+
+  private static ResponseMapper mapper(AccessLogFilter filter, Struct body) {
+    return ResponseMapper.newBuilder()
+        .setFilter(filter)
+        .setBodyFormatOverride(SubstitutionFormatString.newBuilder().setJsonFormat(body))
         .build();
   }
 

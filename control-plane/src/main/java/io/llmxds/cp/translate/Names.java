@@ -33,6 +33,8 @@ public final class Names {
 
   public static final String HTTP_CONNECTION_MANAGER = "envoy.filters.network.http_connection_manager";
   public static final String EXT_PROC_FILTER = "envoy.filters.http.ext_proc";
+  public static final String EXT_AUTHZ_FILTER = "envoy.filters.http.ext_authz";
+  public static final String EARLY_HEADER_MUTATION = "envoy.http.early_header_mutation.header_mutation";
   public static final String LOCAL_RATELIMIT_FILTER = "envoy.filters.http.local_ratelimit";
   public static final String ROUTER_FILTER = "envoy.filters.http.router";
   public static final String CREDENTIAL_INJECTOR_FILTER = "envoy.filters.http.credential_injector";

@@ -1,6 +1,8 @@
 package io.llmxds.cp.verify;
 
 import com.google.protobuf.Message;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.GrpcService;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
@@ -144,26 +146,43 @@ public final class ReferenceCheck {
         .or(() -> Optional.of(ClusterConfig.getDefaultInstance()));
   }
 
-  /** Every SDS reference resolves, and every secret is referenced (an unreferenced one is a leak risk for nothing). */
   /** A context store's password (docs/data-path-config.md): named in the store cluster's metadata, not by SDS config. */
   private static Optional<String> storePasswordSecret(Cluster cluster) {
     return Optional.ofNullable(cluster.getMetadata().getFilterMetadataMap().get(DataPathConfig.STORE_METADATA))
         .map(m -> m.getFieldsMap().get(DataPathConfig.STORE_PASSWORD_SECRET))
-        .map(com.google.protobuf.Value::getStringValue)
+        .map(Value::getStringValue)
         .filter(name -> !name.isEmpty());
   }
 
+  /** The consumers' key secrets (docs/data-path-config.md): named in the consumer table on the virtual hosts. */
+  private static List<String> consumerKeySecrets(RouteConfiguration table) {
+    List<String> names = new ArrayList<>();
+    for (VirtualHost host : table.getVirtualHostsList()) {
+      Struct consumers = host.getMetadata().getFilterMetadataMap()
+          .getOrDefault(DataPathConfig.CONSUMERS_METADATA, Struct.getDefaultInstance());
+      consumers.getFieldsMap().values().forEach(consumer -> names.add(consumer.getStructValue().getFieldsMap()
+          .getOrDefault(DataPathConfig.CONSUMER_KEYS_SECRET, Value.getDefaultInstance())
+          .getStringValue()));
+    }
+    return names;
+  }
+
+  /** Every SDS reference resolves, and every secret is referenced (an unreferenced one is a leak risk for nothing). */
   private static List<String> secretProblems(EnvoyResources resources, UnpackedAnys anys) {
     Set<String> secrets = byName(resources.secrets(), Secret::getName).keySet();
     Set<String> referenced = new HashSet<>();
     List<String> problems = new ArrayList<>();
     List<Message> referencing = new ArrayList<>(resources.clusters());
     referencing.addAll(resources.listeners());
+    referencing.addAll(resources.routes());
     for (Message resource : referencing) {
       List<String> names = new ArrayList<>();
       SDS.in(resource, SdsSecretConfig.class, anys).forEach(sds -> names.add(sds.getName()));
       if (resource instanceof Cluster cluster) {
         storePasswordSecret(cluster).ifPresent(names::add);
+      }
+      if (resource instanceof RouteConfiguration table) {
+        names.addAll(consumerKeySecrets(table));
       }
       for (String name : names) {
         referenced.add(name);
@@ -173,13 +192,16 @@ public final class ReferenceCheck {
       }
     }
     secrets.stream().filter(s -> !referenced.contains(s)).sorted()
-        .forEach(s -> problems.add("Secret " + s + ": no cluster or listener references it"));
+        .forEach(s -> problems.add("Secret " + s + ": no cluster, listener or consumer table references it"));
     return problems;
   }
 
   private static String describe(Message resource) {
     if (resource instanceof Cluster cluster) {
       return "Cluster " + cluster.getName();
+    }
+    if (resource instanceof RouteConfiguration table) {
+      return "RouteConfiguration " + table.getName();
     }
     return "Listener " + ((Listener) resource).getName();
   }

@@ -57,7 +57,7 @@ class RenderCommandTest {
     CliRun run = CliRun.of("render", "--flavor", "sidecar", PolicyDirs.EXAMPLES.toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("expected edge or proxyless, got sidecar");
+    assertThat(run.err()).contains("expected edge, proxyless or context-service, got sidecar");
   }
 
   @Test

@@ -41,7 +41,8 @@ class ValidateCommandTest {
     CliRun run = CliRun.of("validate", PolicyDirs.EXAMPLES.toString());
 
     assertThat(run.exitCode()).as(run.out()).isZero();
-    assertThat(run.out()).contains(": OK, config version ").contains("4 providers, 2 model routes");
+    assertThat(run.out()).contains(": OK, config version ").contains("4 providers, 2 model routes")
+        .contains("anonymous: no consumers");
   }
 
   @Test

@@ -121,8 +121,8 @@ class BundleDiffTest {
   @Test
   void limitsThatAreNotAWholeRatePerMinuteKeepTheirPeriod() {
     RateLimit limit = examples.rateLimits().get(0);
-    RateLimit changed = new RateLimit(limit.name(), limit.modelRoutes(), limit.keyHeader(),
-        new Limit(10, Duration.ofSeconds(30)), limit.tierHeader(),
+    RateLimit changed = new RateLimit(limit.name(), limit.modelRoutes(),
+        new Limit(10, Duration.ofSeconds(30)),
         List.of(new Tier("gold", Optional.of(new Limit(100, Duration.ofMinutes(5)))),
             new Tier("platinum", Optional.of(new Limit(1000, Duration.ofHours(1))))));
     PolicyBundle after = new PolicyBundle(examples.gateway(), examples.providers(), examples.modelRoutes(),

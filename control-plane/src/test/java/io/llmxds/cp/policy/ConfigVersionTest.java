@@ -27,7 +27,7 @@ class ConfigVersionTest {
    */
   @Test
   void isAStableHashOfTheContent() {
-    assertThat(versionOf(TestPolicies.MINIMAL)).isEqualTo("ca60f4d02e022df5");
+    assertThat(versionOf(TestPolicies.MINIMAL)).isEqualTo("8c8d6d4bca5b882e");
   }
 
   @Test

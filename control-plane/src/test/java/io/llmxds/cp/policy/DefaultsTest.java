@@ -60,7 +60,6 @@ class DefaultsTest {
   @Test
   void rateLimitWithoutTiers() {
     RateLimit limit = bundle.rateLimits().get(0);
-    assertThat(limit.tierHeader()).isEmpty();
     assertThat(limit.tiers()).isEmpty();
     assertThat(limit.limit()).isEqualTo(new RateLimit.Limit(10, Duration.ofSeconds(1)));
   }

@@ -41,7 +41,6 @@ class ExamplePoliciesTest {
   void rateLimitTiersAreSortedAndUnlimitedIsEmpty() {
     RateLimit limit = bundle.rateLimits().get(0);
     assertThat(limit.limit()).isEqualTo(new Limit(100, Duration.ofMinutes(1)));
-    assertThat(limit.tierHeader()).contains("x-llm-tier");
     assertThat(limit.tiers()).extracting(RateLimit.Tier::value).containsExactly("gold", "premium");
     assertThat(limit.tiers().get(0).limit()).contains(new Limit(1000, Duration.ofMinutes(1)));
     assertThat(limit.tiers().get(1).unlimited()).isTrue();

@@ -68,7 +68,7 @@ public final class Bundles {
 
   public static RateLimit tieredLimit() {
     RateLimit.Limit perMinute = new RateLimit.Limit(100, Duration.ofMinutes(1));
-    return new RateLimit("default", List.of("chat"), "x-api-key", perMinute, Optional.of("x-llm-tier"),
+    return new RateLimit("default", List.of("chat"), perMinute,
         List.of(new RateLimit.Tier("premium", Optional.empty()),
             new RateLimit.Tier("gold", Optional.of(new RateLimit.Limit(1000, Duration.ofMinutes(1))))));
   }

@@ -3,6 +3,7 @@ package io.llmxds.cp.translate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.llmxds.cp.policy.Consumer;
 import io.llmxds.cp.policy.LoadResult;
 import io.llmxds.cp.policy.PolicyBundle;
 import io.llmxds.cp.policy.PolicyLoader;
@@ -116,6 +117,12 @@ class GoldenFilesTest {
     assertThat(yaml).doesNotContain("sk-example-replace-me");
     for (Provider provider : bundle.providers()) {
       provider.credentials().ifPresent(c -> assertThat(yaml).doesNotContain(c.secret().reveal()));
+    }
+    for (Consumer consumer : bundle.consumers()) {
+      for (Consumer.ApiKey key : consumer.apiKeys()) {
+        key.plaintext().ifPresent(k -> assertThat(yaml).doesNotContain(k.reveal()));
+        assertThat(yaml).as("the hash is served, never rendered").doesNotContain(key.hash().reveal().substring(40));
+      }
     }
   }
 }

@@ -9,6 +9,7 @@ import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.XRateLimitHeadersRFCVersion;
 import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
 import io.envoyproxy.envoy.type.v3.FractionalPercent;
+import io.llmxds.common.GatewayIdentity;
 import io.llmxds.cp.policy.PolicyBundle;
 import io.llmxds.cp.policy.RateLimit;
 import java.time.Duration;
@@ -55,15 +56,15 @@ class LocalRateLimitFeatureTest {
   }
 
   @Test
-  void withoutTiersOneBucketPerClientKey() {
-    RateLimit plain = new RateLimit("plain", List.of("chat"), "x-api-key",
-        new RateLimit.Limit(5, Duration.ofSeconds(1)), Optional.empty(), List.of());
+  void withoutTiersOneBucketPerConsumer() {
+    RateLimit plain = new RateLimit("plain", List.of("chat"), new RateLimit.Limit(5, Duration.ofSeconds(1)), List.of());
     LocalRateLimit limit = chatLimit(withLimits(plain));
     assertThat(limit.getRateLimitsCount()).isEqualTo(1);
     Action key = limit.getRateLimits(0).getActions(0);
-    assertThat(key.getRequestHeaders().getHeaderName()).isEqualTo("x-api-key");
-    assertThat(key.getRequestHeaders().getDescriptorKey()).isEqualTo("key");
-    assertThat(entries(limit)).containsExactly(List.of("key="));
+    assertThat(key.getRequestHeaders().getHeaderName()).as("set by the gateway, never the client")
+        .isEqualTo(GatewayIdentity.CONSUMER_HEADER);
+    assertThat(key.getRequestHeaders().getDescriptorKey()).isEqualTo("consumer");
+    assertThat(entries(limit)).containsExactly(List.of("consumer="));
     assertThat(limit.getDescriptors(0).getTokenBucket().getMaxTokens()).isEqualTo(5);
   }
 
@@ -71,7 +72,7 @@ class LocalRateLimitFeatureTest {
   void tiersGetTheirOwnBucketsAndUnknownTiersTheDefault() {
     LocalRateLimit limit = chatLimit(Bundles.example());
     assertThat(entries(limit)).containsExactly(
-        List.of("tier=gold", "key="), List.of("tier=premium"), List.of("tier=default", "key="));
+        List.of("tier=gold", "consumer="), List.of("tier=premium"), List.of("tier=default", "consumer="));
     List<LocalRateLimitDescriptor> descriptors = limit.getDescriptorsList();
     assertThat(descriptors.get(0).getTokenBucket().getMaxTokens()).isEqualTo(1000);
     assertThat(Integer.toUnsignedLong(descriptors.get(1).getTokenBucket().getMaxTokens()))
@@ -85,10 +86,11 @@ class LocalRateLimitFeatureTest {
     assertThat(gold.getDescriptorKey()).isEqualTo("tier");
     assertThat(gold.getDescriptorValue()).isEqualTo("gold");
     assertThat(gold.getExpectMatch().getValue()).isTrue();
-    assertThat(gold.getHeaders(0).getName()).isEqualTo("x-llm-tier");
+    assertThat(gold.getHeaders(0).getName()).isEqualTo(GatewayIdentity.TIER_HEADER);
     assertThat(gold.getHeaders(0).getStringMatch().getExact()).isEqualTo("gold");
-    assertThat(actions.get(0).getActions(1).getRequestHeaders().getHeaderName()).isEqualTo("x-api-key");
-    assertThat(actions.get(1).getActionsList()).as("an unlimited tier needs no client key").hasSize(1);
+    assertThat(actions.get(0).getActions(1).getRequestHeaders().getHeaderName())
+        .isEqualTo(GatewayIdentity.CONSUMER_HEADER);
+    assertThat(actions.get(1).getActionsList()).as("an unlimited tier needs no consumer key").hasSize(1);
 
     Action.HeaderValueMatch fallback = actions.get(2).getActions(0).getHeaderValueMatch();
     assertThat(fallback.getDescriptorValue()).isEqualTo("default");
@@ -98,8 +100,8 @@ class LocalRateLimitFeatureTest {
 
   @Test
   void tierValuesAreQuotedInTheRegex() {
-    RateLimit dotted = new RateLimit("d", List.of("chat"), "k", new RateLimit.Limit(1, Duration.ofSeconds(1)),
-        Optional.of("t"), List.of(new RateLimit.Tier("a.b+", Optional.empty())));
+    RateLimit dotted = new RateLimit("d", List.of("chat"), new RateLimit.Limit(1, Duration.ofSeconds(1)),
+        List.of(new RateLimit.Tier("a.b+", Optional.empty())));
     assertThat(chatLimit(withLimits(dotted)).getRateLimits(1).getActions(0).getHeaderValueMatch().getHeaders(0)
         .getStringMatch().getSafeRegex().getRegex()).isEqualTo("^(?:a\\.b\\+)$");
   }
@@ -111,8 +113,7 @@ class LocalRateLimitFeatureTest {
 
   @Test
   void twoLimitsOnOneRouteAreRefused() {
-    RateLimit other = new RateLimit("other", List.of("chat"), "x-api-key",
-        new RateLimit.Limit(5, Duration.ofSeconds(1)), Optional.empty(), List.of());
+    RateLimit other = new RateLimit("other", List.of("chat"), new RateLimit.Limit(5, Duration.ofSeconds(1)), List.of());
     assertThatThrownBy(() -> chatLimit(withLimits(Bundles.tieredLimit(), other)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("chat");

@@ -116,7 +116,7 @@ class ReferenceCheckTest {
     List<Secret> secrets = new ArrayList<>(good.secrets());
     secrets.add(Secret.newBuilder().setName("provider/old/credential").build());
     assertThat(ReferenceCheck.check(with(good.clusters(), good.endpoints(), good.listeners(), good.routes(),
-        secrets))).containsExactly("Secret provider/old/credential: no cluster or listener references it");
+        secrets))).containsExactly("Secret provider/old/credential: no cluster, listener or consumer table references it");
   }
 
   @Test

@@ -11,6 +11,7 @@ import com.google.protobuf.UInt32Value;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.LocalRateLimitDescriptor;
 import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
 import io.envoyproxy.envoy.type.v3.TokenBucket;
+import io.llmxds.common.GatewayIdentity;
 import io.llmxds.cp.testing.AdsTestClient;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,11 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * examples/scenarios/rate-limit: 100 requests per minute per x-api-key, premium unlimited; step 01 raises the limit
+ * examples/scenarios/rate-limit: 100 requests per minute per consumer, premium unlimited; step 01 raises the limit
  * to 200 and a connected node receives the new token buckets on its open stream, with its listener untouched; step 02
  * changes only a provider, which leaves the routes byte-identical, so Envoy keeps every client's remaining quota.
  * The requests go through the Envoy model ({@link PushedConfigRouter}) with its bucket clock held still, so counts are
- * exact (Envoy refills continuously, docs/envoy-semantics.md L5).
+ * exact (Envoy refills continuously, docs/envoy-semantics.md L5). The requests carry the consumer header as the
+ * gateway's ext_authz sets it for an authenticated consumer (I2); the Envoy model does not authenticate.
  */
 class RateLimitScenarioTest {
   /** Envoy's largest bucket, refilled every second: what the translation makes of {@code unlimited}. */
@@ -39,7 +41,7 @@ class RateLimitScenarioTest {
       PushedConfigRouter router = new PushedConfigRouter(envoy, new Random(7));
       LocalRateLimit before = PushedConfigRouter.localRateLimit(router.routeForModel("chat"));
       assertThat(bucketOf(before, "default")).isEqualTo(bucket(100, 100, 60));
-      assertThat(perKey(before, "default")).as("one bucket per x-api-key value").isTrue();
+      assertThat(perKey(before, "default")).as("one bucket per consumer").isTrue();
       assertThat(bucketOf(before, "premium")).isEqualTo(UNLIMITED);
       String listener = envoy.ackedVersion(LDS).orElseThrow();
       String routes = envoy.ackedVersion(RDS).orElseThrow();
@@ -73,7 +75,7 @@ class RateLimitScenarioTest {
       }
       assertThat(send(router, "chat-latest", "key-1").status()).isEqualTo(429);
       assertThat(send(router, "chat", "key-1").status()).isEqualTo(429);
-      assertThat(send(router, "chat", "key-2").status()).as("another key").isEqualTo(200);
+      assertThat(send(router, "chat", "key-2").status()).as("another consumer").isEqualTo(200);
     }
   }
 
@@ -121,8 +123,9 @@ class RateLimitScenarioTest {
     }
   }
 
-  private static PushedConfigRouter.Served send(PushedConfigRouter router, String model, String key) {
-    return router.send(PushedConfigRouter.Request.chat(chat(model, false, "hi"), "x-api-key", key));
+  private static PushedConfigRouter.Served send(PushedConfigRouter router, String model, String consumer) {
+    return router.send(PushedConfigRouter.Request.chat(chat(model, false, "hi"), GatewayIdentity.CONSUMER_HEADER,
+        consumer));
   }
 
   /** The token bucket of the descriptor whose {@code tier} entry is {@code tier}. */
@@ -130,10 +133,10 @@ class RateLimitScenarioTest {
     return descriptor(config, tier).getTokenBucket();
   }
 
-  /** True when the descriptor counts per value of the key header: its {@code key} entry has no fixed value. */
+  /** True when the descriptor counts per consumer: its {@code consumer} entry has no fixed value. */
   private static boolean perKey(LocalRateLimit config, String tier) {
     return descriptor(config, tier).getEntriesList().stream()
-        .anyMatch(e -> e.getKey().equals("key") && e.getValue().isEmpty());
+        .anyMatch(e -> e.getKey().equals("consumer") && e.getValue().isEmpty());
   }
 
   private static LocalRateLimitDescriptor descriptor(LocalRateLimit config, String tier) {

@@ -45,6 +45,9 @@ public final class EnvoyLoadChecks {
       ExtProcRules.FULL_DUPLEX_RESPONSE,
       ExtProcRules.ATTRIBUTES_KNOWN,
       ExtProcRules.METADATA_PARSES,
+      ExtAuthzRules.TRANSPORT_VERSION,
+      ExtAuthzRules.ALLOWED_HEADERS_ONCE,
+      ExtAuthzRules.STATUS_ON_ERROR,
       CredentialRules.TYPE_REGISTERED,
       CredentialRules.FROM_SDS,
       LocalRateLimitRules.PER_ROUTE_BUCKET,
@@ -58,6 +61,7 @@ public final class EnvoyLoadChecks {
       ListenerRules.ADDRESS_IS_IP,
       HcmRules.REMOTE_ADDRESS_WITHOUT_IP_DETECTION,
       HcmRules.CUSTOM_TAGS_UNIQUE,
+      EarlyHeaderMutationRules.FACTORY,
       // RDS: route configurations, routes, per-route configs
       RouteRules.DOMAINS,
       RouteRules.WEIGHTS_NOT_ZERO,

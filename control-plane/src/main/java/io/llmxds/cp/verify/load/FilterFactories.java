@@ -3,6 +3,8 @@ package io.llmxds.cp.verify.load;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Message;
 import io.envoyproxy.envoy.extensions.filters.http.credential_injector.v3.CredentialInjector;
+import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthz;
+import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor;
 import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
@@ -75,6 +77,9 @@ final class FilterFactories {
       // DualFactoryBase<ExternalProcessor, ExtProcPerRoute> (ext_proc/config.h:15-18, config.cc:157-160)
       new Factory("envoy.filters.http.ext_proc", name(ExternalProcessor.getDescriptor()),
           name(ExtProcPerRoute.getDescriptor()), true, BOTH, false),
+      // FactoryBase<ExtAuthz, ExtAuthzPerRoute>, downstream only (ext_authz/config.h:17-22, config.cc:76-77)
+      new Factory("envoy.filters.http.ext_authz", name(ExtAuthz.getDescriptor()),
+          name(ExtAuthzPerRoute.getDescriptor()), true, Set.of(Chain.HTTP), false),
       // FactoryBase<LocalRateLimit> with a per-route config of the same type (local_ratelimit/config.cc:26-31)
       new Factory("envoy.filters.http.local_ratelimit", name(LocalRateLimit.getDescriptor()),
           name(LocalRateLimit.getDescriptor()), true, Set.of(Chain.HTTP), false),

@@ -9,6 +9,7 @@ import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
 import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.LocalReplyConfig;
+import io.envoyproxy.envoy.extensions.http.early_header_mutation.header_mutation.v3.HeaderMutation;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,7 +17,9 @@ import java.util.List;
  * {@code Router::HeaderParser}, built at load time from every header list: {@code *_headers_to_add} and
  * {@code *_headers_to_remove} of route configurations, virtual hosts, routes and weighted clusters
  * (config_impl.cc:647-658, 1615-1626, 2378-2389), local reply mappers' {@code headers_to_add}
- * (local_reply.cc:98-100), the local rate limit's header lists (local_ratelimit.cc:53-58).
+ * (local_reply.cc:98-100), the local rate limit's header lists (local_ratelimit.cc:53-58); and, through the same
+ * {@code HeadersToAddEntry}, the appends of the HttpConnectionManager's early header mutations
+ * (source/common/http/header_mutation.cc:83-88).
  */
 final class HeaderRules {
 
@@ -67,6 +70,16 @@ final class HeaderRules {
         addAll(added, built.resource(), built.where(), "response_headers_to_add", limit.getResponseHeadersToAddList());
         addAll(added, built.resource(), built.where(), "request_headers_to_add_when_not_enforced",
             limit.getRequestHeadersToAddWhenNotEnforcedList());
+      }
+      for (Located<HeaderMutation> early : EarlyHeaderMutationRules.mutations(config)) {
+        List<io.envoyproxy.envoy.config.common.mutation_rules.v3.HeaderMutation> mutations =
+            early.item().getMutationsList();
+        for (int i = 0; i < mutations.size(); i++) {
+          if (mutations.get(i).hasAppend()) {
+            added.add(new Located<>(early.resource(), early.where().item("mutations", i).field("append"),
+                mutations.get(i).getAppend()));
+          }
+        }
       }
       return added;
     });

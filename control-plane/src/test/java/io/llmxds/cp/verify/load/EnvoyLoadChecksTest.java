@@ -30,7 +30,11 @@ import io.envoyproxy.envoy.config.accesslog.v3.ComparisonFilter;
 import io.envoyproxy.envoy.config.accesslog.v3.StatusCodeFilter;
 import io.envoyproxy.envoy.config.core.v3.RuntimeUInt32;
 import io.envoyproxy.envoy.extensions.clusters.aggregate.v3.ClusterConfig;
+import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.extensions.filters.http.credential_injector.v3.CredentialInjector;
+import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthz;
+import io.envoyproxy.envoy.type.v3.HttpStatus;
+import io.envoyproxy.envoy.type.v3.StatusCode;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExtProcHttpService;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor;
@@ -416,6 +420,46 @@ class EnvoyLoadChecksTest {
             .setAddress(io.envoyproxy.envoy.config.core.v3.Address.newBuilder().setSocketAddress(
                 io.envoyproxy.envoy.config.core.v3.SocketAddress.newBuilder().setAddress("::")
                     .setPortValue(10000))).build()));
+    // ext_authz
+    String authz = HCM + "http_filters[0].typed_config<ExtAuthz>.";
+    String authzCc = ENVOY + "source/extensions/filters/http/ext_authz/";
+    add("ext_authz on the v2 transport", ExtAuthzRules.TRANSPORT_VERSION,
+        valid().hcm(h -> h.addHttpFilters(0, filter("envoy.filters.http.ext_authz",
+            extAuthz().setTransportApiVersion(ApiVersion.V2).build()))),
+        authz + "transport_api_version: V2 xDS transport protocol version is deprecated in ext_authz: use V3"
+            + authzCc + "config.cc:44-48)",
+        valid().hcm(h -> h.addHttpFilters(0, filter("envoy.filters.http.ext_authz", extAuthz().build()))));
+    add("ext_authz allowed_headers twice", ExtAuthzRules.ALLOWED_HEADERS_ONCE,
+        valid().hcm(h -> h.addHttpFilters(0, filter("envoy.filters.http.ext_authz", extAuthz()
+            .setHttpService(io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.HttpService.newBuilder()
+                .setAuthorizationRequest(io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3
+                    .AuthorizationRequest.newBuilder().setAllowedHeaders(keyHeaders())))
+            .build()))),
+        authz + "allowed_headers: Invalid duplicate configuration for allowed_headers." + authzCc
+            + "ext_authz.cc:137-140)",
+        valid().hcm(h -> h.addHttpFilters(0, filter("envoy.filters.http.ext_authz", extAuthz().build()))));
+    add("ext_authz status_on_error that is no HTTP status", ExtAuthzRules.STATUS_ON_ERROR,
+        valid().hcm(h -> h.addHttpFilters(0, filter("envoy.filters.http.ext_authz", extAuthz()
+            .setStatusOnError(HttpStatus.newBuilder().setCodeValue(600)).build()))),
+        authz + "status_on_error.code: status 600 is not an HTTP status Envoy knows (100-511) (llm-xds rule: "
+            + "Envoy v1.34.0 answers 403 Forbidden instead, source/extensions/filters/http/ext_authz/ext_authz.h:"
+            + "210-216)",
+        valid().hcm(h -> h.addHttpFilters(0, filter("envoy.filters.http.ext_authz", extAuthz().build()))));
+    // early header mutation
+    add("an early header mutation of an unknown type", EarlyHeaderMutationRules.FACTORY,
+        valid().hcm(h -> h.addEarlyHeaderMutationExtensions(earlyMutation(Struct.getDefaultInstance()))),
+        HCM + "early_header_mutation_extensions[0].typed_config: Early header mutation extension not found: "
+            + "'envoy.http.early_header_mutation.header_mutation'" + ENVOY
+            + "source/extensions/filters/network/http_connection_manager/config.cc:529-536)",
+        valid().hcm(h -> h.addEarlyHeaderMutationExtensions(earlyRemoval())));
+    add("an early header append with a lone %", FormatStrings.PARSE,
+        valid().hcm(h -> h.addEarlyHeaderMutationExtensions(earlyMutation(earlyMutations(
+            io.envoyproxy.envoy.config.common.mutation_rules.v3.HeaderMutation.newBuilder()
+                .setAppend(header("x-llm-note", "50%")).build())))),
+        HCM + "early_header_mutation_extensions[0].typed_config<HeaderMutation>.mutations[0].append.header.value: "
+            + "Incorrect configuration: 50%. Couldn't find valid command at position 2" + ENVOY
+            + "source/common/formatter/substitution_formatter.cc:309-311)",
+        valid().hcm(h -> h.addEarlyHeaderMutationExtensions(earlyRemoval())));
     add("use_remote_address with an IP detection extension", HcmRules.REMOTE_ADDRESS_WITHOUT_IP_DETECTION,
         valid().hcm(h -> h.addOriginalIpDetectionExtensions(TypedExtensionConfig.newBuilder()
             .setName("envoy.http.original_ip_detection.xff").setTypedConfig(Any.pack(Struct.getDefaultInstance())))),
@@ -628,6 +672,40 @@ class EnvoyLoadChecksTest {
 
   private static void add(String name, LoadTimeRule rule, Snapshot broken, String expected, Snapshot fixed) {
     CASES.add(Arguments.of(name, rule, broken.resources(), expected, fixed.resources()));
+  }
+
+  private static ExtAuthz.Builder extAuthz() {
+    return ExtAuthz.newBuilder()
+        .setGrpcService(io.envoyproxy.envoy.config.core.v3.GrpcService.newBuilder()
+            .setEnvoyGrpc(io.envoyproxy.envoy.config.core.v3.GrpcService.EnvoyGrpc.newBuilder()
+                .setClusterName("provider/a")))
+        .setTransportApiVersion(ApiVersion.V3)
+        .setStatusOnError(HttpStatus.newBuilder().setCode(StatusCode.ServiceUnavailable))
+        .setAllowedHeaders(keyHeaders());
+  }
+
+  private static io.envoyproxy.envoy.type.matcher.v3.ListStringMatcher keyHeaders() {
+    return io.envoyproxy.envoy.type.matcher.v3.ListStringMatcher.newBuilder()
+        .addPatterns(StringMatcher.newBuilder().setExact("authorization")).build();
+  }
+
+  private static TypedExtensionConfig earlyRemoval() {
+    return earlyMutation(earlyMutations(io.envoyproxy.envoy.config.common.mutation_rules.v3.HeaderMutation
+        .newBuilder().setRemove("x-llm-consumer").build()));
+  }
+
+  private static io.envoyproxy.envoy.extensions.http.early_header_mutation.header_mutation.v3.HeaderMutation
+      earlyMutations(io.envoyproxy.envoy.config.common.mutation_rules.v3.HeaderMutation mutation) {
+    return io.envoyproxy.envoy.extensions.http.early_header_mutation.header_mutation.v3.HeaderMutation.newBuilder()
+        .addMutations(mutation).build();
+  }
+
+  /** An early header mutation extension with the name Envoy's factory has, and {@code config} of any type. */
+  private static TypedExtensionConfig earlyMutation(com.google.protobuf.Message config) {
+    return TypedExtensionConfig.newBuilder()
+        .setName("envoy.http.early_header_mutation.header_mutation")
+        .setTypedConfig(Any.pack(config))
+        .build();
   }
 
   private static HeaderValueOption header(String key, String value) {
