@@ -213,9 +213,9 @@ class ContextMigrationScenarioTest {
     try {
       ObjectNode body = JSON.createObjectNode().put("model", "chat");
       body.putArray("messages").addObject().put("role", "user").put("content", id + " turn " + turn);
-      // Premium: the scenario's rate limit (100 a minute per key) is not what this test is about.
+      // The scenario has no rate limit: on its anonymous gateway 200 sessions would share one bucket.
       PushedConfigRouter.Served served = router.send(PushedConfigRouter.Request.chat(body.toString(),
-          "x-session-id", id, "x-user-id", "alice", "x-llm-tier", "premium"));
+          "x-session-id", id, "x-user-id", "alice"));
       if (served.status() != 200 || received(served) != 2 * turn + 1) {
         failed.add(id + " turn " + turn + ": HTTP " + served.status() + ", " + served.body());
       }
