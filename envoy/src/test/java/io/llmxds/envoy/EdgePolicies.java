@@ -34,6 +34,19 @@ final class EdgePolicies {
    */
   record HttpsRoute(String provider, String model, Path ca) {}
 
+  /**
+   * A Consumer the test adds, with one API key (written to {@code keys/<name>}).
+   *
+   * @param tier its tier, or {@code default}
+   * @param modelRoutes the ModelRoutes it may call; empty: every one
+   */
+  record TestConsumer(String name, String tier, List<String> modelRoutes, String key) {
+    /** The header an OpenAI SDK sends the key in. */
+    String[] authorization() {
+      return new String[] {"authorization", "Bearer " + key};
+    }
+  }
+
   /** A text edit of one policy file, as a test saves it (every occurrence of {@code from}). */
   record Edit(String file, String from, String to) {
     void applyTo(Path dir) {
@@ -61,6 +74,24 @@ final class EdgePolicies {
     mockPorts.forEach((name, port) ->
         PolicyDirs.edit(dir.resolve("providers.yaml"), MOCK_URLS.get(name), "http://" + host + ":" + port + "/v1"));
     return dir;
+  }
+
+  /** Adds {@code consumers} (consumers.yaml, their keys under keys/): the gateway then authenticates every request. */
+  static void addConsumers(Path dir, List<TestConsumer> consumers) {
+    try {
+      Files.createDirectories(dir.resolve("keys"));
+      StringBuilder yaml = new StringBuilder();
+      for (TestConsumer consumer : consumers) {
+        Files.writeString(dir.resolve("keys").resolve(consumer.name()), consumer.key());
+        String routes = consumer.modelRoutes().isEmpty() ? ""
+            : "  modelRoutes: [" + String.join(", ", consumer.modelRoutes()) + "]\n";
+        yaml.append(document("Consumer", consumer.name(), "  tier: " + consumer.tier() + "\n" + routes
+            + "  apiKeys:\n    - name: test\n      file: keys/" + consumer.name() + "\n"));
+      }
+      Files.writeString(dir.resolve("consumers.yaml"), yaml.toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**

@@ -15,6 +15,7 @@ import io.llmxds.cp.translate.EnvoyResources;
 import io.llmxds.cp.translate.RequestTraceTags;
 import io.llmxds.envoy.EdgePolicies.Edit;
 import io.llmxds.envoy.EdgePolicies.HttpsRoute;
+import io.llmxds.envoy.EdgePolicies.TestConsumer;
 import io.llmxds.examples.mockllm.MockLlm;
 import io.llmxds.filters.server.ContextServer;
 import io.llmxds.filters.testing.LoopbackContextServer;
@@ -76,9 +77,15 @@ final class EdgeStack implements AutoCloseable {
 
   /** With {@code httpsRoutes} in the policies from the start: Envoy must reach the TLS mock before it is ready. */
   static EdgeStack start(Path tmp, EnvoyRuntime runtime, List<HttpsRoute> httpsRoutes) throws Exception {
+    return start(tmp, runtime, httpsRoutes, List.of());
+  }
+
+  /** With {@code consumers} too: the gateway authenticates every request from the start. */
+  static EdgeStack start(Path tmp, EnvoyRuntime runtime, List<HttpsRoute> httpsRoutes, List<TestConsumer> consumers)
+      throws Exception {
     EdgeStack stack = new EdgeStack();
     try {
-      stack.startAll(tmp, runtime, httpsRoutes);
+      stack.startAll(tmp, runtime, httpsRoutes, consumers);
       return stack;
     } catch (Exception | Error e) {
       stack.close();
@@ -86,7 +93,8 @@ final class EdgeStack implements AutoCloseable {
     }
   }
 
-  private void startAll(Path tmp, EnvoyRuntime runtime, List<HttpsRoute> httpsRoutes) throws Exception {
+  private void startAll(Path tmp, EnvoyRuntime runtime, List<HttpsRoute> httpsRoutes, List<TestConsumer> consumers)
+      throws Exception {
     started.add(contextTelemetry);
     Map<String, Integer> mockPorts = new LinkedHashMap<>();
     for (String name : EdgePolicies.MOCK_URLS.keySet()) {
@@ -105,6 +113,9 @@ final class EdgeStack implements AutoCloseable {
     Path policies = EdgePolicies.write(Files.createDirectory(tmp.resolve("policies")), listener,
         runtime.hostAddress(), EdgePolicies.EXAMPLES_CONTEXT_PORT, mockPorts);
     tlsMock.ifPresent(mock -> EdgePolicies.addHttpsRoutes(policies, runtime.hostAddress(), mock.port(), httpsRoutes));
+    if (!consumers.isEmpty()) {
+      EdgePolicies.addConsumers(policies, consumers);
+    }
     controlPlane = LiveControlPlane.serve(policies, tmp.resolve("admin-token"), 0);
     started.add(controlPlane);
     context = LoopbackContextServer.following(contextTelemetry.telemetry(), controlPlane.controlPlane().xdsPort());
@@ -144,6 +155,11 @@ final class EdgeStack implements AutoCloseable {
 
   MockLlm mock(String name) {
     return mocks.get(name);
+  }
+
+  /** Stops the data-path service (ext_proc and ext_authz): Envoy's calls to it fail from now on. */
+  void stopContextService() {
+    context.close();
   }
 
   OtlpTraceReceiver traces() {

@@ -1,6 +1,7 @@
 package io.llmxds.envoy;
 
 import io.llmxds.envoy.EdgePolicies.HttpsRoute;
+import io.llmxds.envoy.EdgePolicies.TestConsumer;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -22,11 +23,16 @@ abstract class EnvoyEndToEnd {
 
   @BeforeEach
   void startStack() throws Exception {
-    stack = EdgeStack.start(tmp, EnvoyRuntimes.detect().runtime().orElseThrow(), httpsRoutes());
+    stack = EdgeStack.start(tmp, EnvoyRuntimes.detect().runtime().orElseThrow(), httpsRoutes(), consumers());
   }
 
   /** The https providers (served by the stack's TLS mock) a test needs in the policies before Envoy starts. */
   List<HttpsRoute> httpsRoutes() {
+    return List.of();
+  }
+
+  /** The Consumers a test needs (none: the examples' anonymous gateway). */
+  List<TestConsumer> consumers() {
     return List.of();
   }
 

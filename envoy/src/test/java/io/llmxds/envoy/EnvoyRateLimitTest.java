@@ -4,12 +4,16 @@ import static io.llmxds.cp.testing.AdsTestClient.CDS;
 import static io.llmxds.cp.testing.AdsTestClient.RDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmxds.envoy.EdgePolicies.TestConsumer;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The example RateLimit through Envoy's local_ratelimit: 100 requests a minute per API key, premium unlimited. Buckets
+ * The example RateLimit through Envoy's local_ratelimit: 100 requests a minute per consumer, the premium consumer
+ * unlimited; each test's consumers authenticate with an {@code x-api-key} (as Anthropic SDKs send it). Buckets
  * refill continuously (docs/envoy-semantics.md L5), so a count of passes is bounded by what the test's own duration
  * refilled ({@link TokenRefill}) rather than exact; {@code x-ratelimit-remaining} (L6) shows a bucket between requests.
  */
@@ -20,6 +24,15 @@ class EnvoyRateLimitTest extends EnvoyEndToEnd {
   /** A runaway guard: a limit that does not hold ends here instead of looping. */
   private static final int GIVE_UP_AFTER = 3 * LIMIT;
 
+  /** Consumer {@code name} has the key {@code sk-<name>}; {@code key-premium} is of the premium tier. */
+  @Override
+  List<TestConsumer> consumers() {
+    return Stream.of("key-1", "key-2", "key-keep", "key-shared", "key-spoof", "key-premium")
+        .map(name -> new TestConsumer(name, name.equals("key-premium") ? "premium" : "default", List.of(),
+            "sk-" + name))
+        .toList();
+  }
+
   @Test
   void aKeyGetsItsHundredRequestsThen429AndOtherKeysAreNotAffected() {
     TokenRefill refill = TokenRefill.startingNow(LIMIT, PER);
@@ -27,16 +40,32 @@ class EnvoyRateLimitTest extends EnvoyEndToEnd {
     int passed = passesBefore429("key-1", "chat");
 
     assertThat(passed).isBetween(LIMIT, limitPlus(refill));
-    assertThat(stack.chat("chat", "first of key-2", "x-api-key", "key-2").statusCode()).isEqualTo(200);
+    assertThat(stack.chat("chat", "first of key-2", "x-api-key", "sk-key-2").statusCode()).isEqualTo(200);
   }
 
   @Test
   void premiumClientsAreNeverLimited() {
     for (int i = 1; i <= LIMIT + 50; i++) {
-      HttpResponse<String> reply =
-          stack.chat("chat", "request " + i, "x-api-key", "key-premium", "x-llm-tier", "premium");
+      HttpResponse<String> reply = stack.chat("chat", "request " + i, "x-api-key", "sk-key-premium");
       assertThat(reply.statusCode()).as("request %d: %s", i, reply.body()).isEqualTo(200);
     }
+  }
+
+  /** The tier is the consumer's: Envoy removes a client's x-llm-tier and x-llm-consumer before anything reads them. */
+  @Test
+  void aClaimedTierOrConsumerChangesNothing() {
+    TokenRefill refill = TokenRefill.startingNow(LIMIT, PER);
+    int passed = 0;
+    for (; passed < GIVE_UP_AFTER; passed++) {
+      HttpResponse<String> reply = stack.chat("chat", "request " + passed, "x-api-key", "sk-key-spoof",
+          "x-llm-tier", "premium", "x-llm-consumer", "key-premium");
+      if (reply.statusCode() != 200) {
+        assertThat(reply.statusCode()).as(reply.body()).isEqualTo(429);
+        break;
+      }
+    }
+    assertThat(passed).as("judged as key-spoof, of the default tier").isBetween(LIMIT, limitPlus(refill));
+    assertThat(stack.chat("chat", "premium's own", "x-api-key", "sk-key-premium").statusCode()).isEqualTo(200);
   }
 
   /**
@@ -83,7 +112,7 @@ class EnvoyRateLimitTest extends EnvoyEndToEnd {
   }
 
   private HttpResponse<String> pass(String key, String model) {
-    HttpResponse<String> reply = stack.chat(model, "counted", "x-api-key", key);
+    HttpResponse<String> reply = stack.chat(model, "counted", "x-api-key", "sk-" + key);
     assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
     return reply;
   }
@@ -91,7 +120,8 @@ class EnvoyRateLimitTest extends EnvoyEndToEnd {
   /** Sends requests of {@code key}, cycling through {@code models}, until one is refused; it must be a 429. */
   private int passesBefore429(String key, String... models) {
     for (int passed = 0; passed < GIVE_UP_AFTER; passed++) {
-      HttpResponse<String> reply = stack.chat(models[passed % models.length], "request " + passed, "x-api-key", key);
+      HttpResponse<String> reply = stack.chat(models[passed % models.length], "request " + passed, "x-api-key",
+          "sk-" + key);
       if (reply.statusCode() != 200) {
         assertThat(reply.statusCode()).as(reply.body()).isEqualTo(429);
         return passed;

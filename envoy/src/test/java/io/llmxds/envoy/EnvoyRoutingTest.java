@@ -2,13 +2,22 @@ package io.llmxds.envoy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.llmxds.envoy.EdgePolicies.TestConsumer;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** Requests through Envoy reach the backend their {@code model} routes to, and a weight edit moves them live. */
 class EnvoyRoutingTest extends EnvoyEndToEnd {
+  /** Of the premium tier: a split of 500 requests must not meet the default 100 a minute. */
+  private static final TestConsumer PREMIUM = new TestConsumer("router", "premium", List.of(), "sk-routing-test-1");
+
+  @Override
+  List<TestConsumer> consumers() {
+    return List.of(PREMIUM);
+  }
 
   @Test
   void aChatRequestReachesTheBackendOfItsModelUnderTheBackendsModelName() {
@@ -18,7 +27,7 @@ class EnvoyRoutingTest extends EnvoyEndToEnd {
     stack.apply();
 
     for (String model : new String[] {"chat", "gpt-4o-mini"}) {
-      HttpResponse<String> reply = stack.chat(model, "hello");
+      HttpResponse<String> reply = stack.chat(model, "hello", PREMIUM.authorization());
       assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
       assertThat(reply.headers().firstValue("x-llm-backend")).hasValue("mock-a");
       assertThat(EdgeStack.echoedModel(reply)).as("mock-a serves the route's models as mock-model-a")
@@ -30,7 +39,7 @@ class EnvoyRoutingTest extends EnvoyEndToEnd {
 
   @Test
   void aModelNoRouteServesGetsAnOpenAiStyle404() {
-    HttpResponse<String> reply = stack.chat("no-such-model", "hello");
+    HttpResponse<String> reply = stack.chat("no-such-model", "hello", PREMIUM.authorization());
 
     assertThat(reply.statusCode()).isEqualTo(404);
     assertThat(reply.body()).contains("\"code\":\"model_not_found\"");
@@ -57,13 +66,13 @@ class EnvoyRoutingTest extends EnvoyEndToEnd {
   }
 
   /**
-   * How many of {@code requests} chat requests each backend answered (by {@code x-llm-backend}). As premium clients:
-   * anyone else is held to 100 requests a minute.
+   * How many of {@code requests} chat requests each backend answered (by {@code x-llm-backend}), as the premium
+   * consumer: anyone else is held to 100 requests a minute.
    */
   private Map<String, Integer> split(int requests) {
     Map<String, Integer> counts = new TreeMap<>(Map.of("mock-a", 0, "mock-b", 0));
     for (int i = 0; i < requests; i++) {
-      HttpResponse<String> reply = stack.chat("chat", "request " + i, "x-llm-tier", "premium");
+      HttpResponse<String> reply = stack.chat("chat", "request " + i, PREMIUM.authorization());
       assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
       counts.merge(reply.headers().firstValue("x-llm-backend").orElseThrow(), 1, Integer::sum);
     }

@@ -18,7 +18,7 @@ class EnvoyTracingTest extends EnvoyEndToEnd {
   @Test
   void theRequestSpanAndTheResponseCarryTheRouteVersionThatServedThem() {
     String first = stack.routeVersion("chat");
-    HttpResponse<String> reply = stack.chat("chat", "traced", "x-llm-tier", "premium");
+    HttpResponse<String> reply = stack.chat("chat", "traced");
     assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
     assertThat(reply.headers().firstValue(Names.ROUTE_VERSION_HEADER)).hasValue(first);
     awaitRequestSpan(first, "chat");
@@ -27,7 +27,7 @@ class EnvoyTracingTest extends EnvoyEndToEnd {
     stack.apply();
     String second = stack.routeVersion("chat");
     assertThat(second).isNotEqualTo(first);
-    HttpResponse<String> after = stack.chat("chat", "traced again", "x-llm-tier", "premium");
+    HttpResponse<String> after = stack.chat("chat", "traced again");
     assertThat(after.headers().firstValue(Names.ROUTE_VERSION_HEADER)).hasValue(second);
     awaitRequestSpan(second, "chat");
     assertThat(stack.introducedBy(second).path("configVersion").asText()).isEqualTo(stack.servedVersion());

@@ -9,7 +9,13 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +33,8 @@ final class CompletionsHandler implements HttpHandler {
   private final String backend;
   private final FaultInjection faults;
   private final AtomicLong requests = new AtomicLong();
+  /** What a gateway forwarded, for tests that check what reaches a provider (the client's key must not). */
+  private final AtomicReference<Map<String, List<String>>> lastHeaders = new AtomicReference<>(Map.of());
 
   CompletionsHandler(String backend, FaultInjection faults) {
     this.backend = backend;
@@ -35,6 +43,10 @@ final class CompletionsHandler implements HttpHandler {
 
   long requests() {
     return requests.get();
+  }
+
+  Map<String, List<String>> lastHeaders() {
+    return lastHeaders.get();
   }
 
   @Override
@@ -51,6 +63,9 @@ final class CompletionsHandler implements HttpHandler {
         }
       } else if (path.endsWith(COMPLETIONS_SUFFIX)) {
         if (method.equals("POST")) {
+          Map<String, List<String>> headers = new TreeMap<>();
+          exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), List.copyOf(v)));
+          lastHeaders.set(Collections.unmodifiableMap(headers));
           completion(exchange, requests.incrementAndGet());
         } else {
           methodNotAllowed(exchange, "POST");

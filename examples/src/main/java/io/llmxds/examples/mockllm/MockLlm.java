@@ -8,6 +8,8 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
@@ -165,6 +167,11 @@ public final class MockLlm implements AutoCloseable {
   /** Chat-completion requests received so far, whatever they were answered with. */
   public long requests() {
     return handler.requests();
+  }
+
+  /** The headers of the last chat-completion request, names lower-cased (none yet: empty). */
+  public Map<String, List<String>> lastHeaders() {
+    return handler.lastHeaders();
   }
 
   @Override
