@@ -23,7 +23,6 @@ import io.llmxds.cp.reload.ReloadTrigger;
 import io.llmxds.cp.source.PolicyDirectoryWatcher;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.util.Optional;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
@@ -81,7 +80,7 @@ public final class ControlPlane implements AutoCloseable {
   public static ControlPlane start(Settings s, Telemetry telemetry) throws IOException {
     ConfigVersions versions = new ConfigVersions();
     RouteVersions routeVersions = new RouteVersions();
-    XdsServer xds = XdsServer.start(s.xdsAddress(), s.xdsPort(), xdsTls(s.xdsTls()));
+    XdsServer xds = XdsServer.start(s.xdsAddress(), s.xdsPort(), ReloadingTls.forServer(s.xdsTls()));
     XdsMetrics metrics = new XdsMetrics(telemetry.meters());
     xds.addListener(new StreamRefusals(telemetry.tracer(), telemetry.meters()));
     NodeStatusBoard board =
@@ -109,17 +108,6 @@ public final class ControlPlane implements AutoCloseable {
       xds.close();
       metrics.close();
       throw e;
-    }
-  }
-
-  private static Optional<ReloadingTls> xdsTls(Optional<TlsFiles> files) throws IOException {
-    if (files.isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(ReloadingTls.forServer(files.get(), ReloadingTls.DEFAULT_CHECK_PERIOD));
-    } catch (GeneralSecurityException e) {
-      throw new IOException("xDS TLS: " + e.getMessage(), e);
     }
   }
 

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,12 +38,16 @@ public final class ReloadingTls implements AutoCloseable {
   /** The digest last tried, loaded or not: a broken change is reported once, not at every check. */
   private byte[] lastTried;
 
-  private ReloadingTls(TlsFiles files, Verification verification, Duration period)
-      throws IOException, GeneralSecurityException {
+  private ReloadingTls(TlsFiles files, Verification verification, Duration period) throws IOException {
     this.files = files;
-    this.trust = AdvancedTlsX509TrustManager.newBuilder().setVerification(verification).build();
-    TlsMaterial first = TlsMaterial.read(files);
-    use(first);
+    TlsMaterial first;
+    try {
+      this.trust = AdvancedTlsX509TrustManager.newBuilder().setVerification(verification).build();
+      first = TlsMaterial.read(files);
+      use(first);
+    } catch (GeneralSecurityException e) {
+      throw new IOException(e.getMessage(), e);
+    }
     log.info("TLS material loaded from {}: {}", files, describe(first));
     this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "tls-reload");
@@ -57,13 +62,23 @@ public final class ReloadingTls implements AutoCloseable {
    * For a server that requires client certificates: the client's chain must lead to the CA; which client it is,
    * is the server's business (the control plane matches node ids to SANs).
    */
-  public static ReloadingTls forServer(TlsFiles files, Duration period) throws IOException, GeneralSecurityException {
+  public static ReloadingTls forServer(TlsFiles files, Duration period) throws IOException {
     return new ReloadingTls(files, Verification.CERTIFICATE_ONLY_VERIFICATION, period);
   }
 
+  /** {@link #forServer} with the default check period, when there are files. */
+  public static Optional<ReloadingTls> forServer(Optional<TlsFiles> files) throws IOException {
+    return files.isEmpty() ? Optional.empty() : Optional.of(forServer(files.get(), DEFAULT_CHECK_PERIOD));
+  }
+
   /** For a client: the server's chain must lead to the CA and name the host (or IP) the channel connects to. */
-  public static ReloadingTls forClient(TlsFiles files, Duration period) throws IOException, GeneralSecurityException {
+  public static ReloadingTls forClient(TlsFiles files, Duration period) throws IOException {
     return new ReloadingTls(files, Verification.CERTIFICATE_AND_HOST_NAME_VERIFICATION, period);
+  }
+
+  /** {@link #forClient} with the default check period, when there are files. */
+  public static Optional<ReloadingTls> forClient(Optional<TlsFiles> files) throws IOException {
+    return files.isEmpty() ? Optional.empty() : Optional.of(forClient(files.get(), DEFAULT_CHECK_PERIOD));
   }
 
   /** Server credentials that require a client certificate (a client without one fails the handshake). */
