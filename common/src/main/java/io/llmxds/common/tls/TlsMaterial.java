@@ -5,6 +5,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -19,10 +20,18 @@ record TlsMaterial(X509Certificate[] chain, PrivateKey key, X509Certificate[] tr
   static byte[] digest(TlsFiles files) throws IOException {
     MessageDigest sha256 = sha256();
     for (Path file : new Path[] {files.certificate(), files.privateKey(), files.trustedCa()}) {
-      sha256.update(Files.readAllBytes(file));
+      sha256.update(bytes(file));
       sha256.update((byte) 0);
     }
     return sha256.digest();
+  }
+
+  private static byte[] bytes(Path file) throws IOException {
+    try {
+      return Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      throw new IOException(file + ": no such file", e);
+    }
   }
 
   /** Reads and checks the files; the message names the file and what is wrong with it (never its contents). */
@@ -32,7 +41,7 @@ record TlsMaterial(X509Certificate[] chain, PrivateKey key, X509Certificate[] tr
     X509Certificate[] trusted = certificates(files.trustedCa());
     PrivateKey key;
     try {
-      key = CertificateUtils.getPrivateKey(new ByteArrayInputStream(Files.readAllBytes(files.privateKey())));
+      key = CertificateUtils.getPrivateKey(new ByteArrayInputStream(bytes(files.privateKey())));
     } catch (GeneralSecurityException | IOException | IllegalArgumentException e) {
       throw new GeneralSecurityException(files.privateKey() + ": not a PEM private key (PKCS#8): " + e.getMessage(), e);
     }
@@ -44,16 +53,11 @@ record TlsMaterial(X509Certificate[] chain, PrivateKey key, X509Certificate[] tr
   }
 
   private static X509Certificate[] certificates(Path file) throws IOException, GeneralSecurityException {
-    X509Certificate[] certs;
     try {
-      certs = CertificateUtils.getX509Certificates(new ByteArrayInputStream(Files.readAllBytes(file)));
+      return CertificateUtils.getX509Certificates(new ByteArrayInputStream(bytes(file)));
     } catch (GeneralSecurityException e) {
       throw new GeneralSecurityException(file + ": not a PEM certificate: " + e.getMessage(), e);
     }
-    if (certs.length == 0) {
-      throw new GeneralSecurityException(file + ": no PEM certificate in the file");
-    }
-    return certs;
   }
 
   /** Signs a probe with the key and verifies it with the certificate: a half-replaced pair fails here, not in a handshake. */
