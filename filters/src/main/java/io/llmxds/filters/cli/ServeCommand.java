@@ -122,6 +122,9 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (xdsTls != null && xds.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--xds-tls-cert, --xds-tls-key and --xds-ca need --xds");
+    }
     Optional<TlsFiles> tls = Optional.ofNullable(portTls).map(o -> new TlsFiles(o.cert, o.key, o.clientCa));
     if (tls.isEmpty()) {
       String refusal = PlaintextBinding.refusal(address, insecure, "ext_proc", "--tls-cert, --tls-key and --client-ca",

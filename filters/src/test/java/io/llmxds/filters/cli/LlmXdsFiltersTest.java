@@ -59,6 +59,17 @@ class LlmXdsFiltersTest {
   }
 
   @Test
+  void serveRefusesXdsTlsWithoutXds() {
+    CommandLine cli = LlmXdsFilters.commandLine();
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err));
+
+    assertThat(cli.execute("serve", "--xds-tls-cert", "c.pem", "--xds-tls-key", "k.pem", "--xds-ca", "ca.pem"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--xds-tls-cert, --xds-tls-key and --xds-ca need --xds");
+  }
+
+  @Test
   void durationsAndSizesInHumanUnits() {
     assertThat(Units.duration("24h")).isEqualTo(Duration.ofHours(24));
     assertThat(Units.duration("90s")).isEqualTo(Duration.ofSeconds(90));
