@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 /** {@code llm-xds-local}: the local stack's command line (what {@code bin/run} passes on). */
 @Command(name = "llm-xds-local", mixinStandardHelpOptions = true,
     description = "Run the mock LLMs of the policies' local providers, the context service, the control plane and, "
-        + "when possible, Envoy. Ctrl-C stops everything. Exit 1 if something cannot start.")
+        + "when possible, Envoy. Ctrl-C stops everything. Exit 1 if something cannot start, 2 on bad options (a non-loopback --address among them).")
 final class LocalStackCommand implements Callable<Integer> {
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
 
