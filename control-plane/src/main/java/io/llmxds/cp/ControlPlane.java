@@ -9,8 +9,11 @@ import io.llmxds.cp.observe.PushCorrelator;
 import io.llmxds.cp.observe.PushLog;
 import io.llmxds.cp.observe.PushSpans;
 import io.llmxds.common.Telemetry;
+import io.llmxds.common.tls.ReloadingTls;
+import io.llmxds.common.tls.TlsFiles;
 import io.llmxds.cp.observe.TracedReloader;
 import io.llmxds.cp.observe.RouteVersions;
+import io.llmxds.cp.observe.StreamRefusals;
 import io.llmxds.cp.observe.VersionRecordingPublisher;
 import io.llmxds.cp.observe.XdsMetrics;
 import io.llmxds.cp.publish.PublishedSnapshot;
@@ -20,6 +23,7 @@ import io.llmxds.cp.reload.ReloadTrigger;
 import io.llmxds.cp.source.PolicyDirectoryWatcher;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +35,10 @@ import java.util.Map;
  */
 public final class ControlPlane implements AutoCloseable {
 
-  /** Where to listen and what to serve. Port 0 lets the OS choose (tests). */
+  /**
+   * Where to listen and what to serve. Port 0 lets the OS choose (tests). With {@code xdsTls} the xDS port is mutual
+   * TLS, its files re-read when they change.
+   */
   public record Settings(
       Path policies,
       String xdsAddress,
@@ -40,7 +47,16 @@ public final class ControlPlane implements AutoCloseable {
       int adminPort,
       AdminToken adminToken,
       Duration debounceQuiet,
-      Duration debounceMaxDelay) {}
+      Duration debounceMaxDelay,
+      Optional<TlsFiles> xdsTls) {
+
+    /** Plaintext xDS. */
+    public Settings(Path policies, String xdsAddress, int xdsPort, String adminAddress, int adminPort,
+        AdminToken adminToken, Duration debounceQuiet, Duration debounceMaxDelay) {
+      this(policies, xdsAddress, xdsPort, adminAddress, adminPort, adminToken, debounceQuiet, debounceMaxDelay,
+          Optional.empty());
+    }
+  }
 
   private final XdsServer xds;
   private final PolicyReloader reloader;
@@ -64,8 +80,9 @@ public final class ControlPlane implements AutoCloseable {
   public static ControlPlane start(Settings s, Telemetry telemetry) throws IOException {
     ConfigVersions versions = new ConfigVersions();
     RouteVersions routeVersions = new RouteVersions();
-    XdsServer xds = XdsServer.start(s.xdsAddress(), s.xdsPort());
+    XdsServer xds = XdsServer.start(s.xdsAddress(), s.xdsPort(), ReloadingTls.forServer(s.xdsTls()));
     XdsMetrics metrics = new XdsMetrics(telemetry.meters());
+    xds.addListener(new StreamRefusals(telemetry.tracer(), telemetry.meters()));
     NodeStatusBoard board =
         new NodeStatusBoard(flavor -> xds.current(flavor).map(PublishedSnapshot::typeVersions).orElse(Map.of()));
     xds.addListener(new PushCorrelator(versions,

@@ -2,6 +2,7 @@ package io.llmxds.envoy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
@@ -10,12 +11,29 @@ import io.envoyproxy.envoy.config.core.v3.ApiConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ApiVersion;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.trace.v3.OpenTelemetryConfig;
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.grpc.Status;
+import io.llmxds.common.tls.ReloadingTls;
+import io.llmxds.common.tls.TlsFiles;
+import io.llmxds.cp.testing.AdsTestClient;
+import io.llmxds.cp.testing.LiveControlPlane;
+import io.llmxds.cp.testing.PolicyDirs;
 import io.llmxds.cp.verify.EnvoyRules;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** {@code envoy/bootstrap.yaml} parses into Envoy's Bootstrap proto, passes Envoy's validate rules, and says what the README says. */
+/**
+ * {@code envoy/bootstrap.yaml} (and its mutual-TLS variant {@code bootstrap-tls.yaml}) parses into Envoy's Bootstrap
+ * proto, passes Envoy's validate rules, and says what the README says.
+ */
 class BootstrapFileTest {
 
   private final Bootstrap bootstrap = EnvoyBootstrap.load();
@@ -96,6 +114,76 @@ class BootstrapFileTest {
   void theTestCopyIsJsonEnvoyCanRead() throws Exception {
     String json = EnvoyBootstrap.json(bootstrap);
     assertThat(EnvoyBootstrap.parse(json)).as("JSON is YAML").isEqualTo(bootstrap);
+  }
+
+  @Test
+  void theTlsVariantIsThisFileWithAClientCertificateOnTheXdsCluster() throws InvalidProtocolBufferException {
+    Bootstrap tls = EnvoyBootstrap.load(EnvoyBootstrap.TLS_FILE);
+    Bootstrap.Builder withoutTls = tls.toBuilder();
+    withoutTls.getStaticResourcesBuilder().getClustersBuilderList().stream()
+        .filter(c -> c.getName().equals(EnvoyBootstrap.XDS_CLUSTER))
+        .forEach(Cluster.Builder::clearTransportSocket);
+    assertThat(withoutTls.build()).isEqualTo(bootstrap);
+
+    Cluster xds = find(tls, EnvoyBootstrap.XDS_CLUSTER);
+    assertThat(xds.getTransportSocket().getName()).isEqualTo("envoy.transport_sockets.tls");
+    UpstreamTlsContext context = xds.getTransportSocket().getTypedConfig().unpack(UpstreamTlsContext.class);
+    assertThat(EnvoyRules.violations(context)).isEmpty();
+    assertThat(context.getSni()).isEqualTo("localhost");
+    TlsCertificate certificate = context.getCommonTlsContext().getTlsCertificates(0);
+    assertThat(certificate.getCertificateChain().getFilename()).isEqualTo("envoy/tls/out/envoy-edge-1.pem");
+    assertThat(certificate.getPrivateKey().getFilename()).isEqualTo("envoy/tls/out/envoy-edge-1.key");
+    CertificateValidationContext validation = context.getCommonTlsContext().getValidationContext();
+    // SAN matching needs a trusted CA (docs/envoy-semantics.md T2).
+    assertThat(validation.getTrustedCa().getFilename()).isEqualTo("envoy/tls/out/ca.pem");
+    assertThat(validation.getMatchTypedSubjectAltNamesList()).singleElement().satisfies(san -> {
+      assertThat(san.getSanType()).isEqualTo(SubjectAltNameMatcher.SanType.DNS);
+      assertThat(san.getMatcher().getExact()).isEqualTo("localhost");
+    });
+  }
+
+  /**
+   * envoy/tls/make-test-ca.sh makes the files the TLS variant names, and a control plane with its certificate
+   * serves Envoy's node (envoy-edge-1) and refuses that certificate for another node id.
+   */
+  @Test
+  void theTestCaScriptMakesWhatTheTlsVariantNamesAndTheControlPlaneServesThatNodeOnly(@TempDir Path tmp)
+      throws Exception {
+    Path out = tmp.resolve("out");
+    Process script = new ProcessBuilder("sh", "tls/make-test-ca.sh", out.toString()).inheritIO().start();
+    assertThat(script.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(script.exitValue()).isZero();
+    UpstreamTlsContext context = find(EnvoyBootstrap.load(EnvoyBootstrap.TLS_FILE), EnvoyBootstrap.XDS_CLUSTER)
+        .getTransportSocket().getTypedConfig().unpack(UpstreamTlsContext.class);
+    TlsCertificate named = context.getCommonTlsContext().getTlsCertificates(0);
+    TlsFiles envoy = new TlsFiles(made(out, named.getCertificateChain().getFilename()),
+        made(out, named.getPrivateKey().getFilename()),
+        made(out, context.getCommonTlsContext().getValidationContext().getTrustedCa().getFilename()));
+    TlsFiles controlPlane = new TlsFiles(out.resolve("control-plane.pem"), out.resolve("control-plane.key"),
+        out.resolve("ca.pem"));
+
+    Path policies = PolicyDirs.copyExamples(Files.createDirectory(tmp.resolve("policies")));
+    try (LiveControlPlane cp = LiveControlPlane.serve(policies, tmp.resolve("token"), 0, controlPlane);
+         ReloadingTls envoyTls = ReloadingTls.forClient(envoy, ReloadingTls.DEFAULT_CHECK_PERIOD);
+         AdsTestClient asItself = AdsTestClient.connect(cp.controlPlane().xdsPort(), envoyTls.channelCredentials(),
+             Node.newBuilder().setId("envoy-edge-1").setCluster("llm-gateway").build());
+         AdsTestClient asAnother = AdsTestClient.connect(cp.controlPlane().xdsPort(), envoyTls.channelCredentials(),
+             Node.newBuilder().setId("envoy-edge-2").setCluster("llm-gateway").build())) {
+      await().atMost(LiveControlPlane.PATIENCE).until(() -> asItself.ackedVersion(AdsTestClient.CDS).isPresent()
+          && asItself.ackedVersion(AdsTestClient.LDS).isPresent());
+      await().atMost(LiveControlPlane.PATIENCE).until(() -> asAnother.streamError().isPresent());
+      assertThat(Status.fromThrowable(asAnother.streamError().get()).getCode())
+          .isEqualTo(Status.Code.PERMISSION_DENIED);
+      assertThat(asAnother.counts().values()).containsOnly(0);
+    }
+  }
+
+  /** A file the TLS variant names (relative to the repository root, in envoy/tls/out), as the script made it. */
+  private static Path made(Path out, String named) {
+    assertThat(named).startsWith("envoy/tls/out/");
+    Path file = out.resolve(named.substring("envoy/tls/out/".length()));
+    assertThat(file).isRegularFile();
+    return file;
   }
 
   private OpenTelemetryConfig tracer() throws InvalidProtocolBufferException {

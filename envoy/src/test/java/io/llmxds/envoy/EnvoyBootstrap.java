@@ -11,6 +11,7 @@ import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.trace.v3.OpenTelemetryConfig;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,6 +27,8 @@ final class EnvoyBootstrap {
 
   /** The file users run (Maven runs tests with the module directory as working directory). */
   static final Path FILE = Path.of("bootstrap.yaml").toAbsolutePath();
+  /** Its mutual-TLS variant: a client certificate on the xDS cluster. */
+  static final Path TLS_FILE = Path.of("bootstrap-tls.yaml").toAbsolutePath();
   static final String XDS_CLUSTER = "xds_cluster";
   static final String COLLECTOR_CLUSTER = "opentelemetry_collector";
 
@@ -33,6 +36,7 @@ final class EnvoyBootstrap {
   static final TypeRegistry TYPES = TypeRegistry.newBuilder()
       .add(HttpProtocolOptions.getDescriptor())
       .add(OpenTelemetryConfig.getDescriptor())
+      .add(UpstreamTlsContext.getDescriptor())
       .build();
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -40,8 +44,12 @@ final class EnvoyBootstrap {
   private EnvoyBootstrap() {}
 
   static Bootstrap load() {
+    return load(FILE);
+  }
+
+  static Bootstrap load(Path file) {
     try {
-      return parse(Files.readString(FILE));
+      return parse(Files.readString(file));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -4,17 +4,25 @@ import io.llmxds.common.ShutdownSignal;
 import io.llmxds.cp.ControlPlane;
 import io.llmxds.cp.admin.AdminToken;
 import io.llmxds.common.Telemetry;
+import io.llmxds.common.tls.PlaintextBinding;
+import io.llmxds.common.tls.TlsFiles;
 import io.llmxds.cp.source.PolicyDirectoryWatcher;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code llm-xds serve}: the control plane itself. */
-@Command(name = "serve", description = "Serve a policy directory to Envoy over ADS, reloading it on change.")
+@Command(name = "serve", description = "Serve a policy directory to Envoy over ADS, reloading it on change. Exit 2 "
+    + "on bad options, among them plaintext xDS on a non-loopback address without --insecure-xds.")
 final class ServeCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
@@ -24,9 +32,41 @@ final class ServeCommand implements Callable<Integer> {
       description = "Policy directory (default: ${DEFAULT-VALUE}).")
   Path policies;
 
-  @Option(names = "--xds-address", defaultValue = "0.0.0.0",
-      description = "xDS bind address (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--xds-address", defaultValue = "127.0.0.1",
+      description = "xDS bind address (default: ${DEFAULT-VALUE}). Anything but loopback needs mutual TLS "
+          + "(--xds-tls-cert, --xds-tls-key, --xds-client-ca) or --insecure-xds.")
   String xdsAddress;
+
+  /** The three files of mutual TLS on the xDS port: all or none. */
+  static final class XdsTlsOptions {
+    @Option(names = "--xds-tls-cert", paramLabel = "FILE", required = true,
+        description = "PEM certificate chain of the xDS port; with it, clients need certificates (mutual TLS) and a "
+            + "node is served only the node id its certificate names. Re-read when it changes.")
+    Path cert;
+
+    @Option(names = "--xds-tls-key", paramLabel = "FILE", required = true,
+        description = "PEM (PKCS#8) private key of --xds-tls-cert. Re-read when it changes.")
+    Path key;
+
+    @Option(names = "--xds-client-ca", paramLabel = "FILE", required = true,
+        description = "PEM CA bundle that client certificates must chain to. Re-read when it changes.")
+    Path clientCa;
+
+    TlsFiles files() {
+      return new TlsFiles(cert, key, clientCa);
+    }
+  }
+
+  @ArgGroup(exclusive = false)
+  XdsTlsOptions xdsTls;
+
+  @Option(names = "--insecure-xds",
+      description = "Serve xDS in plaintext on a non-loopback --xds-address (a trusted network only: every client "
+          + "that reaches the port gets every resource, provider credentials included).")
+  boolean insecureXds;
+
+  @Spec
+  CommandSpec spec;
 
   @Option(names = "--xds-port", defaultValue = "18000",
       description = "xDS (ADS) gRPC port (default: ${DEFAULT-VALUE}).")
@@ -47,15 +87,27 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    Optional<TlsFiles> tls = Optional.ofNullable(xdsTls).map(XdsTlsOptions::files);
+    if (tls.isEmpty()) {
+      String refusal = PlaintextBinding.refusal(xdsAddress, insecureXds, "xDS",
+          "--xds-tls-cert, --xds-tls-key and --xds-client-ca", "--insecure-xds");
+      if (refusal != null) {
+        throw new ParameterException(spec.commandLine(), refusal);
+      }
+      if (insecureXds) {
+        log.warn("--insecure-xds: serving xDS in plaintext on {}; every client that reaches it is served any node "
+            + "id it names, provider credentials (SDS) included", xdsAddress);
+      }
+    }
     AdminToken token = AdminToken.loadOrCreate(adminTokenFile);
     ControlPlane.Settings settings = new ControlPlane.Settings(policies, xdsAddress, xdsPort, adminAddress,
-        adminPort, token, PolicyDirectoryWatcher.DEFAULT_QUIET, PolicyDirectoryWatcher.DEFAULT_MAX_DELAY);
+        adminPort, token, PolicyDirectoryWatcher.DEFAULT_QUIET, PolicyDirectoryWatcher.DEFAULT_MAX_DELAY, tls);
     ShutdownSignal shutdown = ShutdownSignal.install(SHUTDOWN_GRACE);
     try (Telemetry telemetry = Telemetry.autoconfigured(SERVICE_NAME);
          ControlPlane cp = ControlPlane.start(settings, telemetry)) {
-      log.info("llm-xds serving {}: xDS on {}:{}, admin on http://{}:{} (token in {})",
-          policies.toAbsolutePath().normalize(), xdsAddress, cp.xdsPort(), adminAddress, cp.adminPort(),
-          adminTokenFile);
+      log.info("llm-xds serving {}: xDS on {}:{} ({}), admin on http://{}:{} (token in {})",
+          policies.toAbsolutePath().normalize(), xdsAddress, cp.xdsPort(), tls.isPresent() ? "mutual TLS" : "plaintext",
+          adminAddress, cp.adminPort(), adminTokenFile);
       shutdown.await();
       log.info("shutting down");
     } finally {

@@ -8,6 +8,7 @@ public final class SpanAttributes {
   public static final String RELOAD_SPAN = "policy.reload";
   public static final String PUSH_SPAN = "xds.push";
   public static final String STREAM_SPAN = "xds.stream";
+  public static final String REFUSED_SPAN = "xds.stream.refused";
 
   public static final AttributeKey<String> TRIGGER = AttributeKey.stringKey("llm_xds.reload.trigger");
   public static final AttributeKey<String> ACTOR = AttributeKey.stringKey("llm_xds.reload.actor");
@@ -38,6 +39,9 @@ public final class SpanAttributes {
   public static final AttributeKey<String> EXCEPTION_TYPE = AttributeKey.stringKey("exception.type");
   public static final AttributeKey<String> EXCEPTION_MESSAGE = AttributeKey.stringKey("exception.message");
   public static final String NACK_EXCEPTION_TYPE = "xds.NACK";
+  public static final AttributeKey<List<String>> PEER_SANS = AttributeKey.stringArrayKey("xds.peer.sans");
+  public static final AttributeKey<String> REFUSAL_REASON = AttributeKey.stringKey("xds.refusal.reason");
+  public static final String REFUSAL_EXCEPTION_TYPE = "xds.PERMISSION_DENIED";
   public static final AttributeKey<String> SUPERSEDED_BY = AttributeKey.stringKey("xds.superseded_by_nonce");
 
   private SpanAttributes() {}

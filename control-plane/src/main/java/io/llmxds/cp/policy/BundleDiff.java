@@ -73,6 +73,7 @@ public final class BundleDiff {
           nested("extProc", (Gateway g) -> g.extProc().address(), ADDRESS),
           field("extProc messageTimeout", (Gateway g) -> g.extProc().messageTimeout()),
           field("extProc failOpen", (Gateway g) -> g.extProc().failOpen()),
+          field("extProc tls", (Gateway g) -> g.extProc().tls()),
           field("requestBufferLimit", (Gateway g) -> Values.bytes(g.requestBufferLimitBytes())),
           field("requestTimeout", Gateway::requestTimeout),
           field("streamIdleTimeout", Gateway::streamIdleTimeout),

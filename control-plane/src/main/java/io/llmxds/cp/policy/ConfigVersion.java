@@ -55,6 +55,12 @@ public final class ConfigVersion {
     public void serialize(Optional<?> value, JsonGenerator gen, SerializerProvider provider) throws IOException {
       provider.defaultSerializeValue(value.orElse(null), gen);
     }
+
+    /** For {@code @JsonInclude(NON_EMPTY)}: an optional field added later leaves older bundles' versions alone. */
+    @Override
+    public boolean isEmpty(SerializerProvider provider, Optional<?> value) {
+      return value == null || value.isEmpty();
+    }
   }
 
   private static final class FingerprintSerializer extends StdSerializer<SecretValue> {

@@ -1,5 +1,6 @@
 package io.llmxds.cp.policy;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -33,6 +34,27 @@ public record Gateway(
    *
    * @param failOpen when true Envoy lets a request through if the service is unreachable
    *     ({@code failure_mode_allow})
+   * @param tls mutual TLS to the service; empty: plaintext (left out of the config version when empty, so bundles
+   *     without it keep their versions)
    */
-  public record ExtProcService(SocketAddress address, Duration messageTimeout, boolean failOpen) {}
+  public record ExtProcService(SocketAddress address, Duration messageTimeout, boolean failOpen,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) Optional<ExtProcTls> tls) {
+
+    /** Plaintext. */
+    public ExtProcService(SocketAddress address, Duration messageTimeout, boolean failOpen) {
+      this(address, messageTimeout, failOpen, Optional.empty());
+    }
+  }
+
+  /**
+   * Mutual TLS from Envoy to the context service: files on the Envoy host (like {@code systemCaFile}), read by Envoy
+   * when it builds the cluster.
+   *
+   * @param certFile Envoy's client certificate chain (PEM)
+   * @param keyFile its private key (PEM)
+   * @param caFile the CA bundle the service's certificate must chain to (PEM)
+   * @param serverName the name (DNS, or an IP literal) the service's certificate must carry as a SAN; also the SNI
+   *     when it is a DNS name
+   */
+  public record ExtProcTls(String certFile, String keyFile, String caFile, String serverName) {}
 }

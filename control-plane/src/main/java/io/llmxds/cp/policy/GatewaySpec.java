@@ -2,6 +2,7 @@ package io.llmxds.cp.policy;
 
 import io.llmxds.cp.policy.Durations.Rule;
 import io.llmxds.cp.policy.Gateway.ExtProcService;
+import io.llmxds.cp.policy.Gateway.ExtProcTls;
 import io.llmxds.cp.policy.Gateway.SocketAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -13,7 +14,8 @@ final class GatewaySpec {
       "listener", "extProc", "requestBufferLimit", "requestTimeout", "streamIdleTimeout", "systemCaFile",
       "contextPolicy");
   private static final FieldSet LISTENER = FieldSet.of("address", "port");
-  private static final FieldSet EXT_PROC = FieldSet.of("address", "port", "messageTimeout", "failOpen");
+  private static final FieldSet EXT_PROC = FieldSet.of("address", "port", "messageTimeout", "failOpen", "tls");
+  private static final FieldSet EXT_PROC_TLS = FieldSet.of("certFile", "keyFile", "caFile", "serverName");
 
   static final long DEFAULT_BUFFER_LIMIT = 8L << 20;
   /** Below this an ordinary chat prompt is rejected with 413. */
@@ -23,6 +25,15 @@ final class GatewaySpec {
   static final String DEFAULT_SYSTEM_CA_FILE = "/etc/ssl/certs/ca-certificates.crt";
 
   private GatewaySpec() {}
+
+  /** All four fields: files on the Envoy host (absolute paths) and the service's name. */
+  private static Optional<ExtProcTls> extProcTls(MappingReader t) {
+    Optional<String> cert = t.required("certFile", Values.ABSOLUTE_PATH);
+    Optional<String> key = t.required("keyFile", Values.ABSOLUTE_PATH);
+    Optional<String> ca = t.required("caFile", Values.ABSOLUTE_PATH);
+    Optional<String> serverName = t.required("serverName", Values.HOST);
+    return t.build(() -> new ExtProcTls(cert.get(), key.get(), ca.get(), serverName.get()));
+  }
 
   static Optional<Gateway> decode(String name, MappingReader spec, ReferencedFiles files) {
     Optional<SocketAddress> listener = spec.requiredMapping("listener", LISTENER).flatMap(l -> {
@@ -34,7 +45,9 @@ final class GatewaySpec {
       Optional<Integer> port = e.required("port", Values.PORT);
       Duration timeout = e.optional("messageTimeout", Values.duration(Rule.POSITIVE), Duration.ofSeconds(30));
       boolean failOpen = e.optional("failOpen", Values.BOOLEAN, true);
-      return e.build(() -> new ExtProcService(new SocketAddress(host.get(), port.get()), timeout, failOpen));
+      // An invalid tls block is an error of the document: then nothing is built.
+      Optional<ExtProcTls> tls = e.optionalMapping("tls", EXT_PROC_TLS).flatMap(GatewaySpec::extProcTls);
+      return e.build(() -> new ExtProcService(new SocketAddress(host.get(), port.get()), timeout, failOpen, tls));
     });
     long bufferLimit = spec.optional(
         "requestBufferLimit", Values.byteSize(MIN_BUFFER_LIMIT, MAX_BUFFER_LIMIT), DEFAULT_BUFFER_LIMIT);

@@ -7,24 +7,28 @@ import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.grpc.Status;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Adapts java-control-plane's callbacks: keeps {@link XdsStreams} up to date (node per stream, request hand-off to
- * the watcher), refuses delta xDS, and tells the {@link XdsEventListener}s.
+ * Adapts java-control-plane's callbacks: refuses streams whose node the {@link NodeAuthenticator} does not accept,
+ * keeps {@link XdsStreams} up to date (node per stream, request hand-off to the watcher), refuses delta xDS, and tells
+ * the {@link XdsEventListener}s.
  */
 final class XdsCallbacks implements DiscoveryServerCallbacks {
 
   private static final Logger LOG = LoggerFactory.getLogger(XdsCallbacks.class);
 
   private final XdsStreams streams;
+  private final NodeAuthenticator authenticator;
   private final List<XdsEventListener> listeners = new CopyOnWriteArrayList<>();
 
-  XdsCallbacks(XdsStreams streams) {
+  XdsCallbacks(XdsStreams streams, NodeAuthenticator authenticator) {
     this.streams = streams;
+    this.authenticator = authenticator;
   }
 
   void addListener(XdsEventListener listener) {
@@ -38,9 +42,24 @@ final class XdsCallbacks implements DiscoveryServerCallbacks {
   }
 
   @Override
-  public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
+  public void onV3StreamRequest(long streamId, DiscoveryRequest request) throws RequestException {
+    Optional<StreamRefusal> refusal = authenticator.check(streams.nodeKnown(streamId), request);
+    if (refusal.isPresent()) {
+      refuse(streamId, refusal.get());
+    }
     XdsStream stream = streams.received(streamId, request);
     tell(listener -> listener.onRequest(streamId, stream.node(), request, request.hasErrorDetail()));
+  }
+
+  /**
+   * java-control-plane 1.0.49 closes the stream with a {@link RequestException}'s status when a request callback
+   * throws one, before it creates a watch for that request ({@code DiscoveryRequestStreamObserver.onNext}): nothing is
+   * sent on a refused stream, and it is never handed to the cache.
+   */
+  private void refuse(long streamId, StreamRefusal refusal) throws RequestException {
+    LOG.warn("refused xDS stream {}: {}", streamId, refusal.message());
+    tell(listener -> listener.onStreamRefused(streamId, refusal));
+    throw new RequestException(Status.PERMISSION_DENIED.withDescription(refusal.message()));
   }
 
   @Override

@@ -25,6 +25,12 @@ public interface XdsEventListener {
   /** A response is about to be written to the stream. */
   default void onResponse(long streamId, Node node, DiscoveryResponse response) {}
 
+  /**
+   * A stream was refused ({@code PERMISSION_DENIED}) because its node is not the one its client certificate names;
+   * nothing was sent on it, and it closes next ({@link #onStreamClose}).
+   */
+  default void onStreamRefused(long streamId, StreamRefusal refusal) {}
+
   /** A stream closed, normally or with an error. */
   default void onStreamClose(long streamId, Node node) {}
 }

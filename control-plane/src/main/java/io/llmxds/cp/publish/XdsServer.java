@@ -4,7 +4,9 @@ import io.envoyproxy.controlplane.cache.v3.SimpleCache;
 import io.envoyproxy.controlplane.server.DefaultExecutorGroup;
 import io.envoyproxy.controlplane.server.V3DiscoveryServer;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.llmxds.common.tls.ReloadingTls;
 import io.llmxds.cp.translate.EnvoyResources;
 import io.llmxds.cp.translate.Flavor;
 import java.io.IOException;
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The xDS server: state-of-the-world ADS (and the per-type CDS, EDS, LDS, RDS, SDS services) over gRPC, serving the
  * last published config to each node in its flavor (Envoy or proxyless gRPC), with one content-hash version per
- * flavor and resource type. A NACKed config is not
+ * flavor and resource type; plaintext, or mutual TLS with each node held to its certificate. A NACKed config is not
  * resent until a newer one is published. See docs/xds-server.md.
  */
 public final class XdsServer implements AutoCloseable {
@@ -39,12 +41,14 @@ public final class XdsServer implements AutoCloseable {
   private final int port;
   private final SnapshotPublisher publisher;
   private final XdsCallbacks callbacks;
+  private final Optional<ReloadingTls> tls;
 
-  private XdsServer(Server server, SnapshotPublisher publisher, XdsCallbacks callbacks) {
+  private XdsServer(Server server, SnapshotPublisher publisher, XdsCallbacks callbacks, Optional<ReloadingTls> tls) {
     this.server = server;
     this.port = server.getPort();
     this.publisher = publisher;
     this.callbacks = callbacks;
+    this.tls = tls;
   }
 
   /** Starts on the loopback interface; {@code port} 0 lets the OS choose (see {@link #port()}). */
@@ -52,13 +56,23 @@ public final class XdsServer implements AutoCloseable {
     return start(InetAddress.getLoopbackAddress().getHostAddress(), port);
   }
 
-  /** Starts on {@code host} (e.g. {@code 0.0.0.0} for every interface); {@code port} 0 lets the OS choose. */
+  /** Starts plaintext on {@code host} (e.g. {@code 0.0.0.0} for every interface); {@code port} 0 lets the OS choose. */
   public static XdsServer start(String host, int port) throws IOException {
+    return start(host, port, Optional.empty());
+  }
+
+  /**
+   * Starts on {@code host}; with {@code tls}, mutual TLS: every client must present a certificate the CA signed, and
+   * a stream is served only the node its certificate names (docs/xds-server.md, "Node identity"). The server owns
+   * {@code tls} from now on and closes it.
+   */
+  public static XdsServer start(String host, int port, Optional<ReloadingTls> tls) throws IOException {
     XdsStreams streams = new XdsStreams();
     XdsNodeGroups groups = new XdsNodeGroups();
     SimpleCache<String> cache = new SimpleCache<>(groups);
     NackSafeWatcher watcher = new NackSafeWatcher(cache, groups, streams);
-    XdsCallbacks callbacks = new XdsCallbacks(streams);
+    XdsCallbacks callbacks = new XdsCallbacks(streams,
+        tls.isPresent() ? new CertificateNodeAuthenticator() : NodeAuthenticator.NONE);
     V3DiscoveryServer discovery =
         new V3DiscoveryServer(
             List.of(callbacks),
@@ -66,18 +80,29 @@ public final class XdsServer implements AutoCloseable {
             new DefaultExecutorGroup(),
             // Serializes each resource once for all streams instead of once per stream.
             new IdentityCachingSerializer());
-    Server server =
-        NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-            .addService(discovery.getAggregatedDiscoveryServiceImpl())
-            .addService(discovery.getClusterDiscoveryServiceImpl())
-            .addService(discovery.getEndpointDiscoveryServiceImpl())
-            .addService(discovery.getListenerDiscoveryServiceImpl())
-            .addService(discovery.getRouteDiscoveryServiceImpl())
-            .addService(discovery.getSecretDiscoveryServiceImpl())
-            .build()
-            .start();
-    LOG.info("xDS server listening on {}:{}", host, server.getPort());
-    return new XdsServer(server, new SnapshotPublisher(cache, watcher), callbacks);
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    NettyServerBuilder builder = tls.isPresent()
+        ? NettyServerBuilder.forAddress(address, tls.get().serverCredentials())
+        : NettyServerBuilder.forAddress(address);
+    ClientCertificateInterceptor peers = new ClientCertificateInterceptor();
+    Server server;
+    try {
+      server = builder
+          .addService(ServerInterceptors.intercept(discovery.getAggregatedDiscoveryServiceImpl(), peers))
+          .addService(ServerInterceptors.intercept(discovery.getClusterDiscoveryServiceImpl(), peers))
+          .addService(ServerInterceptors.intercept(discovery.getEndpointDiscoveryServiceImpl(), peers))
+          .addService(ServerInterceptors.intercept(discovery.getListenerDiscoveryServiceImpl(), peers))
+          .addService(ServerInterceptors.intercept(discovery.getRouteDiscoveryServiceImpl(), peers))
+          .addService(ServerInterceptors.intercept(discovery.getSecretDiscoveryServiceImpl(), peers))
+          .build()
+          .start();
+    } catch (IOException | RuntimeException e) {
+      tls.ifPresent(ReloadingTls::close);
+      throw e;
+    }
+    LOG.info("xDS server listening on {}:{} ({})", host, server.getPort(),
+        tls.map(t -> "mutual TLS: " + t.files()).orElse("plaintext"));
+    return new XdsServer(server, new SnapshotPublisher(cache, watcher), callbacks, tls);
   }
 
   public int port() {
@@ -135,6 +160,7 @@ public final class XdsServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     publisher.close(GRACE);
+    tls.ifPresent(ReloadingTls::close);
     LOG.info("xDS server on port {} stopped", port);
   }
 }

@@ -35,7 +35,7 @@ final class XdsStream {
     }
   }
 
-  private boolean hasNode() {
+  boolean hasNode() {
     return !node.equals(Node.getDefaultInstance());
   }
 

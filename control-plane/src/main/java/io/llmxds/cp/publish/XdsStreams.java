@@ -45,6 +45,12 @@ final class XdsStreams {
     return handoff.stream();
   }
 
+  /** Whether an earlier request of the stream named its node. */
+  boolean nodeKnown(long streamId) {
+    XdsStream stream = open.get(streamId);
+    return stream != null && stream.hasNode();
+  }
+
   Node node(long streamId) {
     XdsStream stream = open.get(streamId);
     return stream == null ? Node.getDefaultInstance() : stream.node();

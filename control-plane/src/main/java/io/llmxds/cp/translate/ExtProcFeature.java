@@ -1,6 +1,7 @@
 package io.llmxds.cp.translate;
 
 import com.google.protobuf.Any;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.GrpcService;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.MetadataOptions;
@@ -61,12 +62,15 @@ final class ExtProcFeature implements HttpFilterFeature {
 
   @Override
   public EnvoyResources resources(PolicyBundle bundle) {
-    Gateway.SocketAddress address = bundle.gateway().extProc().address();
+    Gateway.ExtProcService service = bundle.gateway().extProc();
+    Gateway.SocketAddress address = service.address();
     String name = Names.CONTEXT_SERVICE_CLUSTER;
+    Cluster.Builder cluster =
+        ClusterTranslator.upstreamCluster(name, address.host(), address.port(), CONTEXT_SERVICE_CONNECT_TIMEOUT)
+            .putAllTypedExtensionProtocolOptions(UpstreamProtocolOptions.http2());
+    service.tls().ifPresent(tls -> cluster.setTransportSocket(UpstreamTls.forContextService(tls)));
     return new EnvoyResources(
-        List.of(ClusterTranslator.upstreamCluster(name, address.host(), address.port(), CONTEXT_SERVICE_CONNECT_TIMEOUT)
-            .putAllTypedExtensionProtocolOptions(UpstreamProtocolOptions.http2())
-            .build()),
+        List.of(cluster.build()),
         EndpointTranslator.edsAssignment(name, address.host(), address.port()).stream().toList(),
         List.of(),
         List.of(),

@@ -6,6 +6,7 @@ import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CommonTlsContext;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SubjectAltNameMatcher;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.TlsCertificate;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import io.llmxds.cp.policy.Gateway;
@@ -41,18 +42,45 @@ final class UpstreamTls {
         .setSystemRootCerts(CertificateValidationContext.SystemRootCerts.getDefaultInstance()));
   }
 
+  /**
+   * For Envoy to the context service: Envoy's client certificate and key, the CA and the service's name, all files
+   * on the Envoy host read when the cluster is built (docs/envoy-semantics.md T3, T6). The SAN matcher needs the CA
+   * (T2), which is always there.
+   */
+  static TransportSocket forContextService(Gateway.ExtProcTls tls) {
+    boolean ip = EndpointTranslator.servedByEds(tls.serverName());
+    CertificateValidationContext validation = CertificateValidationContext.newBuilder()
+        .setTrustedCa(DataSource.newBuilder().setFilename(tls.caFile()))
+        .addMatchTypedSubjectAltNames(sanMatcher(tls.serverName()))
+        .build();
+    UpstreamTlsContext context = UpstreamTlsContext.newBuilder()
+        // TLS forbids an IP address as SNI (RFC 6066 3).
+        .setSni(ip ? "" : tls.serverName())
+        .setCommonTlsContext(CommonTlsContext.newBuilder()
+            .addTlsCertificates(TlsCertificate.newBuilder()
+                .setCertificateChain(DataSource.newBuilder().setFilename(tls.certFile()))
+                .setPrivateKey(DataSource.newBuilder().setFilename(tls.keyFile())))
+            .setValidationContext(validation))
+        .build();
+    return TransportSocket.newBuilder().setName(Names.TLS_TRANSPORT_SOCKET).setTypedConfig(Any.pack(context)).build();
+  }
+
+  /** An IP SAN for an IP literal, else a DNS SAN; an exact DNS matcher also accepts a wildcard covering the host (T4). */
+  private static SubjectAltNameMatcher sanMatcher(String host) {
+    return SubjectAltNameMatcher.newBuilder()
+        .setSanType(EndpointTranslator.servedByEds(host)
+            ? SubjectAltNameMatcher.SanType.IP_ADDRESS
+            : SubjectAltNameMatcher.SanType.DNS)
+        .setMatcher(StringMatcher.newBuilder().setExact(host))
+        .build();
+  }
+
   private static Optional<TransportSocket> transportSocket(
       Provider provider, CertificateValidationContext.Builder validation) {
     if (!provider.tls()) {
       return Optional.empty();
     }
-    SubjectAltNameMatcher.SanType sanType = EndpointTranslator.servedByEds(provider.host())
-        ? SubjectAltNameMatcher.SanType.IP_ADDRESS
-        : SubjectAltNameMatcher.SanType.DNS;
-    // An exact DNS matcher also accepts a wildcard certificate covering the host (RFC 6125 rules).
-    validation.addMatchTypedSubjectAltNames(SubjectAltNameMatcher.newBuilder()
-        .setSanType(sanType)
-        .setMatcher(StringMatcher.newBuilder().setExact(provider.host())));
+    validation.addMatchTypedSubjectAltNames(sanMatcher(provider.host()));
     UpstreamTlsContext tls = UpstreamTlsContext.newBuilder()
         .setSni(provider.sni())
         .setCommonTlsContext(CommonTlsContext.newBuilder().setValidationContext(validation))

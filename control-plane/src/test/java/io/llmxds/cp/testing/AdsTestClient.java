@@ -18,6 +18,7 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
@@ -74,10 +75,10 @@ public final class AdsTestClient implements AutoCloseable {
   /** Null for an Envoy-like client (wildcard CDS); the clusters subscribed to by name otherwise. */
   private final Set<String> clusterNames;
 
-  private AdsTestClient(int port, Node node, boolean byName) {
+  private AdsTestClient(ManagedChannel channel, Node node, boolean byName) {
     this.node = node;
     this.clusterNames = byName ? new TreeSet<>() : null;
-    this.channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    this.channel = channel;
     this.requests =
         AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(new Responses());
   }
@@ -89,7 +90,16 @@ public final class AdsTestClient implements AutoCloseable {
 
   /** Connects like Envoy as {@code node} (which may carry a user agent and metadata). */
   public static AdsTestClient connect(int port, Node node) {
-    AdsTestClient client = new AdsTestClient(port, node, false);
+    return connect(plaintext(port), node);
+  }
+
+  /** Connects like Envoy as {@code node} over {@code credentials} (TLS) to {@code 127.0.0.1:port}. */
+  public static AdsTestClient connect(int port, ChannelCredentials credentials, Node node) {
+    return connect(NettyChannelBuilder.forAddress("127.0.0.1", port, credentials).build(), node);
+  }
+
+  private static AdsTestClient connect(ManagedChannel channel, Node node) {
+    AdsTestClient client = new AdsTestClient(channel, node, false);
     synchronized (client) {
       client.subscribe(CDS, List.of());
       client.subscribe(LDS, List.of());
@@ -100,11 +110,15 @@ public final class AdsTestClient implements AutoCloseable {
 
   /** Connects like a gRPC xDS client as {@code node}, dialing {@code listeners} ({@code xds:///<listener>}). */
   public static AdsTestClient connectByName(int port, Node node, List<String> listeners) {
-    AdsTestClient client = new AdsTestClient(port, node, true);
+    AdsTestClient client = new AdsTestClient(plaintext(port), node, true);
     synchronized (client) {
       client.subscribe(LDS, listeners.stream().sorted().toList());
     }
     return client;
+  }
+
+  private static ManagedChannel plaintext(int port) {
+    return NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
   }
 
   /** A node as grpc-java announces itself: {@code user_agent_name} "gRPC Java". */

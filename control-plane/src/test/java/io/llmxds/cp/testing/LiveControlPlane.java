@@ -4,6 +4,7 @@ import static io.llmxds.cp.testing.AdsTestClient.RDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.llmxds.common.tls.TlsFiles;
 import io.llmxds.cp.ControlPlane;
 import io.llmxds.cp.admin.AdminToken;
 import io.llmxds.cp.publish.TypeVersions;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -42,18 +44,19 @@ public final class LiveControlPlane implements AutoCloseable {
   private final List<AdsTestClient> clients = new ArrayList<>();
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private LiveControlPlane(Path policies, Path tokenFile, int xdsPort) throws IOException {
+  private LiveControlPlane(Path policies, Path tokenFile, int xdsPort, Optional<TlsFiles> xdsTls)
+      throws IOException {
     this.policies = policies;
     AdminToken adminToken = AdminToken.loadOrCreate(tokenFile);
     token = Files.readString(tokenFile).strip();
     cp = ControlPlane.start(new ControlPlane.Settings(policies, "127.0.0.1", xdsPort, "127.0.0.1", 0, adminToken,
-        NEVER, NEVER), telemetry.telemetry());
+        NEVER, NEVER, xdsTls), telemetry.telemetry());
   }
 
   /** Serves a copy of the example policies in {@code tmp}, on ports the OS chooses. */
   public static LiveControlPlane start(Path tmp) throws IOException {
     Path policies = PolicyDirs.copyExamples(Files.createDirectory(tmp.resolve("policies")));
-    return new LiveControlPlane(policies, tmp.resolve("admin-token"), 0);
+    return new LiveControlPlane(policies, tmp.resolve("admin-token"), 0, Optional.empty());
   }
 
   /**
@@ -61,7 +64,13 @@ public final class LiveControlPlane implements AutoCloseable {
    * plane take over its predecessor's clients) and the admin token kept in {@code tokenFile}.
    */
   public static LiveControlPlane serve(Path policies, Path tokenFile, int xdsPort) throws IOException {
-    return new LiveControlPlane(policies, tokenFile, xdsPort);
+    return new LiveControlPlane(policies, tokenFile, xdsPort, Optional.empty());
+  }
+
+  /** As {@link #serve(Path, Path, int)}, with mutual TLS on the xDS port. */
+  public static LiveControlPlane serve(Path policies, Path tokenFile, int xdsPort, TlsFiles xdsTls)
+      throws IOException {
+    return new LiveControlPlane(policies, tokenFile, xdsPort, Optional.of(xdsTls));
   }
 
   public Path policies() {

@@ -64,10 +64,14 @@ public final class LocalStack implements AutoCloseable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new LocalStackCommand())
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The configured command line of {@code bin/run}, for tests that run it in-process. */
+  static CommandLine commandLine() {
+    return new CommandLine(new LocalStackCommand())
         .setCaseInsensitiveEnumValuesAllowed(true)
-        .registerConverter(Duration.class, Units::duration)
-        .execute(args));
+        .registerConverter(Duration.class, Units::duration);
   }
 
   /**

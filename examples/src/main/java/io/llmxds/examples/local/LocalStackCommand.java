@@ -1,6 +1,7 @@
 package io.llmxds.examples.local;
 
 import io.llmxds.common.ShutdownSignal;
+import io.llmxds.common.tls.PlaintextBinding;
 import io.llmxds.filters.store.StoreException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Spec;
 /** {@code llm-xds-local}: the local stack's command line (what {@code bin/run} passes on). */
 @Command(name = "llm-xds-local", mixinStandardHelpOptions = true,
     description = "Run the mock LLMs of the policies' local providers, the context service, the control plane and, "
-        + "when possible, Envoy. Ctrl-C stops everything. Exit 1 if something cannot start.")
+        + "when possible, Envoy. Ctrl-C stops everything. Exit 1 if something cannot start, 2 on bad options (a non-loopback --address among them).")
 final class LocalStackCommand implements Callable<Integer> {
   private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
 
@@ -26,8 +27,9 @@ final class LocalStackCommand implements Callable<Integer> {
       description = "Policy directory (default: ${DEFAULT-VALUE}).")
   Path policies;
 
-  @Option(names = "--address", defaultValue = "0.0.0.0",
-      description = "Where xDS and ext_proc listen (default: ${DEFAULT-VALUE}); the admin APIs stay on 127.0.0.1.")
+  @Option(names = "--address", defaultValue = "127.0.0.1",
+      description = "Where xDS and ext_proc listen, a loopback address: both are plaintext here (default: "
+          + "${DEFAULT-VALUE}); the admin APIs stay on 127.0.0.1. For other addresses run llm-xds serve with TLS.")
   String address;
 
   @Option(names = "--xds-port", defaultValue = "18000", description = "xDS (ADS) port (default: ${DEFAULT-VALUE}).")
@@ -71,6 +73,11 @@ final class LocalStackCommand implements Callable<Integer> {
     if (!(mockErrorRate >= 0 && mockErrorRate <= 1)) {
       throw new ParameterException(spec.commandLine(), "--mock-error-rate must be between 0 and 1, got "
           + mockErrorRate);
+    }
+    if (!PlaintextBinding.isLoopback(address)) {
+      throw new ParameterException(spec.commandLine(), "--address " + address + " is not a loopback address: the "
+          + "local stack serves xDS (provider credentials included) and ext_proc in plaintext; run llm-xds serve and "
+          + "llm-xds-filters serve with their TLS options to serve other addresses (docs/operations.md)");
     }
     if (mockLatency.isNegative()) {
       throw new ParameterException(spec.commandLine(), "--mock-latency must not be negative");

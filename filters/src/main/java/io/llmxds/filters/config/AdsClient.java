@@ -9,6 +9,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.llmxds.common.DataPathConfig;
+import io.llmxds.common.tls.ReloadingTls;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
@@ -37,6 +38,7 @@ public final class AdsClient implements AutoCloseable, ConfigApplier.Answers {
 
   private final XdsServerAddress server;
   private final Node node;
+  private final Optional<ReloadingTls> tls;
   private final ManagedChannel channel;
   private final ScheduledExecutorService thread;
   private final ConfigApplier applier;
@@ -46,12 +48,13 @@ public final class AdsClient implements AutoCloseable, ConfigApplier.Answers {
   private volatile boolean closed;
   private Stream stream;
 
-  private AdsClient(XdsServerAddress server, String nodeId, LiveSnapshot live, Duration waitLimit,
-      ConfigMetrics metrics) {
+  private AdsClient(XdsServerAddress server, Optional<ReloadingTls> tls, String nodeId, LiveSnapshot live,
+      Duration waitLimit, ConfigMetrics metrics) {
     this.server = server;
+    this.tls = tls;
     this.node = ContextServiceNode.of(nodeId);
     this.metrics = metrics;
-    this.channel = XdsChannels.open(server);
+    this.channel = XdsChannels.open(server, tls);
     this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "llm-xds-config");
       t.setDaemon(true);
@@ -71,7 +74,17 @@ public final class AdsClient implements AutoCloseable, ConfigApplier.Answers {
    */
   public static AdsClient start(XdsServerAddress server, String nodeId, LiveSnapshot live, Duration waitLimit,
       ConfigMetrics metrics) {
-    AdsClient client = new AdsClient(server, nodeId, live, waitLimit, metrics);
+    return start(server, Optional.empty(), nodeId, live, waitLimit, metrics);
+  }
+
+  /**
+   * As {@link #start(XdsServerAddress, String, LiveSnapshot, Duration, ConfigMetrics)}, over mutual TLS when
+   * {@code tls} is present (the client owns it from now on). The control plane serves a node only the node id its
+   * certificate names: {@code nodeId} must be a SAN of it (docs/xds-server.md, "Node identity").
+   */
+  public static AdsClient start(XdsServerAddress server, Optional<ReloadingTls> tls, String nodeId,
+      LiveSnapshot live, Duration waitLimit, ConfigMetrics metrics) {
+    AdsClient client = new AdsClient(server, tls, nodeId, live, waitLimit, metrics);
     client.thread.execute(client::connect);
     return client;
   }
@@ -169,6 +182,7 @@ public final class AdsClient implements AutoCloseable, ConfigApplier.Answers {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    tls.ifPresent(ReloadingTls::close);
   }
 
   /** One ADS stream: its nonces and subscriptions are its own, and the node goes on its first request. */

@@ -4,6 +4,8 @@ import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.llmxds.common.ContextPolicyMetadata;
 import io.llmxds.common.Telemetry;
+import io.llmxds.common.tls.ReloadingTls;
+import io.llmxds.common.tls.TlsFiles;
 import io.llmxds.filters.auth.AuthorizationService;
 import io.llmxds.filters.config.AdsClient;
 import io.llmxds.filters.config.ConfigMetrics;
@@ -46,22 +48,34 @@ public final class ContextServer implements AutoCloseable {
    * @param ttl how long a session's record lives after its last write
    * @param maxBodyBytes the body limit until a config sets the Gateway's
    * @param memoryMaxChars a {@code memory} store's bound (total characters of keys and entries)
+   * @param tls mutual TLS on the gRPC port (Envoy must show a certificate the CA signed); empty: plaintext
+   * @param xdsTls mutual TLS to the control plane; empty: plaintext
    */
   public record Settings(String address, int port, String adminAddress, int adminPort,
       Optional<XdsServerAddress> xds, Optional<String> nodeId, Duration ttl, long maxBodyBytes,
-      long memoryMaxChars) {}
+      long memoryMaxChars, Optional<TlsFiles> tls, Optional<TlsFiles> xdsTls) {
+
+    /** Plaintext on both sides. */
+    public Settings(String address, int port, String adminAddress, int adminPort, Optional<XdsServerAddress> xds,
+        Optional<String> nodeId, Duration ttl, long maxBodyBytes, long memoryMaxChars) {
+      this(address, port, adminAddress, adminPort, xds, nodeId, ttl, maxBodyBytes, memoryMaxChars, Optional.empty(),
+          Optional.empty());
+    }
+  }
 
   private final LiveSnapshot snapshots;
   private final ExecutorService storeCloser;
   private final Server grpc;
+  private final Optional<ReloadingTls> tls;
   private final Optional<AdsClient> ads;
   private final AdminHttp admin;
 
-  private ContextServer(LiveSnapshot snapshots, ExecutorService storeCloser, Server grpc, Optional<AdsClient> ads,
-      AdminHttp admin) {
+  private ContextServer(LiveSnapshot snapshots, ExecutorService storeCloser, Server grpc, Optional<ReloadingTls> tls,
+      Optional<AdsClient> ads, AdminHttp admin) {
     this.snapshots = snapshots;
     this.storeCloser = storeCloser;
     this.grpc = grpc;
+    this.tls = tls;
     this.ads = ads;
     this.admin = admin;
   }
@@ -81,31 +95,39 @@ public final class ContextServer implements AutoCloseable {
     });
     LiveSnapshot snapshots = null;
     Server grpc = null;
+    Optional<ReloadingTls> tls = Optional.empty();
     Optional<AdsClient> ads = Optional.empty();
     try {
+      tls = ReloadingTls.forServer(settings.tls());
       snapshots = LiveSnapshot.startingWithBuiltInDefault(stores, settings.maxBodyBytes(), storeCloser);
       ConfigMetrics configMetrics = new ConfigMetrics(telemetry.meters(), snapshots);
       ContextProcessor processor = new ContextProcessor(snapshots,
           new StoredConversationMemory(settings.ttl(), telemetry.openTelemetry(), telemetry.meters()),
           telemetry.openTelemetry(), telemetry.meters(), Clock.systemUTC());
-      grpc = NettyServerBuilder.forAddress(new InetSocketAddress(settings.address(), settings.port()))
+      InetSocketAddress address = new InetSocketAddress(settings.address(), settings.port());
+      grpc = (tls.isPresent()
+              ? NettyServerBuilder.forAddress(address, tls.get().serverCredentials())
+              : NettyServerBuilder.forAddress(address))
           .addService(processor.service())
           .addService(new AuthorizationService(snapshots, telemetry.openTelemetry(), telemetry.meters()).service())
           .maxInboundMessageSize(MAX_MESSAGE_BYTES)
           .build()
           .start();
       LiveSnapshot live = snapshots;
-      ads = settings.xds().map(server -> AdsClient.start(server,
-          settings.nodeId().orElseGet(ContextServiceNode::defaultId), live, AdsClient.WAIT_LIMIT, configMetrics));
+      if (settings.xds().isPresent()) {
+        ads = Optional.of(AdsClient.start(settings.xds().get(), ReloadingTls.forClient(settings.xdsTls()),
+            settings.nodeId().orElseGet(ContextServiceNode::defaultId), live, AdsClient.WAIT_LIMIT, configMetrics));
+      }
       Optional<AdsClient> client = ads;
       AdminHttp admin = AdminHttp.start(settings.adminAddress(), settings.adminPort(), telemetry.meters(),
           () -> HealthReport.json(live.current(), client.map(AdsClient::status)));
-      return new ContextServer(snapshots, storeCloser, grpc, ads, admin);
+      return new ContextServer(snapshots, storeCloser, grpc, tls, ads, admin);
     } catch (IOException | StoreException | RuntimeException e) {
       ads.ifPresent(AdsClient::close);
       if (grpc != null) {
         grpc.shutdownNow();
       }
+      tls.ifPresent(ReloadingTls::close);
       if (snapshots != null) {
         snapshots.close();
       }
@@ -141,6 +163,7 @@ public final class ContextServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       grpc.shutdownNow();
     }
+    tls.ifPresent(ReloadingTls::close);
     snapshots.close();
     storeCloser.shutdown();
     try {

@@ -21,7 +21,8 @@ class LlmXdsFiltersTest {
 
     assertThat(cli.execute("serve", "--help")).isZero();
     assertThat(out.toString()).contains("--port", "--admin-port", "--xds", "--node-id", "--ttl", "--max-body",
-        "50051", "19001", "24h", "8Mi").doesNotContain("--redis");
+        "--tls-cert", "--client-ca", "--insecure", "--xds-tls-cert", "--xds-ca", "50051", "19001", "24h", "8Mi")
+        .doesNotContain("--redis");
   }
 
   @Test
@@ -43,6 +44,29 @@ class LlmXdsFiltersTest {
 
     assertThat(cli.execute("serve", "--xds", "localhost")).isEqualTo(2);
     assertThat(err.toString()).contains("--xds").contains("not host:port: localhost");
+  }
+
+  @Test
+  void servePlaintextOnANonLoopbackAddressRefusesToStartWithoutInsecure() {
+    CommandLine cli = LlmXdsFilters.commandLine();
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err));
+
+    assertThat(cli.execute("serve", "--address", "0.0.0.0", "--port", "0", "--admin-port", "0")).isEqualTo(2);
+    assertThat(err.toString()).contains("refusing to serve ext_proc in plaintext on 0.0.0.0, which is not a loopback"
+        + " address: pass --tls-cert, --tls-key and --client-ca for mutual TLS, or --insecure to allow plaintext on a"
+        + " trusted network");
+  }
+
+  @Test
+  void serveRefusesXdsTlsWithoutXds() {
+    CommandLine cli = LlmXdsFilters.commandLine();
+    StringWriter err = new StringWriter();
+    cli.setErr(new PrintWriter(err));
+
+    assertThat(cli.execute("serve", "--xds-tls-cert", "c.pem", "--xds-tls-key", "k.pem", "--xds-ca", "ca.pem"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--xds-tls-cert, --xds-tls-key and --xds-ca need --xds");
   }
 
   @Test

@@ -18,6 +18,7 @@ import io.envoyproxy.envoy.service.ext_proc.v3.HttpHeaders;
 import io.envoyproxy.envoy.service.ext_proc.v3.ImmediateResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
+import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;
@@ -105,9 +106,13 @@ public final class FakeEnvoy implements AutoCloseable {
   private final FakeExtAuthz extAuthz;
 
   private FakeEnvoy(Server server, int port) {
+    this(server, NettyChannelBuilder.forAddress(InetAddress.getLoopbackAddress().getHostAddress(), port)
+        .usePlaintext());
+  }
+
+  private FakeEnvoy(Server server, NettyChannelBuilder channel) {
     this.server = server;
-    this.channel = NettyChannelBuilder.forAddress(InetAddress.getLoopbackAddress().getHostAddress(), port)
-        .usePlaintext()
+    this.channel = channel
         // Envoy sends a buffered body as one message, up to the listener's buffer limit.
         .maxInboundMessageSize(64 << 20)
         .build();
@@ -160,6 +165,12 @@ public final class FakeEnvoy implements AutoCloseable {
   /** Talks to a service already running on a loopback port. */
   public static FakeEnvoy connectedTo(int port) {
     return new FakeEnvoy(null, port);
+  }
+
+  /** Talks to a service on a loopback port over {@code credentials} (TLS, with Envoy's client certificate). */
+  public static FakeEnvoy connectedTo(int port, ChannelCredentials credentials) {
+    return new FakeEnvoy(null,
+        NettyChannelBuilder.forAddress(InetAddress.getLoopbackAddress().getHostAddress(), port, credentials));
   }
 
   /** An HTTP request and the upstream's response, as Envoy would see them. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.llmxds.common.Telemetry;
+import io.llmxds.common.tls.TlsFiles;
 import io.llmxds.filters.config.XdsServerAddress;
 import io.llmxds.filters.extproc.ContextProcessor;
 import io.llmxds.filters.server.ContextServer;
@@ -36,6 +37,18 @@ public final class LoopbackContextServer {
   /** Configured by the control plane whose xDS port is {@code xdsPort} on loopback. */
   public static ContextServer following(Telemetry telemetry, int xdsPort) throws IOException, StoreException {
     return start(telemetry, Optional.of(new XdsServerAddress("127.0.0.1", xdsPort)));
+  }
+
+  /**
+   * Configured by the control plane whose mutual-TLS xDS port is {@code xdsPort} on loopback, showing it
+   * {@code xdsTls}; its own port requires client certificates ({@code portTls}).
+   */
+  public static ContextServer following(Telemetry telemetry, int xdsPort, TlsFiles xdsTls, TlsFiles portTls)
+      throws IOException, StoreException {
+    ContextServer.Settings plain = settings(Optional.of(new XdsServerAddress("127.0.0.1", xdsPort)));
+    return ContextServer.start(new ContextServer.Settings(plain.address(), plain.port(), plain.adminAddress(),
+        plain.adminPort(), plain.xds(), plain.nodeId(), plain.ttl(), plain.maxBodyBytes(), plain.memoryMaxChars(),
+        Optional.of(portTls), Optional.of(xdsTls)), telemetry);
   }
 
   /** Waits until new requests on {@code server} run under config {@code configVersion}. */
