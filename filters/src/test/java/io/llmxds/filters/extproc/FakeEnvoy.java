@@ -116,7 +116,7 @@ public final class FakeEnvoy implements AutoCloseable {
         // Envoy sends a buffered body as one message, up to the listener's buffer limit.
         .maxInboundMessageSize(64 << 20)
         .build();
-    this.extAuthz = new FakeExtAuthz(channel, FakeExtAuthz.Settings.EDGE);
+    this.extAuthz = new FakeExtAuthz(this.channel, FakeExtAuthz.Settings.EDGE);
   }
 
   /** Serves {@code processor} on a loopback port of its own. */
