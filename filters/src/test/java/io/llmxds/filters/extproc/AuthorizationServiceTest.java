@@ -4,6 +4,7 @@ import static io.llmxds.filters.testing.TestDataPath.memoryStore;
 import static io.llmxds.filters.testing.TestDataPath.route;
 import static io.llmxds.filters.testing.TestDataPath.routeWithoutPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.envoyproxy.envoy.config.core.v3.DataSource;
@@ -236,8 +237,8 @@ class AuthorizationServiceTest {
       service.envoy.extAuthz().call(Map.of("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
           request("x-api-key", "key-a"));
 
-      SpanData check = service.spans.getFinishedSpanItems().stream()
-          .filter(span -> span.getName().equals("auth.check")).findFirst().orElseThrow();
+      SpanData check = await().until(() -> service.spans.getFinishedSpanItems().stream()
+          .filter(span -> span.getName().equals("auth.check")).findFirst(), Optional::isPresent).orElseThrow();
       assertThat(check.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
       assertThat(check.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
       assertThat(check.getKind()).isEqualTo(io.opentelemetry.api.trace.SpanKind.SERVER);
@@ -253,8 +254,9 @@ class AuthorizationServiceTest {
       authz.check(request("x-api-key", "nope"));
       authz.check(request());
 
-      List<SpanData> spans = service.spans.getFinishedSpanItems().stream()
-          .filter(span -> span.getName().equals("auth.check")).toList();
+      // A check's span ends after its answer is sent: wait for the third.
+      List<SpanData> spans = await().until(() -> service.spans.getFinishedSpanItems().stream()
+          .filter(span -> span.getName().equals("auth.check")).toList(), finished -> finished.size() == 3);
       assertThat(spans).extracting(span -> span.getAttributes().get(AuthorizationService.OUTCOME))
           .containsExactly("ok", "invalid_key", "missing_key");
       assertThat(spans).extracting(span -> span.getAttributes().get(AuthorizationService.CONSUMER))
