@@ -27,8 +27,8 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * RDS: one route per model route, matched on the model header that the ext_proc service sets from the request body,
- * and a catch-all 404 for models no route serves. One route for all of a model route's names, because Envoy keeps a
+ * RDS: the {@code GET /v1/models} answer ({@link ModelsListRoutes}), one route per model route, matched on the model
+ * header that the ext_proc service sets from the request body, and a catch-all 404 for models no route serves. One route for all of a model route's names, because Envoy keeps a
  * rate limit's buckets per route object (local_ratelimit/config.cc:27-30): aliases must share them. Every route
  * carries its own content version (see {@link RequestTraceTags}), never the bundle's, so a change that alters no
  * route leaves the RouteConfiguration byte-identical.
@@ -49,6 +49,8 @@ final class RouteTranslator {
         .setName(Names.VIRTUAL_HOST)
         .addDomains("*")
         .setPerRequestBufferLimitBytes(UInt32Value.of(ProtoValues.uint32(bundle.gateway().requestBufferLimitBytes())));
+    ModelsListRoutes.of(bundle).forEach(route -> host.addRoutes(
+        RequestTraceTags.versioned(route, RequestTraceTags.routeMetadata(route.getName()))));
     for (ModelRoute route : bundle.modelRoutes()) {
       Map<String, Any> perFilter = perFilterConfig(features, f -> f.modelRouteConfig(index, route));
       Struct.Builder metadata = RequestTraceTags.routeMetadata(route.name());
@@ -59,10 +61,14 @@ final class RouteTranslator {
     host.addRoutes(RequestTraceTags.versioned(
         unknownModelRoute(),
         RequestTraceTags.routeMetadata(Names.UNKNOWN_MODEL_ROUTE)));
-    return RouteConfiguration.newBuilder()
+    RouteConfiguration.Builder routes = RouteConfiguration.newBuilder()
         .setName(bundle.gateway().name())
-        .addVirtualHosts(host)
-        .build();
+        .addVirtualHosts(host);
+    int maxBody = ModelsListRoutes.maxBodySize(host.getRoutesList());
+    if (maxBody > 0) {
+      routes.setMaxDirectResponseBodySizeBytes(UInt32Value.of(maxBody));
+    }
+    return routes.build();
   }
 
   private static Map<String, Any> perFilterConfig(

@@ -87,8 +87,9 @@ class RequestTraceTagsTest {
         List.of(), bundle.contextPolicies());
     List<Route> before = Unpack.routes(routes);
     List<Route> after = Unpack.routes(Translator.translate(withoutLimits).routes().get(0));
-    assertThat(RequestTraceTags.versionOf(after.get(0))).as("chat lost its rate limit")
-        .isNotEqualTo(RequestTraceTags.versionOf(before.get(0)));
-    assertThat(after.subList(1, after.size())).as("gpt-4o and the catch-all").isEqualTo(before.subList(1, before.size()));
+    assertThat(after.get(0)).as("the model list").isEqualTo(before.get(0));
+    assertThat(RequestTraceTags.versionOf(after.get(1))).as("chat lost its rate limit")
+        .isNotEqualTo(RequestTraceTags.versionOf(before.get(1)));
+    assertThat(after.subList(2, after.size())).as("gpt-4o and the catch-all").isEqualTo(before.subList(2, before.size()));
   }
 }

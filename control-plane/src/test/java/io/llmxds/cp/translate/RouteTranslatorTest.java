@@ -27,14 +27,14 @@ class RouteTranslatorTest {
   }
 
   @Test
-  void oneRoutePerModelRouteInNameOrderThenTheCatchAll() {
+  void theModelListThenOneRoutePerModelRouteInNameOrderThenTheCatchAll() {
     RouteConfiguration config = routes(Bundles.example());
     assertThat(config.getName()).isEqualTo("edge");
     assertThat(config.getVirtualHosts(0).getName()).isEqualTo(Names.VIRTUAL_HOST);
     assertThat(config.getVirtualHosts(0).getDomainsList()).containsExactly("*");
     assertThat(config.getVirtualHosts(0).getPerRequestBufferLimitBytes().getValue()).isEqualTo(8 * 1024 * 1024);
     assertThat(Unpack.routes(config)).extracting(Route::getName)
-        .containsExactly("chat", "gpt-4o", Names.UNKNOWN_MODEL_ROUTE);
+        .containsExactly(Names.LIST_MODELS_ROUTE, "chat", "gpt-4o", Names.UNKNOWN_MODEL_ROUTE);
   }
 
   /** Envoy keeps a rate limit's buckets per route object: the aliases of one model route must be one route. */
