@@ -91,6 +91,7 @@ public final class BundleDiff {
           field("contextPolicy", ModelRoute::contextPolicy))),
       new DocumentKind<>("Provider", PolicyBundle::providers, Provider::name, List.of(
           field("baseUrl", BundleDiff::baseUrl),
+          field("api", (Provider p) -> p.api().wire()),
           // as written in the YAML: unset means "the baseUrl's host", which the baseUrl already shows
           field("sni", (Provider p) -> p.sni().equals(p.host()) ? "" : p.sni()),
           field("connectTimeout", Provider::connectTimeout),

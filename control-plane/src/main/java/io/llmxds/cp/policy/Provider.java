@@ -1,5 +1,6 @@
 package io.llmxds.cp.policy;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -10,6 +11,7 @@ import java.util.Optional;
  * @param caCertificates the CAs that sign the provider's certificate, when not the system's ({@code tls.caFile})
  * @param pathPrefix the base URL's path ("" or e.g. "/openai"), prepended to the client's path
  * @param loadBalancing how a client spreads requests over the provider's hosts
+ * @param api the HTTP API the provider speaks: its request path and how it is authenticated
  */
 public record Provider(
     String name,
@@ -21,7 +23,41 @@ public record Provider(
     String pathPrefix,
     Duration connectTimeout,
     LoadBalancing loadBalancing,
-    Optional<Credentials> credentials) {
+    Optional<Credentials> credentials,
+    @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = Api.IsDefault.class) Api api) {
+
+  /**
+   * The provider's API. {@code OPENAI}: {@code pathPrefix} stands for OpenAI's {@code /v1} and the key goes in
+   * {@code Authorization: Bearer}. {@code ANTHROPIC}: every request goes to {@code pathPrefix + /v1/messages}, with
+   * the key in {@code x-api-key} and an {@code anthropic-version} header.
+   */
+  public enum Api {
+    OPENAI("openai"),
+    ANTHROPIC("anthropic");
+
+    private final String wire;
+
+    Api(String wire) {
+      this.wire = wire;
+    }
+
+    public String wire() {
+      return wire;
+    }
+
+    /** Leaves the default out of the config version, so that bundles written before {@code api} keep theirs. */
+    static final class IsDefault {
+      @Override
+      public boolean equals(Object value) {
+        return value == OPENAI;
+      }
+
+      @Override
+      public int hashCode() {
+        return OPENAI.hashCode();
+      }
+    }
+  }
 
   /**
    * Envoy's load-balancing policies a provider may ask for. Envoy supports all of them; gRPC xDS clients support

@@ -1,6 +1,7 @@
 package io.llmxds.cp.policy;
 
 import io.llmxds.cp.policy.Durations.Rule;
+import io.llmxds.cp.policy.Provider.Api;
 import io.llmxds.cp.policy.Provider.Credentials;
 import io.llmxds.cp.policy.Provider.LoadBalancing;
 import java.net.URI;
@@ -11,7 +12,8 @@ import java.util.Optional;
 /** Reads a Provider's spec, including the secret its credentials name. */
 final class ProviderSpec {
 
-  static final FieldSet FIELDS = FieldSet.of("baseUrl", "connectTimeout", "sni", "tls", "loadBalancing", "credentials");
+  static final FieldSet FIELDS = FieldSet.of("baseUrl", "api", "connectTimeout", "sni", "tls", "loadBalancing",
+      "credentials");
   private static final FieldSet TLS = FieldSet.of("caFile");
   /** Anything but these three under credentials is most likely a secret pasted inline: say so. */
   private static final FieldSet CREDENTIALS = FieldSet.of("header", "prefix", "secretFile")
@@ -29,6 +31,7 @@ final class ProviderSpec {
 
   static Optional<Provider> decode(String name, MappingReader spec, ReferencedFiles files) {
     Optional<BaseUrl> url = spec.required("baseUrl", BASE_URL);
+    Api api = spec.optional("api", Values.oneOf(Api.values(), Api::wire), Api.OPENAI);
     Duration connectTimeout = spec.optional("connectTimeout", Values.duration(Rule.POSITIVE), Duration.ofSeconds(5));
     Optional<String> sni = spec.optional("sni", Values.HOST);
     LoadBalancing loadBalancing = spec.optional("loadBalancing",
@@ -42,18 +45,19 @@ final class ProviderSpec {
       spec.error("tls", "tls is only valid with an https baseUrl");
     }
     Optional<Credentials> credentials =
-        spec.optionalMapping("credentials", CREDENTIALS).flatMap(c -> credentials(c, files));
+        spec.optionalMapping("credentials", CREDENTIALS).flatMap(c -> credentials(c, files, api));
     return spec.build(() -> {
       BaseUrl base = url.get();
       // TLS forbids an IP address as SNI (RFC 6066 3): an IP host sends none unless the policy names one.
       String serverName = base.tls() ? sni.orElse(Values.isIpLiteral(base.host()) ? "" : base.host()) : "";
       return new Provider(name, base.host(), base.port(), base.tls(), serverName, ca, base.pathPrefix(),
-          connectTimeout, loadBalancing, credentials);
+          connectTimeout, loadBalancing, credentials, api);
     });
   }
 
-  private static Optional<Credentials> credentials(MappingReader c, ReferencedFiles files) {
-    String header = c.optional("header", Values.HEADER_NAME, "Authorization");
+  /** The header defaults to the API's convention: {@code Authorization: Bearer} (OpenAI), {@code x-api-key}. */
+  private static Optional<Credentials> credentials(MappingReader c, ReferencedFiles files, Api api) {
+    String header = c.optional("header", Values.HEADER_NAME, api == Api.ANTHROPIC ? "x-api-key" : "Authorization");
     String prefix = c.optional("prefix", HEADER_VALUE_PART, header.equalsIgnoreCase("Authorization") ? "Bearer " : "");
     Optional<SecretRef> secret = c.required(
         "secretFile", Values.NON_EMPTY_STRING.then(file -> new SecretRef(file, files.secret(file))));

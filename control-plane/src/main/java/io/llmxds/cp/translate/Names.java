@@ -11,6 +11,8 @@ public final class Names {
   /** The catch-all route that answers 404 for a model no route serves (and is matched before ext_proc runs). */
   public static final String UNKNOWN_MODEL_ROUTE = "unknown-model";
   public static final String CONTEXT_SERVICE_CLUSTER = "llm-xds/context-service";
+  /** The route answering {@code GET /v1/models} itself; with Consumers one per consumer, {@code list-models/<c>}. */
+  public static final String LIST_MODELS_ROUTE = "list-models";
 
   /** Set by the ext_proc service from the request body's {@code model}; routes match on it. */
   public static final String MODEL_HEADER = "x-llm-model";
@@ -55,6 +57,10 @@ public final class Names {
   /** The aggregate cluster that tries {@code provider} and then the route's fallbacks. */
   public static String fallbackCluster(String modelRoute, String provider) {
     return "fallback/" + modelRoute + "/" + provider;
+  }
+
+  public static String listModelsRoute(String consumer) {
+    return LIST_MODELS_ROUTE + "/" + consumer;
   }
 
   public static String credentialSecret(String provider) {

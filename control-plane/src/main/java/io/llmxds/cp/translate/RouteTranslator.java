@@ -6,6 +6,7 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.UInt32Value;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
+import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
 import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.Route;
@@ -14,11 +15,13 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
+import io.envoyproxy.envoy.type.matcher.v3.RegexMatchAndSubstitute;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import io.llmxds.common.ContextPolicyMetadata;
 import io.llmxds.cp.policy.ModelRoute;
 import io.llmxds.cp.policy.PolicyBundle;
+import io.llmxds.cp.policy.Provider;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +30,8 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * RDS: one route per model route, matched on the model header that the ext_proc service sets from the request body,
- * and a catch-all 404 for models no route serves. One route for all of a model route's names, because Envoy keeps a
+ * RDS: the {@code GET /v1/models} answer ({@link ModelsListRoutes}), one route per model route, matched on the model
+ * header that the ext_proc service sets from the request body, and a catch-all 404 for models no route serves. One route for all of a model route's names, because Envoy keeps a
  * rate limit's buckets per route object (local_ratelimit/config.cc:27-30): aliases must share them. Every route
  * carries its own content version (see {@link RequestTraceTags}), never the bundle's, so a change that alters no
  * route leaves the RouteConfiguration byte-identical.
@@ -37,6 +40,10 @@ final class RouteTranslator {
 
   /** The OpenAI API path that a provider's {@code pathPrefix} stands for. */
   static final String OPENAI_PREFIX = "/v1";
+  /** Anthropic's Messages API, where every request for an {@code anthropic} provider goes. */
+  static final String ANTHROPIC_MESSAGES_PATH = "/v1/messages";
+  static final String ANTHROPIC_VERSION_HEADER = "anthropic-version";
+  static final String ANTHROPIC_VERSION = "2023-06-01";
   static final String UNKNOWN_MODEL_BODY =
       "{\"error\":{\"message\":\"no route for the requested model\",\"type\":\"invalid_request_error\","
           + "\"code\":\"model_not_found\"}}";
@@ -49,6 +56,8 @@ final class RouteTranslator {
         .setName(Names.VIRTUAL_HOST)
         .addDomains("*")
         .setPerRequestBufferLimitBytes(UInt32Value.of(ProtoValues.uint32(bundle.gateway().requestBufferLimitBytes())));
+    ModelsListRoutes.of(bundle).forEach(route -> host.addRoutes(
+        RequestTraceTags.versioned(route, RequestTraceTags.routeMetadata(route.getName()))));
     for (ModelRoute route : bundle.modelRoutes()) {
       Map<String, Any> perFilter = perFilterConfig(features, f -> f.modelRouteConfig(index, route));
       Struct.Builder metadata = RequestTraceTags.routeMetadata(route.name());
@@ -59,10 +68,14 @@ final class RouteTranslator {
     host.addRoutes(RequestTraceTags.versioned(
         unknownModelRoute(),
         RequestTraceTags.routeMetadata(Names.UNKNOWN_MODEL_ROUTE)));
-    return RouteConfiguration.newBuilder()
+    RouteConfiguration.Builder routes = RouteConfiguration.newBuilder()
         .setName(bundle.gateway().name())
-        .addVirtualHosts(host)
-        .build();
+        .addVirtualHosts(host);
+    int maxBody = ModelsListRoutes.maxBodySize(host.getRoutesList());
+    if (maxBody > 0) {
+      routes.setMaxDirectResponseBodySizeBytes(UInt32Value.of(maxBody));
+    }
+    return routes.build();
   }
 
   private static Map<String, Any> perFilterConfig(
@@ -83,15 +96,37 @@ final class RouteTranslator {
         .setWeightedClusters(weightedClusters(route))
         .setTimeout(ProtoValues.duration(route.timeout()))
         .setAutoHostRewrite(BoolValue.of(true));
-    pathPrefix(index, route)
-        .filter(prefix -> !prefix.equals(OPENAI_PREFIX))
-        .ifPresent(prefix -> action.setPrefixRewrite(prefix + "/"));
     RetryPolicies.forRoute(route).ifPresent(action::setRetryPolicy);
-    return Route.newBuilder()
+    Route.Builder built = Route.newBuilder()
         .setName(route.name())
         .setMatch(match)
-        .setRoute(action)
         .putAllTypedPerFilterConfig(perFilter);
+    firstProvider(index, route).ifPresent(provider -> upstreamApi(provider, action, built));
+    return built.setRoute(action);
+  }
+
+  /**
+   * The provider's API on the route (R3: the path rewrite and the route's request headers, once per request). OpenAI:
+   * the provider's path stands for {@code /v1}. Anthropic: every request goes to its {@code /v1/messages} (a regex
+   * rewrite replaces the whole path and keeps the query, config_impl.cc:1159-1164) with an {@code anthropic-version}
+   * unless the client sent one (header_parser.cc:187-190); its key header is the credential's (the loader's default).
+   */
+  private static void upstreamApi(Provider provider, RouteAction.Builder action, Route.Builder route) {
+    switch (provider.api()) {
+      case OPENAI -> {
+        if (!provider.pathPrefix().equals(OPENAI_PREFIX)) {
+          action.setPrefixRewrite(provider.pathPrefix() + "/");
+        }
+      }
+      case ANTHROPIC -> {
+        action.setRegexRewrite(RegexMatchAndSubstitute.newBuilder()
+            .setPattern(RegexMatcher.newBuilder().setRegex("^" + OPENAI_PREFIX + "/.*"))
+            .setSubstitution(provider.pathPrefix() + ANTHROPIC_MESSAGES_PATH));
+        route.addRequestHeadersToAdd(HeaderValueOption.newBuilder()
+            .setHeader(ProtoValues.header(ANTHROPIC_VERSION_HEADER, ANTHROPIC_VERSION))
+            .setAppendAction(HeaderValueOption.HeaderAppendAction.ADD_IF_ABSENT));
+      }
+    }
   }
 
   /**
@@ -142,9 +177,9 @@ final class RouteTranslator {
         .setWeight(UInt32Value.of(backend.weight()));
   }
 
-  /** The loader ensures that all providers of a route share one path prefix; the first backend's stands for all. */
-  private static Optional<String> pathPrefix(BundleIndex index, ModelRoute route) {
-    return route.backends().stream().findFirst().flatMap(b -> index.provider(b.provider())).map(p -> p.pathPrefix());
+  /** The loader ensures that all providers of a route share one path prefix and API; the first backend stands for all. */
+  private static Optional<Provider> firstProvider(BundleIndex index, ModelRoute route) {
+    return route.backends().stream().findFirst().flatMap(b -> index.provider(b.provider()));
   }
 
   private static Route.Builder unknownModelRoute() {

@@ -163,6 +163,13 @@ class BundleDiffTest {
   }
 
   @Test
+  void apiChangeIsListed() {
+    assertThat(diff(dir -> edit(dir.resolve("providers.yaml"), "baseUrl: https://api.openai.com/v1",
+        "baseUrl: https://api.openai.com/v1\n  api: anthropic")))
+        .containsExactly("Provider/openai api openai→anthropic");
+  }
+
+  @Test
   void loadBalancingChangeIsListed() {
     assertThat(diff(dir -> edit(dir.resolve("providers.yaml"), "http://127.0.0.1:18081/v1",
         "http://127.0.0.1:18081/v1\n  loadBalancing: maglev")))

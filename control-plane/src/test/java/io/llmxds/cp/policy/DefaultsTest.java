@@ -39,10 +39,21 @@ class DefaultsTest {
     assertThat(provider.sni()).isEqualTo("llm.example.com");
     assertThat(provider.pathPrefix()).isEqualTo("/api");
     assertThat(provider.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(provider.api()).isEqualTo(Provider.Api.OPENAI);
     Provider.Credentials credentials = provider.credentials().orElseThrow();
     assertThat(List.of(credentials.header(), credentials.prefix(), credentials.secretFile()))
         .containsExactly("Authorization", "Bearer ", "secrets/key");
     assertThat(credentials.secret().reveal()).isEqualTo("test-key");
+  }
+
+  /** Anthropic's convention: the key alone in {@code x-api-key}. */
+  @Test
+  void anAnthropicProvidersKeyGoesInXApiKeyWithoutAPrefix() {
+    Provider anthropic = TestPolicies.loaded(java.nio.file.Path.of("src/test/resources/golden/in/anthropic")).bundle()
+        .providers().stream().filter(p -> p.name().equals("anthropic")).findFirst().orElseThrow();
+    assertThat(anthropic.api()).isEqualTo(Provider.Api.ANTHROPIC);
+    Provider.Credentials credentials = anthropic.credentials().orElseThrow();
+    assertThat(List.of(credentials.header(), credentials.prefix())).containsExactly("x-api-key", "");
   }
 
   @Test

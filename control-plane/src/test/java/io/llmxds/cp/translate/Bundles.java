@@ -32,7 +32,7 @@ public final class Bundles {
 
   public static Provider plain(String name, String host, int port) {
     return new Provider(name, host, port, false, "", Optional.empty(), "", Duration.ofSeconds(2),
-        Provider.LoadBalancing.ROUND_ROBIN, Optional.empty());
+        Provider.LoadBalancing.ROUND_ROBIN, Optional.empty(), Provider.Api.OPENAI);
   }
 
   public static Provider openai() {
@@ -40,7 +40,7 @@ public final class Bundles {
         Duration.ofSeconds(5),
         Provider.LoadBalancing.ROUND_ROBIN,
         Optional.of(new Provider.Credentials("Authorization", "Bearer ", "secrets/openai-api-key",
-            new SecretValue(SECRET))));
+            new SecretValue(SECRET))), Provider.Api.OPENAI);
   }
 
   public static ContextPolicy contextPolicy(String name) {

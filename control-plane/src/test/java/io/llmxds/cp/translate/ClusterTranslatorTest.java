@@ -40,7 +40,7 @@ class ClusterTranslatorTest {
   @EnumSource(Provider.LoadBalancing.class)
   void aProviderClusterHasItsLoadBalancingPolicy(Provider.LoadBalancing loadBalancing) {
     Provider provider = new Provider("p", "10.0.0.1", 8000, false, "", Optional.empty(), "", Duration.ofSeconds(1),
-        loadBalancing, Optional.empty());
+        loadBalancing, Optional.empty(), Provider.Api.OPENAI);
     PolicyBundle bundle = new PolicyBundle(Bundles.gateway(Optional.empty()), List.of(provider), List.of(),
         List.of(), List.of());
     Cluster cluster = Translator.translate(bundle).clusters().stream()
@@ -108,7 +108,7 @@ class ClusterTranslatorTest {
     Provider openai = Bundles.openai();
     Provider privateCa = new Provider(openai.name(), openai.host(), openai.port(), true, openai.sni(),
         Optional.of(new io.llmxds.cp.policy.PemCertificates("secrets/ca.pem", "-----BEGIN CERTIFICATE-----\n...", 1)),
-        openai.pathPrefix(), openai.connectTimeout(), openai.loadBalancing(), openai.credentials());
+        openai.pathPrefix(), openai.connectTimeout(), openai.loadBalancing(), openai.credentials(), Provider.Api.OPENAI);
     PolicyBundle bundle = new PolicyBundle(Bundles.gateway(Optional.empty()), List.of(privateCa),
         List.of(Bundles.gpt4o()), List.of(), List.of());
     Cluster cluster = Translator.translate(bundle).clusters().stream()
@@ -168,7 +168,7 @@ class ClusterTranslatorTest {
   void aFallbackClusterCarriesTheCredentialChainOfItsBackend() {
     Provider primary = Bundles.openai();
     Provider backup = new Provider("backup", "backup.example.com", 443, true, "backup.example.com", Optional.empty(),
-        "/v1", Duration.ofSeconds(5), Provider.LoadBalancing.ROUND_ROBIN, primary.credentials());
+        "/v1", Duration.ofSeconds(5), Provider.LoadBalancing.ROUND_ROBIN, primary.credentials(), Provider.Api.OPENAI);
     ModelRoute route = new ModelRoute("r", List.of("m"), List.of(new ModelRoute.Backend("openai", Optional.empty(), 1)),
         List.of(new ModelRoute.Fallback("backup", Optional.empty())), Bundles.retry(1), Duration.ofSeconds(60),
         Optional.empty());

@@ -93,7 +93,7 @@ class ProxylessTranslatorTest {
   @Test
   void clustersOnlyForRoutedProvidersWithTheirLoadBalancingAndNoCredentials() {
     Provider maglev = new Provider("m", "10.0.0.9", 9000, false, "", Optional.empty(), "", Duration.ofSeconds(3),
-        Provider.LoadBalancing.MAGLEV, Optional.empty());
+        Provider.LoadBalancing.MAGLEV, Optional.empty(), Provider.Api.OPENAI);
     Provider unused = Bundles.plain("unused", "10.0.0.8", 9000);
     ModelRoute route = new ModelRoute("r", List.of("x"), List.of(new ModelRoute.Backend("m", Optional.empty(), 1)),
         List.of(), Bundles.retry(0), Duration.ofSeconds(5), Optional.empty());

@@ -54,7 +54,7 @@ class RequestTraceTagsTest {
   void aChangeThatAltersNoRouteLeavesTheRouteConfigurationByteIdentical() {
     Provider slow = bundle.providers().get(0);
     Provider changed = new Provider(slow.name(), slow.host(), slow.port(), slow.tls(), slow.sni(),
-        slow.caCertificates(), slow.pathPrefix(), Duration.ofSeconds(17), slow.loadBalancing(), slow.credentials());
+        slow.caCertificates(), slow.pathPrefix(), Duration.ofSeconds(17), slow.loadBalancing(), slow.credentials(), Provider.Api.OPENAI);
     PolicyBundle other = new PolicyBundle(bundle.gateway(),
         java.util.stream.Stream.concat(java.util.stream.Stream.of(changed), bundle.providers().stream().skip(1))
             .toList(),
@@ -72,7 +72,7 @@ class RequestTraceTagsTest {
     Provider rotated = new Provider(openai.name(), openai.host(), openai.port(), openai.tls(), openai.sni(),
         openai.caCertificates(), openai.pathPrefix(), openai.connectTimeout(), openai.loadBalancing(),
         openai.credentials().map(c -> new Provider.Credentials(c.header(), c.prefix(), c.secretFile(),
-            new io.llmxds.cp.policy.SecretValue("sk-rotated"))));
+            new io.llmxds.cp.policy.SecretValue("sk-rotated"))), Provider.Api.OPENAI);
     PolicyBundle other = new PolicyBundle(bundle.gateway(), bundle.providers().stream()
         .map(p -> p.name().equals("openai") ? rotated : p).toList(),
         bundle.modelRoutes(), bundle.rateLimits(), bundle.contextPolicies());
@@ -87,8 +87,9 @@ class RequestTraceTagsTest {
         List.of(), bundle.contextPolicies());
     List<Route> before = Unpack.routes(routes);
     List<Route> after = Unpack.routes(Translator.translate(withoutLimits).routes().get(0));
-    assertThat(RequestTraceTags.versionOf(after.get(0))).as("chat lost its rate limit")
-        .isNotEqualTo(RequestTraceTags.versionOf(before.get(0)));
-    assertThat(after.subList(1, after.size())).as("gpt-4o and the catch-all").isEqualTo(before.subList(1, before.size()));
+    assertThat(after.get(0)).as("the model list").isEqualTo(before.get(0));
+    assertThat(RequestTraceTags.versionOf(after.get(1))).as("chat lost its rate limit")
+        .isNotEqualTo(RequestTraceTags.versionOf(before.get(1)));
+    assertThat(after.subList(2, after.size())).as("gpt-4o and the catch-all").isEqualTo(before.subList(2, before.size()));
   }
 }

@@ -27,14 +27,14 @@ class RouteTranslatorTest {
   }
 
   @Test
-  void oneRoutePerModelRouteInNameOrderThenTheCatchAll() {
+  void theModelListThenOneRoutePerModelRouteInNameOrderThenTheCatchAll() {
     RouteConfiguration config = routes(Bundles.example());
     assertThat(config.getName()).isEqualTo("edge");
     assertThat(config.getVirtualHosts(0).getName()).isEqualTo(Names.VIRTUAL_HOST);
     assertThat(config.getVirtualHosts(0).getDomainsList()).containsExactly("*");
     assertThat(config.getVirtualHosts(0).getPerRequestBufferLimitBytes().getValue()).isEqualTo(8 * 1024 * 1024);
     assertThat(Unpack.routes(config)).extracting(Route::getName)
-        .containsExactly("chat", "gpt-4o", Names.UNKNOWN_MODEL_ROUTE);
+        .containsExactly(Names.LIST_MODELS_ROUTE, "chat", "gpt-4o", Names.UNKNOWN_MODEL_ROUTE);
   }
 
   /** Envoy keeps a rate limit's buckets per route object: the aliases of one model route must be one route. */
@@ -133,7 +133,7 @@ class RouteTranslatorTest {
         List.of(new ModelRoute.Backend("az", Optional.empty(), 1)), List.of(), Bundles.retry(0),
         Duration.ofSeconds(60), Optional.empty());
     Provider azure = new Provider("az", "llm.example.com", 443, true, "llm.example.com", Optional.empty(), "/openai",
-        Duration.ofSeconds(1), Provider.LoadBalancing.ROUND_ROBIN, Optional.empty());
+        Duration.ofSeconds(1), Provider.LoadBalancing.ROUND_ROBIN, Optional.empty(), Provider.Api.OPENAI);
     assertThat(Unpack.route(routes(bundle(List.of(azure), route)), "azure").getRoute().getPrefixRewrite())
         .isEqualTo("/openai/");
 
@@ -162,5 +162,29 @@ class RouteTranslatorTest {
     assertThat(Unpack.route(config, "chat").getTypedPerFilterConfigMap())
         .containsOnlyKeys(Names.LOCAL_RATELIMIT_FILTER);
     assertThat(Unpack.route(config, "gpt-4o").getTypedPerFilterConfigMap()).isEmpty();
+  }
+
+  /** Anthropic: every request to its Messages API (the query kept), an anthropic-version unless the client sent one. */
+  @Test
+  void anAnthropicRouteGoesToV1MessagesWithAnAnthropicVersion() {
+    ModelRoute route = new ModelRoute("claude", List.of("claude"),
+        List.of(new ModelRoute.Backend("claude", Optional.empty(), 1)), List.of(), Bundles.retry(0),
+        Duration.ofSeconds(60), Optional.empty());
+    Provider claude = new Provider("claude", "api.anthropic.com", 443, true, "api.anthropic.com", Optional.empty(),
+        "", Duration.ofSeconds(1), Provider.LoadBalancing.ROUND_ROBIN, Optional.empty(), Provider.Api.ANTHROPIC);
+    Route translated = Unpack.route(routes(bundle(List.of(claude), route)), "claude");
+    RouteAction action = translated.getRoute();
+    assertThat(action.getPrefixRewrite()).isEmpty();
+    assertThat(action.getRegexRewrite().getPattern().getRegex()).isEqualTo("^/v1/.*");
+    assertThat(action.getRegexRewrite().getSubstitution()).isEqualTo("/v1/messages");
+    assertThat(com.google.re2j.Pattern.compile(action.getRegexRewrite().getPattern().getRegex())
+        .matcher("/v1/chat/completions").replaceAll(action.getRegexRewrite().getSubstitution()))
+        .isEqualTo("/v1/messages");
+    assertThat(translated.getRequestHeadersToAddList()).singleElement().satisfies(h -> {
+      assertThat(h.getHeader().getKey()).isEqualTo("anthropic-version");
+      assertThat(h.getHeader().getValue()).isEqualTo("2023-06-01");
+      assertThat(h.getAppendAction()).isEqualTo(io.envoyproxy.envoy.config.core.v3.HeaderValueOption
+          .HeaderAppendAction.ADD_IF_ABSENT);
+    });
   }
 }

@@ -174,6 +174,9 @@ final class PushedConfigRouter {
       return answer(route.getDirectResponse().getStatus(), withRouteHeaders(route, responseHeaders),
           route.getDirectResponse().getBody().getInlineString());
     }
+    if (route.getRoute().hasRegexRewrite() || route.getRequestHeadersToAddCount() > 0) {
+      throw new AssertionError("R8 (regex_rewrite, a route's request headers) is not modelled: " + route.getName());
+    }
     ClusterWeight picked = pick(route.getRoute().getWeightedClusters().getClustersList(), streamId);
     Map<String, String> upstreamHeaders = new LinkedHashMap<>(forwarded.headers());
     picked.getRequestHeadersToAddList().forEach(h -> upstreamHeaders.put(h.getHeader().getKey(), value(h.getHeader())));

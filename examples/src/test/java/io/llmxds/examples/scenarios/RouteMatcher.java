@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Envoy's route match as far as the llm-xds translation uses it (docs/envoy-semantics.md R1): the first route of the
- * virtual host whose path prefix and header matchers all fit, on the headers as they are when the match happens. A
+ * Envoy's route match as far as the llm-xds translation uses it (docs/envoy-semantics.md R1, R6): the first route of
+ * the virtual host whose path prefix or exact path and header matchers all fit, on the headers as they are when the match happens. A
  * string matcher is exact or RE2 {@code safe_regex} against the whole value; a missing header never matches. Anything
  * else fails loudly: the model implements the table and nothing more.
  */
@@ -25,11 +25,16 @@ final class RouteMatcher {
   }
 
   private static boolean matches(RouteMatch match, String path, Map<String, String> headers) {
-    if (match.getPathSpecifierCase() != RouteMatch.PathSpecifierCase.PREFIX) {
-      throw new AssertionError("only prefix matches are modelled: " + match);
+    if (match.hasCaseSensitive()) {
+      throw new AssertionError("case_sensitive is not modelled: " + match);
     }
-    return path.startsWith(match.getPrefix())
-        && match.getHeadersList().stream().allMatch(h -> matches(h, headers.get(h.getName())));
+    boolean pathMatches = switch (match.getPathSpecifierCase()) {
+      case PREFIX -> path.startsWith(match.getPrefix());
+      // R6: an exact path is compared without the query string and fragment.
+      case PATH -> path.split("[?#]", 2)[0].equals(match.getPath());
+      default -> throw new AssertionError("only prefix and path matches are modelled: " + match);
+    };
+    return pathMatches && match.getHeadersList().stream().allMatch(h -> matches(h, headers.get(h.getName())));
   }
 
   private static boolean matches(HeaderMatcher matcher, String value) {
