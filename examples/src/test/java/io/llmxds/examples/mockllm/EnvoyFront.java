@@ -34,8 +34,9 @@ final class EnvoyFront implements AutoCloseable {
   /** Hop-by-hop headers (and those Java's HTTP client sets itself): never copied from one leg to the other. */
   private static final Set<String> HOP_HEADERS =
       Set.of("content-length", "transfer-encoding", "connection", "host", "expect", "upgrade");
-  static final String NO_ROUTE_BODY =
-      "{\"error\":{\"message\":\"no route for this model\",\"type\":\"invalid_request_error\",\"code\":\"model_not_found\"}}";
+  /** The catch-all route's direct response (RouteTranslator.UNKNOWN_MODEL_BODY, package-private there). */
+  static final String NO_ROUTE_BODY = "{\"error\":{\"message\":\"no route for the requested model\","
+      + "\"type\":\"invalid_request_error\",\"code\":\"model_not_found\"}}";
 
   /** What one request was routed by, and to which mock; the usage the service reported for it. */
   record Routed(String path, Optional<String> model, Optional<String> backend, Optional<Struct> usage) {}

@@ -181,7 +181,7 @@ class SdkClientsTest {
   void anUnknownModelGetsTheJson404AndAMalformedBodyAPreciseError() {
     assertThatThrownBy(() -> openAi.embeddings().create(EmbeddingCreateParams.builder()
         .model("nobody-serves-this").input("x").build()))
-        .isInstanceOf(NotFoundException.class).hasMessageContaining("no route for this model");
+        .isInstanceOf(NotFoundException.class).hasMessageContaining("no route for the requested model");
 
     assertThatThrownBy(() -> anthropic.messages().create(MessageCreateParams.builder().model("claude-mock")
         .maxTokens(1).addUserMessage("x").putAdditionalBodyProperty("system",

@@ -67,10 +67,6 @@ final class SseAnswer {
     return events.answer(!malformed);
   }
 
-  boolean malformed() {
-    return malformed || events.failed() || !events.done();
-  }
-
   private boolean over() {
     return malformed || events.failed() || events.done();
   }
