@@ -37,6 +37,30 @@ enum MockApi {
       completion.set("usage", reply.usage());
       return completion;
     }
+
+    /** Like chat's: a {@code text_completion} per word, the last with its finish reason, then the usage if asked. */
+    @Override
+    List<ObjectNode> events(ObjectMapper json, ChatReply reply, ChatRequest request) {
+      List<ObjectNode> events = new ArrayList<>();
+      String[] words = reply.words();
+      for (int i = 0; i < words.length; i++) {
+        ObjectNode chunk = reply.header("text_completion");
+        ObjectNode choice = chunk.putArray("choices").addObject().put("text", words[i]).put("index", 0);
+        if (i == words.length - 1) {
+          choice.put("finish_reason", "stop");
+        } else {
+          choice.putNull("finish_reason");
+        }
+        events.add(chunk);
+      }
+      if (request.includeUsage()) {
+        ObjectNode last = reply.header("text_completion");
+        last.putArray("choices");
+        last.set("usage", reply.usage());
+        events.add(last);
+      }
+      return events;
+    }
   },
   EMBEDDINGS("/embeddings", "input") {
     @Override
@@ -209,9 +233,9 @@ enum MockApi {
     return List.of();
   }
 
-  /** Chat's {@code [DONE]} ends only OpenAI's chat and completion streams; the others end with a typed event. */
+  /** {@code [DONE]} ends only OpenAI's chat and completion streams; the others end with a typed event. */
   boolean endsWithDone() {
-    return this == CHAT_COMPLETIONS;
+    return this == CHAT_COMPLETIONS || this == COMPLETIONS;
   }
 
   /** An error body in this API's shape. */

@@ -49,6 +49,16 @@ class MockLlmApisTest {
   }
 
   @Test
+  void completionsStreamLikeChatWithTheUsageLastAndDone() {
+    HttpResponse<String> streamed = post(mock.port(), "/v1/completions", "{\"model\":\"m\",\"prompt\":\"hi\","
+        + "\"stream\":true,\"stream_options\":{\"include_usage\":true}}");
+
+    assertThat(streamed.headers().firstValue("content-type")).hasValue("text/event-stream");
+    assertThat(streamed.body()).startsWith("data: {\"id\":").contains("\"object\":\"text_completion\"",
+        "\"finish_reason\":\"stop\"", "\"usage\":{\"prompt_tokens\":1,").endsWith("data: [DONE]\n\n");
+  }
+
+  @Test
   void anthropicStreamsTypedEventsAndRefusesInItsOwnShape() {
     HttpResponse<String> streamed = post(mock.port(), "/v1/messages", "{\"model\":\"claude\",\"max_tokens\":5,"
         + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
