@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The mock's answer to one request, rendered as OpenAI renders it: a whole {@code chat.completion} object, or the
- * {@code chat.completion.chunk} events of a stream. Token counts are an estimate (see {@link #tokens}).
+ * The mock's answer to one request, rendered as OpenAI renders a chat completion: a whole {@code chat.completion}
+ * object, or the {@code chat.completion.chunk} events of a stream ({@link MockApi} renders the other APIs from its
+ * parts). Token counts are an estimate (see {@link #tokens}).
  */
 final class ChatReply {
   private static final int QUOTE_LIMIT = 200;
@@ -67,7 +68,7 @@ final class ChatReply {
   List<ObjectNode> chunks(boolean includeUsage) {
     List<ObjectNode> chunks = new ArrayList<>();
     chunks.add(chunk(delta -> delta.put("role", "assistant").put("content", ""), null));
-    for (String word : content.split("(?<= )")) {
+    for (String word : words()) {
       chunks.add(chunk(delta -> delta.put("content", word), null));
     }
     chunks.add(chunk(delta -> { }, "stop"));
@@ -93,11 +94,40 @@ final class ChatReply {
     return chunk;
   }
 
-  private ObjectNode header(String object) {
+  String id() {
+    return id;
+  }
+
+  long created() {
+    return created;
+  }
+
+  String model() {
+    return model;
+  }
+
+  String content() {
+    return content;
+  }
+
+  /** The content as a stream sends it: word by word, each with its trailing space. */
+  String[] words() {
+    return content.split("(?<= )");
+  }
+
+  long promptTokens() {
+    return promptTokens;
+  }
+
+  long completionTokens() {
+    return completionTokens;
+  }
+
+  ObjectNode header(String object) {
     return json.createObjectNode().put("id", id).put("object", object).put("created", created).put("model", model);
   }
 
-  private ObjectNode usage() {
+  ObjectNode usage() {
     return json.createObjectNode()
         .put("prompt_tokens", promptTokens)
         .put("completion_tokens", completionTokens)

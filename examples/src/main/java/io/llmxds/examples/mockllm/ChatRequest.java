@@ -7,13 +7,23 @@ import java.io.IOException;
 import java.util.Optional;
 
 /**
- * What the mock reads from a chat-completions request body: the model, the messages (counted, and the last user
- * message quoted back), their total text length (for the token estimate) and whether to stream.
+ * What the mock reads from a request body of any of its APIs: the model, the messages or inputs (counted, and the
+ * last user message quoted back), their total text length (for the token estimate), whether to stream, and for
+ * embeddings whether they are wanted base64-encoded.
  */
 record ChatRequest(String model, int messages, Optional<String> lastUserMessage, long promptChars, boolean stream,
-    boolean includeUsage) {
+    boolean includeUsage, boolean base64) {
 
+  /** A chat-completions body. */
   static ChatRequest parse(ObjectMapper json, byte[] body) throws InvalidRequest {
+    return parse(json, body, "messages");
+  }
+
+  /**
+   * A body whose text is in {@code field}: {@code messages} (an array of messages), or an {@code input} or
+   * {@code prompt} that is a string or an array of strings or messages (each string counts as a user message).
+   */
+  static ChatRequest parse(ObjectMapper json, byte[] body, String field) throws InvalidRequest {
     JsonNode root;
     try {
       root = json.readTree(body);
@@ -29,21 +39,28 @@ record ChatRequest(String model, int messages, Optional<String> lastUserMessage,
     if (model == null || !model.isTextual() || model.asText().isEmpty()) {
       throw new InvalidRequest("'model' must be a non-empty string", "invalid_request");
     }
-    JsonNode messages = root.get("messages");
-    if (messages == null || !messages.isArray() || messages.isEmpty()) {
-      throw new InvalidRequest("'messages' must be a non-empty array", "invalid_request");
+    JsonNode messages = root.get(field);
+    boolean conversation = field.equals("messages");
+    if (messages != null && messages.isTextual() && !conversation) {
+      messages = json.createArrayNode().add(messages);
     }
-    long chars = 0;
+    if (messages == null || !messages.isArray() || messages.isEmpty()) {
+      throw new InvalidRequest("'" + field + "' must be a " + (conversation ? "" : "string or a ") + "non-empty array",
+          "invalid_request");
+    }
+    // Anthropic's instructions are top-level; they count towards the prompt.
+    long chars = text(root.path("system")).length();
     Optional<String> lastUser = Optional.empty();
     for (JsonNode message : messages) {
-      String text = text(message.path("content"));
+      String text = message.isTextual() ? message.asText() : text(message.path("content"));
       chars += text.length();
-      if ("user".equals(message.path("role").asText())) {
+      if (message.isTextual() || "user".equals(message.path("role").asText())) {
         lastUser = Optional.of(text);
       }
     }
     return new ChatRequest(model.asText(), messages.size(), lastUser, chars, root.path("stream").asBoolean(false),
-        root.path("stream_options").path("include_usage").asBoolean(false));
+        root.path("stream_options").path("include_usage").asBoolean(false),
+        "base64".equals(root.path("encoding_format").asText()));
   }
 
   /** A message's text: a string, or the {@code text} parts of a content array joined by newlines. */

@@ -291,7 +291,7 @@ class MockLlmTest {
   void answersUnknownPathsWith404AndWrongMethodsWith405() throws IOException {
     MockLlm mock = mockA();
 
-    HttpResponse<String> unknown = post(mock.port(), "/v1/embeddings", "{}");
+    HttpResponse<String> unknown = post(mock.port(), "/v1/files", "{}");
     HttpResponse<String> wrongMethod = get(mock.port(), PATH);
     HttpResponse<String> postHealth = send(MockLlmClient.request(mock.port(), "/healthz")
         .POST(HttpRequest.BodyPublishers.noBody()));
@@ -304,7 +304,7 @@ class MockLlmTest {
     assertThat(json(wrongMethod).path("error").path("code").asText()).isEqualTo("method_not_allowed");
     assertThat(wrongMethod.headers().firstValue("x-llm-backend")).hasValue("mock-a");
     assertThat(postHealth.statusCode()).isEqualTo(405);
-    assertThat(mock.requests()).as("only chat-completion requests count").isZero();
+    assertThat(mock.requests()).as("only requests to an API count").isZero();
   }
 
   @Test

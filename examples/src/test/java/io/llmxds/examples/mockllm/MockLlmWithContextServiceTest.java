@@ -18,8 +18,6 @@ import io.llmxds.filters.testing.LoopbackContextServer;
 import io.opentelemetry.api.OpenTelemetry;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -112,13 +110,7 @@ class MockLlmWithContextServiceTest {
         .startsWith("[mock-a] received 3 messages");
   }
 
-  /** The body cut every {@code size} bytes, as a network would (inside lines, anywhere). */
   private static List<byte[]> chunks(String body, int size) {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    List<byte[]> chunks = new ArrayList<>();
-    for (int start = 0; start < bytes.length; start += size) {
-      chunks.add(Arrays.copyOfRange(bytes, start, Math.min(bytes.length, start + size)));
-    }
-    return chunks;
+    return EnvoyFront.chunks(body.getBytes(StandardCharsets.UTF_8), size);
   }
 }

@@ -51,7 +51,7 @@ public final class ContextProcessor extends ExternalProcessorGrpc.ExternalProces
     }
     ExchangeHandler handler = PhaseInterceptor.UPSTREAM.get()
         ? new UpstreamRewrite(lease.snapshot(), parts)
-        : new ChatExchange(lease.snapshot(), parts);
+        : new LlmExchange(lease.snapshot(), parts);
     return new ExchangeStream(responses, handler, propagator, parts.metrics(), lease);
   }
 }

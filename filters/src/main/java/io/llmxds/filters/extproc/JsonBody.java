@@ -1,5 +1,6 @@
 package io.llmxds.filters.extproc;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,27 +22,33 @@ final class JsonBody {
 
   private final ObjectNode json;
   private final Bypass failure;
+  private final String problem;
 
-  private JsonBody(ObjectNode json, Bypass failure) {
+  private JsonBody(ObjectNode json, Bypass failure, String problem) {
     this.json = json;
     this.failure = failure;
+    this.problem = problem;
   }
 
   static JsonBody parse(ByteString body, long maxBytes) {
     if (body.size() > maxBytes) {
-      return new JsonBody(null, Bypass.BODY_TOO_LARGE);
+      return new JsonBody(null, Bypass.BODY_TOO_LARGE, "the body is larger than " + maxBytes + " bytes");
     }
     String text;
     try {
       text = strictUtf8(body.asReadOnlyByteBuffer());
     } catch (CharacterCodingException e) {
-      return new JsonBody(null, Bypass.INVALID_UTF8);
+      return new JsonBody(null, Bypass.INVALID_UTF8, "the body is not valid UTF-8");
     }
     try {
       JsonNode node = JSON.readTree(text);
-      return node instanceof ObjectNode o ? new JsonBody(o, null) : new JsonBody(null, Bypass.NOT_JSON);
+      return node instanceof ObjectNode o ? new JsonBody(o, null, "")
+          : new JsonBody(null, Bypass.NOT_JSON, "the body must be a JSON object");
     } catch (JsonProcessingException e) {
-      return new JsonBody(null, Bypass.NOT_JSON);
+      // Told to the client who sent the body, never logged: the parser's message may quote it.
+      JsonLocation at = e.getLocation();
+      String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      return new JsonBody(null, Bypass.NOT_JSON, "the body is not valid JSON" + where + ": " + e.getOriginalMessage());
     }
   }
 
@@ -62,6 +69,11 @@ final class JsonBody {
   /** Why the body is not a JSON object; only meaningful when {@link #json()} is empty. */
   Bypass failure() {
     return failure;
+  }
+
+  /** The same, in words for the client (with the line and column of a JSON syntax error). */
+  String problem() {
+    return problem;
   }
 
   static ByteString serialize(JsonNode node) {

@@ -59,31 +59,34 @@ final class Responses {
     common.getHeaderMutationBuilder().addSetHeaders(Headers.set("content-length", Integer.toString(body.size())));
   }
 
-  /** A chat body larger than the service reads: a JSON 413 in OpenAI's error shape, instead of an unrouted request. */
-  static ProcessingResponse bodyTooLarge(long size, long limit) {
-    String message = "request body of " + size + " bytes exceeds the gateway's limit of " + limit + " bytes";
-    return immediate(StatusCode.PayloadTooLarge, "request_too_large",
-        "{\"error\":{\"message\":\"" + message + "\",\"type\":\"invalid_request_error\","
-            + "\"code\":\"request_too_large\"}}");
+  /** A body larger than the service reads: a JSON 413, instead of an unrouted request. */
+  static ProcessingResponse bodyTooLarge(ErrorShape shape, long size, long limit) {
+    return immediate(StatusCode.PayloadTooLarge, "request_too_large", shape.tooLarge(
+        "request body of " + size + " bytes exceeds the gateway's limit of " + limit + " bytes"));
   }
 
-  /** The failure-mode {@code closed} answer when the store cannot be read: a JSON 503 in OpenAI's error shape. */
-  static ProcessingResponse contextUnavailable() {
-    return immediate(StatusCode.ServiceUnavailable, "context_unavailable", CONTEXT_UNAVAILABLE_BODY);
+  /** A body the API does not take (not JSON, a field of the wrong type): a JSON 400 naming the field. */
+  static ProcessingResponse invalidRequest(ErrorShape shape, String param, String message) {
+    return immediate(StatusCode.BadRequest, "invalid_request_body", shape.invalidRequest(param, message));
+  }
+
+  /** The failure-mode {@code closed} answer when the store cannot be read: a JSON 503. */
+  static ProcessingResponse contextUnavailable(ErrorShape shape) {
+    return immediate(StatusCode.ServiceUnavailable, "context_unavailable", shape.contextUnavailable());
   }
 
   /**
    * 401 on a gateway with consumers when the request names none of this config's: it did not come through the
    * gateway's key check, or its consumer is gone since (docs/context-protocol.md "Authentication").
    */
-  static ProcessingResponse unauthenticated() {
-    return immediate(StatusCode.Unauthorized, "consumer_unknown", OpenAiErrors.invalidKey(),
+  static ProcessingResponse unauthenticated(ErrorShape shape) {
+    return immediate(StatusCode.Unauthorized, "consumer_unknown", shape.unauthenticated(),
         Headers.set("www-authenticate", "Bearer"));
   }
 
   /** 403: the consumer may not call the ModelRoute that serves {@code model}. */
-  static ProcessingResponse modelNotAllowed(String model) {
-    return immediate(StatusCode.Forbidden, "model_not_allowed", OpenAiErrors.modelNotAllowed(model));
+  static ProcessingResponse modelNotAllowed(ErrorShape shape, String model) {
+    return immediate(StatusCode.Forbidden, "model_not_allowed", shape.modelNotAllowed(model));
   }
 
   /** Ends the request with a JSON answer of the service's own; {@code details} is Envoy's response-code detail. */

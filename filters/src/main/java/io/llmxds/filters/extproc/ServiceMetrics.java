@@ -16,7 +16,7 @@ final class ServiceMetrics {
   /** How a request ended for the service. */
   enum Outcome {
     INJECTED, STATELESS, BYPASSED, STORE_FAILED_OPEN, STORE_FAILED_CLOSED, UPSTREAM_REWRITTEN, UPSTREAM_UNCHANGED,
-    UNAUTHENTICATED, MODEL_NOT_ALLOWED;
+    UNAUTHENTICATED, MODEL_NOT_ALLOWED, INVALID_REQUEST;
 
     String tag() {
       return name().toLowerCase(java.util.Locale.ROOT);

@@ -1,7 +1,7 @@
 package io.llmxds.filters.extproc;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.CharacterCodingException;
@@ -9,26 +9,25 @@ import java.nio.ByteBuffer;
 import java.util.Optional;
 
 /**
- * A streamed ({@code text/event-stream}) chat-completions answer, reassembled from body chunks that may end anywhere
+ * A streamed ({@code text/event-stream}) answer of any LLM API, reassembled from body chunks that may end anywhere
  * (inside a line, inside a UTF-8 character): lines are cut at LF bytes, which never occur inside a multi-byte
  * character, and only whole lines are decoded. Events are dispatched at blank lines (multi-line {@code data} joined
- * by LF, as the SSE format says); {@code [DONE]} ends the answer. Any event that is not JSON, an {@code error} event,
- * or more than {@code maxBytes} of stream makes the answer malformed: it passes through but is not stored.
+ * by LF, as the SSE format says) to the API's {@link StreamedAnswer}, which says when the answer is complete. Any event
+ * that is not a JSON object, an error event, or more than {@code maxBytes} of stream makes the answer malformed: it
+ * passes through but is not stored.
  */
 final class SseAnswer {
   private final long maxBytes;
   private final ByteArrayOutputStream line = new ByteArrayOutputStream();
   private final StringBuilder data = new StringBuilder();
-  private final StringBuilder content = new StringBuilder();
+  private final StreamedAnswer events;
   private boolean hasData;
   private long seen;
-  private boolean done;
   private boolean malformed;
-  private Optional<TokenUsage> usage = Optional.empty();
-  private Optional<String> model = Optional.empty();
 
-  SseAnswer(long maxBytes) {
+  SseAnswer(long maxBytes, StreamedAnswer events) {
     this.maxBytes = maxBytes;
+    this.events = events;
   }
 
   void feed(ByteString chunk) {
@@ -36,7 +35,7 @@ final class SseAnswer {
     if (seen > maxBytes) {
       malformed = true;
     }
-    if (malformed || done) {
+    if (over()) {
       return;
     }
     byte[] bytes = chunk.toByteArray();
@@ -60,23 +59,22 @@ final class SseAnswer {
   }
 
   Optional<TokenUsage> usage() {
-    return usage;
+    return events.usage();
   }
 
-  /** The answer, when the stream was complete and well-formed. */
-  ChatAnswer answer() {
-    boolean complete = done && !malformed && content.length() > 0;
-    return new ChatAnswer(complete ? Optional.of(content.toString()) : Optional.empty(), usage, model);
+  /** The answer; its text only when the stream was complete and well-formed. */
+  LlmAnswer answer() {
+    return events.answer(!malformed);
   }
 
-  boolean malformed() {
-    return malformed || !done;
+  private boolean over() {
+    return malformed || events.failed() || events.done();
   }
 
   private void onLine() {
     byte[] bytes = line.toByteArray();
     line.reset();
-    if (malformed || done) {
+    if (over()) {
       return;
     }
     String text;
@@ -100,28 +98,22 @@ final class SseAnswer {
   }
 
   private void dispatch() {
-    if (!hasData || malformed || done) {
+    if (!hasData || over()) {
       return;
     }
     String event = data.toString();
     data.setLength(0);
     hasData = false;
     if (event.equals("[DONE]")) {
-      done = true;
+      events.onDoneMarker();
       return;
     }
     try {
-      JsonNode chunk = JsonBody.JSON.readTree(event);
-      if (!chunk.isObject() || chunk.has("error")) {
+      if (JsonBody.JSON.readTree(event) instanceof ObjectNode object) {
+        events.onEvent(object);
+      } else {
         malformed = true;
-        return;
       }
-      model = model.or(() -> JsonBody.text(chunk, "model"));
-      JsonNode delta = chunk.path("choices").path(0).path("delta").path("content");
-      if (delta.isTextual()) {
-        content.append(delta.asText());
-      }
-      usage = usage.or(() -> TokenUsage.read(chunk.get("usage")));
     } catch (JsonProcessingException e) {
       malformed = true;
     }

@@ -7,14 +7,26 @@ import java.util.Optional;
 /** The token counts a provider reported in a response's {@code usage}. */
 record TokenUsage(long promptTokens, long completionTokens, long totalTokens) {
 
-  /** {@code usage} when it holds both counts; the total is the provider's, else their sum. */
+  /** OpenAI's chat completions, completions and embeddings: {@code prompt_tokens}, {@code completion_tokens}. */
   static Optional<TokenUsage> read(JsonNode usage) {
-    if (usage == null || !usage.path("prompt_tokens").canConvertToLong()
-        || !usage.path("completion_tokens").canConvertToLong()) {
+    return read(usage, "prompt_tokens", "completion_tokens");
+  }
+
+  /** The Responses API, image generation and Anthropic: {@code input_tokens}, {@code output_tokens}. */
+  static Optional<TokenUsage> readInputOutput(JsonNode usage) {
+    return read(usage, "input_tokens", "output_tokens");
+  }
+
+  /**
+   * {@code usage} when it holds the prompt count; the completion count is 0 when absent (embeddings report none), the
+   * total is the provider's, else their sum.
+   */
+  private static Optional<TokenUsage> read(JsonNode usage, String promptField, String completionField) {
+    if (usage == null || !usage.path(promptField).canConvertToLong()) {
       return Optional.empty();
     }
-    long prompt = usage.get("prompt_tokens").asLong();
-    long completion = usage.get("completion_tokens").asLong();
+    long prompt = usage.get(promptField).asLong();
+    long completion = usage.path(completionField).canConvertToLong() ? usage.get(completionField).asLong() : 0;
     long total = usage.path("total_tokens").canConvertToLong() ? usage.get("total_tokens").asLong()
         : prompt + completion;
     return Optional.of(new TokenUsage(prompt, completion, total));

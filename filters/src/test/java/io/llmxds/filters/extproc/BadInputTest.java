@@ -44,12 +44,6 @@ class BadInputTest {
     return "s-" + UUID.randomUUID();
   }
 
-  /** The request went on unchanged: the body answer is a plain CONTINUE. */
-  private static void passedUntouched(FakeEnvoy.Answers answers) {
-    assertThat(answers.requestBody().getRequestBody().getResponse()).isEqualTo(CommonResponse.getDefaultInstance());
-    assertThat(answers.responseBodies()).isNotEmpty();
-  }
-
   private FakeEnvoy.Answers chatWithBody(String body) {
     return service.envoy.exchange(new FakeEnvoy.Http(Map.of(), chatHeaders(session()), body, jsonResponseHeaders(),
         List.of(jsonAnswer("m", "ok", 1, 1))));
@@ -57,8 +51,14 @@ class BadInputTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"hello", "{\"model\":\"m\",\"messages\":[", "[1,2]", "{} trailing", ""})
-  void aBodyThatIsNotAJsonObjectPassesUntouched(String body) {
-    passedUntouched(chatWithBody(body));
+  void aBodyThatIsNotAJsonObjectGetsA400AndReachesNoUpstream(String body) {
+    FakeEnvoy.Answers answers = chatWithBody(body);
+
+    assertThat(answers.forwarded()).isNull();
+    FakeEnvoy.LocalReply reply = answers.localReply().orElseThrow();
+    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply.body()).contains("\"type\":\"invalid_request_error\"")
+        .containsPattern("\"message\":\"the body (is not valid JSON at line 1, column \\d+: |must be a JSON object)");
     assertThat(service.counter(ServiceMetrics.BYPASSES, "reason", "not_json")).isEqualTo(1);
   }
 
@@ -111,12 +111,12 @@ class BadInputTest {
     assertThat(service.counter(ServiceMetrics.BYPASSES, "reason", "body_too_large")).isEqualTo(1);
   }
 
-  /** Before any config every chat request runs under the built-in default, whatever its model, or none. */
+  /** Before any config every chat request runs under the built-in default, whatever its model. */
   @Test
   void beforeAnyConfigEveryChatRequestRunsUnderTheBuiltInDefault() {
     String session = session();
     service.chat(session, chatRequest("m", null, "first"), "one");
-    String next = "{\"messages\":[{\"role\":\"user\",\"content\":\"second\"}]}";
+    String next = "{\"model\":\"other\",\"messages\":[{\"role\":\"user\",\"content\":\"second\"}]}";
 
     FakeEnvoy.Answers answers = service.chat(session, next, "two");
 

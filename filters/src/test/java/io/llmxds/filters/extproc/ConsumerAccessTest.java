@@ -54,6 +54,29 @@ class ConsumerAccessTest {
     }
   }
 
+  /** The check holds on every LLM API, each refusing in its own error shape (docs/llm-apis.md). */
+  @Test
+  void theCheckHoldsOnEveryLlmApiInItsErrorShape() {
+    try (ContextService service = new ContextService()) {
+      service.configure(config());
+      Map<String, String> embeddings = with(chatHeaders("s1"), ":path", "/v1/embeddings",
+          "authorization", "Bearer key-a");
+      Map<String, String> messages = with(chatHeaders("s1"), ":path", "/v1/messages", "authorization", "Bearer key-a");
+
+      FakeEnvoy.Answers embed = service.envoy.exchangeAuthorized(new FakeEnvoy.Http(Map.of(), embeddings,
+          "{\"model\":\"text-embedding-3\",\"input\":\"x\"}", ContextService.jsonResponseHeaders(),
+          List.of(new byte[0])));
+      FakeEnvoy.Answers anthropic = service.envoy.exchangeAuthorized(new FakeEnvoy.Http(Map.of(), messages,
+          "{\"model\":\"o3\",\"max_tokens\":1,\"messages\":[]}", ContextService.jsonResponseHeaders(),
+          List.of(new byte[0])));
+
+      assertThat(embed.localReply().orElseThrow().body()).isEqualTo(EMBED_FORBIDDEN);
+      assertThat(anthropic.localReply().orElseThrow().status()).isEqualTo(403);
+      assertThat(anthropic.localReply().orElseThrow().body()).isEqualTo("{\"type\":\"error\",\"error\":"
+          + "{\"type\":\"permission_error\",\"message\":\"The model 'o3' is not available to this API key.\"}}");
+    }
+  }
+
   @Test
   void aRouteWithoutAContextPolicyServesAnAllowedConsumerWithoutContext() {
     try (ContextService service = new ContextService()) {

@@ -107,10 +107,10 @@ class ContextProcessorTest {
   }
 
   @Test
-  void aRequestThatIsNotAChatCompletionPassesUntouchedAndEnvoySendsNothingMore() {
+  void aRequestToNoLlmApiPassesUntouchedAndEnvoySendsNothingMore() {
     for (Map<String, String> headers : List.of(
         FakeEnvoy.headers(":method", "GET", ":path", "/v1/models", "x-session-id", "s"),
-        FakeEnvoy.headers(":method", "POST", ":path", "/v1/embeddings", "x-session-id", "s"),
+        FakeEnvoy.headers(":method", "POST", ":path", "/v1/files", "x-session-id", "s"),
         FakeEnvoy.headers(":method", "GET", ":path", "/v1/chat/completions?x=1"))) {
       FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(Map.of(), headers, "{\"model\":\"m\"}",
           ContextService.jsonResponseHeaders(), List.of(new byte[0])));
@@ -120,7 +120,7 @@ class ContextProcessorTest {
       assertThat(first.getModeOverride().getRequestBodyMode()).isEqualTo(BodySendMode.NONE);
       assertThat(answers.requestBody()).isNull();
     }
-    assertThat(service.counter(ServiceMetrics.BYPASSES, "reason", "not_chat")).isEqualTo(3);
+    assertThat(service.counter(ServiceMetrics.BYPASSES, "reason", "not_llm_api")).isEqualTo(3);
   }
 
   @Test

@@ -36,15 +36,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client request through the context service (docs/context-protocol.md): a chat completion is routed by its
- * model, gets its session's history injected under the policy its snapshot's table gives that model, and its
- * exchange is stored once the answer is complete. Anything else passes untouched. On a gateway with consumers, a
- * request must name one of the snapshot's consumers (401) that may use the model's route (403), and its sessions are
- * that consumer's.
+ * One client request through the context service (docs/context-protocol.md, docs/llm-apis.md): a request to one of
+ * the {@link LlmApi}s is routed by its body's model, its answer's usage is reported, and a conversation gets its
+ * session's history injected under the policy its snapshot's table gives that model and its exchange stored once the
+ * answer is complete. Anything else passes untouched. A body the API does not take gets a 400 in the API's error
+ * shape. On a gateway with consumers, a request must name one of the snapshot's consumers (401) that may use the
+ * model's route (403), and its sessions are that consumer's.
  */
-final class ChatExchange implements ExchangeHandler {
-  private static final Logger log = LoggerFactory.getLogger(ChatExchange.class);
-  static final String CHAT_PATH = "/v1/chat/completions";
+final class LlmExchange implements ExchangeHandler {
+  private static final Logger log = LoggerFactory.getLogger(LlmExchange.class);
   /** A model name that is a valid header value and a sane route key; anything else is not routed by model. */
   private static final Pattern ROUTABLE_MODEL = Pattern.compile("[\\x21-\\x7e]{1,256}");
   private static final AttributeKey<Long> TURNS_LOADED = AttributeKey.longKey("llm_xds.context.turns.loaded");
@@ -52,7 +52,7 @@ final class ChatExchange implements ExchangeHandler {
   private static final AttributeKey<Long> CHARS = AttributeKey.longKey("llm_xds.context.chars");
   private static final AttributeKey<String> FAILURE_MODE = AttributeKey.stringKey("llm_xds.context.failure_mode");
   private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
-  /** After a non-chat request's headers, Envoy need send nothing more of it. */
+  /** After the headers of a request to no LLM API, Envoy need send nothing more of it. */
   private static final ProcessingMode NOTHING_MORE = ProcessingMode.newBuilder()
       .setRequestBodyMode(BodySendMode.NONE)
       .setRequestTrailerMode(HeaderSendMode.SKIP)
@@ -70,7 +70,8 @@ final class ChatExchange implements ExchangeHandler {
 
   /** Who the gateway authenticated; empty on an anonymous gateway. */
   private Optional<Consumer> consumer = Optional.empty();
-  private boolean chat;
+  /** The API the request calls; null when it calls none, and passes untouched. */
+  private LlmApi api;
   private Instant arrivedAt = Instant.EPOCH;
   /** Kept for the body: which headers name the session depends on the policy, and so on the body's model. */
   private Headers requestHeaders;
@@ -86,25 +87,24 @@ final class ChatExchange implements ExchangeHandler {
   private boolean usageEmitted;
   private boolean finished;
 
-  ChatExchange(DataPathSnapshot snapshot, ServiceParts parts) {
+  LlmExchange(DataPathSnapshot snapshot, ServiceParts parts) {
     this.snapshot = snapshot;
     this.parts = parts;
   }
 
   @Override
   public ProcessingResponse requestHeaders(Headers headers) {
+    api = LlmApi.of(headers).orElse(null);
     if (snapshot.consumers().isPresent()) {
       // Only the gateway's key check sets the header (a client's is removed on arrival, GatewayIdentity).
       consumer = headers.get(GatewayIdentity.CONSUMER_HEADER).flatMap(snapshot.consumers().get()::named);
       if (consumer.isEmpty()) {
         parts.metrics().outcome(Outcome.UNAUTHENTICATED);
-        return Responses.unauthenticated();
+        return Responses.unauthenticated(errors());
       }
     }
-    String path = headers.get(":path").map(p -> p.split("\\?", 2)[0]).orElse("");
-    chat = headers.get(":method").filter("POST"::equals).isPresent() && path.equals(CHAT_PATH);
-    if (!chat) {
-      countBypass(Bypass.NOT_CHAT);
+    if (api == null) {
+      countBypass(Bypass.NOT_LLM_API);
       return Responses.of(RequestCase.REQUEST_HEADERS, CommonResponse.getDefaultInstance())
           .setModeOverride(NOTHING_MORE)
           .build();
@@ -119,7 +119,7 @@ final class ChatExchange implements ExchangeHandler {
 
   @Override
   public ProcessingResponse requestBody(HttpBody body) {
-    if (!chat) {
+    if (api == null) {
       return Responses.passThrough(RequestCase.REQUEST_BODY);
     }
     if (!body.getEndOfStream()) {
@@ -129,12 +129,17 @@ final class ChatExchange implements ExchangeHandler {
     if (parsed.failure() == Bypass.BODY_TOO_LARGE) {
       // Passing it on unread would lose the model, and the catch-all route would answer a puzzling 404.
       countBypass(Bypass.BODY_TOO_LARGE);
-      return Responses.bodyTooLarge(body.getBody().size(), snapshot.maxBodyBytes());
+      return Responses.bodyTooLarge(api.errors, body.getBody().size(), snapshot.maxBodyBytes());
     }
     if (parsed.json().isEmpty()) {
-      return bypassed(parsed.failure());
+      // Unread, it would reach no model's route: the client learns why from the service instead.
+      return invalid(parsed.failure(), new RequestFields.Invalid("", parsed.problem()));
     }
     ObjectNode json = parsed.json().get();
+    Optional<RequestFields.Invalid> wrong = RequestFields.check(json, api);
+    if (wrong.isPresent()) {
+      return invalid(Bypass.INVALID_FIELD, wrong.get());
+    }
     CommonResponse.Builder common = CommonResponse.newBuilder();
     requestModel = JsonBody.text(json, "model");
     Optional<String> routable = requestModel.filter(m -> ROUTABLE_MODEL.matcher(m).matches());
@@ -146,7 +151,10 @@ final class ChatExchange implements ExchangeHandler {
     if (route.isPresent() && consumer.filter(c -> !c.mayUse(route.get().name())).isPresent()) {
       // The service's own answer, not a failure: it holds whatever the policy's failure mode says.
       parts.metrics().outcome(Outcome.MODEL_NOT_ALLOWED);
-      return Responses.modelNotAllowed(routable.orElseThrow());
+      return Responses.modelNotAllowed(api.errors, routable.orElseThrow());
+    }
+    if (!api.conversation) {
+      return stateless(common, Bypass.NOT_CONVERSATION);
     }
     JsonNode messages = json.get("messages");
     if (messages == null || !messages.isArray()) {
@@ -212,7 +220,7 @@ final class ChatExchange implements ExchangeHandler {
     if (policy.failureMode() == RequestPolicy.FailureMode.CLOSED) {
       span.setStatus(StatusCode.ERROR, "context store unavailable");
       parts.metrics().outcome(Outcome.STORE_FAILED_CLOSED);
-      return Responses.contextUnavailable();
+      return Responses.contextUnavailable(api.errors);
     }
     parts.metrics().outcome(Outcome.STORE_FAILED_OPEN);
     return Responses.of(RequestCase.REQUEST_BODY, common.build()).build();
@@ -220,7 +228,7 @@ final class ChatExchange implements ExchangeHandler {
 
   @Override
   public ProcessingResponse responseHeaders(Headers headers) {
-    if (!chat) {
+    if (api == null) {
       return Responses.passThrough(RequestCase.RESPONSE_HEADERS);
     }
     succeeded = headers.get(":status").filter(s -> s.length() == 3 && s.charAt(0) == '2').isPresent();
@@ -231,7 +239,7 @@ final class ChatExchange implements ExchangeHandler {
       return Responses.passThrough(RequestCase.RESPONSE_HEADERS);
     }
     // Each chunk must reach the client as it comes, not once the whole answer is buffered.
-    sse = new SseAnswer(snapshot.maxBodyBytes());
+    sse = new SseAnswer(snapshot.maxBodyBytes(), api.answers.stream());
     return Responses.of(RequestCase.RESPONSE_HEADERS, CommonResponse.getDefaultInstance())
         .setModeOverride(STREAMED_RESPONSE)
         .build();
@@ -241,7 +249,7 @@ final class ChatExchange implements ExchangeHandler {
   public ProcessingResponse responseBody(HttpBody body) {
     ProcessingResponse.Builder response =
         Responses.of(RequestCase.RESPONSE_BODY, CommonResponse.getDefaultInstance());
-    if (!chat || !readable || finished) {
+    if (api == null || !readable || finished) {
       return response.build();
     }
     if (sse != null) {
@@ -256,8 +264,8 @@ final class ChatExchange implements ExchangeHandler {
       return response.build();
     }
     if (body.getEndOfStream()) {
-      ChatAnswer answer = JsonBody.parse(body.getBody(), snapshot.maxBodyBytes()).json()
-          .map(ChatAnswer::ofJson).orElse(ChatAnswer.NONE);
+      LlmAnswer answer = JsonBody.parse(body.getBody(), snapshot.maxBodyBytes()).json()
+          .map(api.answers::ofJson).orElse(LlmAnswer.NONE);
       emitUsage(response, answer.usage(), answer.model());
       finish(answer, Bypass.UNREADABLE_RESPONSE);
     }
@@ -267,7 +275,7 @@ final class ChatExchange implements ExchangeHandler {
   /** A streamed response that ends with trailers has no body chunk with {@code end_of_stream}. */
   @Override
   public ProcessingResponse responseTrailers() {
-    if (chat && readable && sse != null && !finished) {
+    if (api != null && readable && sse != null && !finished) {
       sse.end();
       finish(sse.answer(), Bypass.MALFORMED_SSE);
     }
@@ -282,9 +290,9 @@ final class ChatExchange implements ExchangeHandler {
   }
 
   /** The answer is complete: store the exchange, once, when the request ran with context and succeeded. */
-  private void finish(ChatAnswer answer, Bypass unreadable) {
+  private void finish(LlmAnswer answer, Bypass unreadable) {
     finished = true;
-    if (!succeeded) {
+    if (!succeeded || !api.conversation) {
       return;
     }
     if (answer.content().isEmpty()) {
@@ -314,6 +322,17 @@ final class ChatExchange implements ExchangeHandler {
     parts.metrics().bypass(reason);
     parts.metrics().outcome(Outcome.STATELESS);
     return Responses.of(RequestCase.REQUEST_BODY, common.build()).build();
+  }
+
+  private ProcessingResponse invalid(Bypass reason, RequestFields.Invalid why) {
+    parts.metrics().bypass(reason);
+    parts.metrics().outcome(Outcome.INVALID_REQUEST);
+    return Responses.invalidRequest(api.errors, why.param(), why.message());
+  }
+
+  /** The error shape of the API called; OpenAI's for a request to none. */
+  private ErrorShape errors() {
+    return api != null ? api.errors : ErrorShape.OPENAI;
   }
 
   private ProcessingResponse bypassed(Bypass reason) {
