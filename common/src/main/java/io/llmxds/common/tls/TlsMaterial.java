@@ -3,14 +3,12 @@ package io.llmxds.common.tls;
 import io.grpc.util.CertificateUtils;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 
 /** One consistent read of {@link TlsFiles}: parsed, and checked that the key belongs to the certificate. */
@@ -45,7 +43,7 @@ record TlsMaterial(X509Certificate[] chain, PrivateKey key, X509Certificate[] tr
     } catch (GeneralSecurityException | IOException | IllegalArgumentException e) {
       throw new GeneralSecurityException(files.privateKey() + ": not a PEM private key (PKCS#8): " + e.getMessage(), e);
     }
-    if (!belongTogether(key, chain[0])) {
+    if (!KeyOfCertificate.belongTogether(key, chain[0])) {
       throw new GeneralSecurityException(files.privateKey() + ": the key does not belong to the certificate in "
           + files.certificate() + " (replace both files together)");
     }
@@ -58,28 +56,6 @@ record TlsMaterial(X509Certificate[] chain, PrivateKey key, X509Certificate[] tr
     } catch (GeneralSecurityException e) {
       throw new GeneralSecurityException(file + ": not a PEM certificate: " + e.getMessage(), e);
     }
-  }
-
-  /** Signs a probe with the key and verifies it with the certificate: a half-replaced pair fails here, not in a handshake. */
-  private static boolean belongTogether(PrivateKey key, X509Certificate cert) throws GeneralSecurityException {
-    String algorithm = switch (key.getAlgorithm()) {
-      case "EC" -> "SHA256withECDSA";
-      case "RSA" -> "SHA256withRSA";
-      default -> key.getAlgorithm(); // Ed25519, Ed448 name their own signature
-    };
-    byte[] probe = "llm-xds key check".getBytes(StandardCharsets.US_ASCII);
-    Signature signer = Signature.getInstance(algorithm);
-    signer.initSign(key);
-    signer.update(probe);
-    byte[] signature = signer.sign();
-    Signature verifier = Signature.getInstance(algorithm);
-    try {
-      verifier.initVerify(cert.getPublicKey());
-    } catch (GeneralSecurityException e) {
-      return false; // a key of another type
-    }
-    verifier.update(probe);
-    return verifier.verify(signature);
   }
 
   private static MessageDigest sha256() {
