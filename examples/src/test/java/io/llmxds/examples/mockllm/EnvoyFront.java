@@ -1,15 +1,11 @@
 package io.llmxds.examples.mockllm;
 
 import com.google.protobuf.Struct;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.llmxds.common.ContextPolicyMetadata;
 import io.llmxds.common.DataPathConfig;
 import io.llmxds.filters.extproc.FakeEnvoy;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,23 +13,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A loopback HTTP server that plays the gateway's Envoy for a real SDK client: each request goes through
+ * A {@link LoopbackHttpFront} that plays the gateway's Envoy for a real SDK client: each request goes through
  * {@link FakeEnvoy} (the context service's ext_proc stream, docs/envoy-semantics.md) and is then routed by the
  * {@code x-llm-model} it got to that model's mock, or answered with the catch-all route's JSON 404; the upstream's
  * answer comes back through the response phase, cut into small chunks as a network would.
  */
 final class EnvoyFront implements AutoCloseable {
-  /** Hop-by-hop headers (and those Java's HTTP client sets itself): never copied from one leg to the other. */
-  private static final Set<String> HOP_HEADERS =
-      Set.of("content-length", "transfer-encoding", "connection", "host", "expect", "upgrade");
   /** The catch-all route's direct response (RouteTranslator.UNKNOWN_MODEL_BODY, package-private there). */
   static final String NO_ROUTE_BODY = "{\"error\":{\"message\":\"no route for the requested model\","
       + "\"type\":\"invalid_request_error\",\"code\":\"model_not_found\"}}";
@@ -43,52 +34,48 @@ final class EnvoyFront implements AutoCloseable {
 
   private final FakeEnvoy envoy;
   private final Map<String, MockLlm> mocks;
-  private final HttpServer server;
+  private final LoopbackHttpFront front;
   private final List<Routed> routed = new CopyOnWriteArrayList<>();
 
   EnvoyFront(FakeEnvoy envoy, Map<String, MockLlm> mocksByModel) throws IOException {
     this.envoy = envoy;
     this.mocks = mocksByModel;
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", this::handle);
-    server.start();
+    front = LoopbackHttpFront.start(this::handle);
   }
 
   int port() {
-    return server.getAddress().getPort();
+    return front.port();
   }
 
   List<Routed> routed() {
     return routed;
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      Map<String, String> headers = new TreeMap<>();
-      headers.put(":method", exchange.getRequestMethod());
-      headers.put(":path", exchange.getRequestURI().getRawPath());
-      exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values.get(0)));
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      String[] backend = new String[1];
-      FakeEnvoy.Answers answers = envoy.exchange(Map.of(), headers, body, forwarded -> {
-        Optional<String> model = Optional.ofNullable(forwarded.headers().get(DataPathConfig.MODEL_HEADER));
-        MockLlm mock = model.map(mocks::get).orElse(null);
-        if (mock == null) {
-          return new FakeEnvoy.Upstream(Map.of(":status", "404", "content-type", "application/json"),
-              List.of(NO_ROUTE_BODY.getBytes(StandardCharsets.UTF_8)));
-        }
-        HttpResponse<byte[]> upstream = call(mock.port(), forwarded);
-        backend[0] = upstream.headers().firstValue(CompletionsHandler.BACKEND_HEADER).orElse(null);
-        Map<String, String> answerHeaders = new TreeMap<>();
-        upstream.headers().map().forEach((name, values) -> answerHeaders.put(name, values.get(0)));
-        answerHeaders.put(":status", Integer.toString(upstream.statusCode()));
-        return new FakeEnvoy.Upstream(answerHeaders, chunks(upstream.body(), 13));
-      });
-      routed.add(new Routed(headers.get(":path"),
-          Optional.ofNullable(answers.forwarded()).map(f -> f.headers().get(DataPathConfig.MODEL_HEADER)),
-          Optional.ofNullable(backend[0]), usage(answers)));
-      reply(exchange, answers);
-    }
+  private LoopbackHttpFront.Answer handle(LoopbackHttpFront.Request request) {
+    Map<String, String> headers = request.headers();
+    String body = new String(request.body(), StandardCharsets.UTF_8);
+    String[] backend = new String[1];
+    FakeEnvoy.Answers answers = envoy.exchange(Map.of(), headers, body, forwarded -> {
+      Optional<String> model = Optional.ofNullable(forwarded.headers().get(DataPathConfig.MODEL_HEADER));
+      MockLlm mock = model.map(mocks::get).orElse(null);
+      if (mock == null) {
+        return new FakeEnvoy.Upstream(Map.of(":status", "404", "content-type", "application/json"),
+            List.of(NO_ROUTE_BODY.getBytes(StandardCharsets.UTF_8)));
+      }
+      HttpResponse<byte[]> upstream = call(mock.port(), forwarded);
+      backend[0] = upstream.headers().firstValue(CompletionsHandler.BACKEND_HEADER).orElse(null);
+      Map<String, String> answerHeaders = new TreeMap<>();
+      upstream.headers().map().forEach((name, values) -> answerHeaders.put(name, values.get(0)));
+      answerHeaders.put(":status", Integer.toString(upstream.statusCode()));
+      return new FakeEnvoy.Upstream(answerHeaders, chunks(upstream.body(), 13));
+    });
+    routed.add(new Routed(headers.get(":path"),
+        Optional.ofNullable(answers.forwarded()).map(f -> f.headers().get(DataPathConfig.MODEL_HEADER)),
+        Optional.ofNullable(backend[0]), usage(answers)));
+    return answers.localReply()
+        .map(reply -> new LoopbackHttpFront.Answer(reply.status(), reply.headers(), reply.body()))
+        .orElseGet(() -> new LoopbackHttpFront.Answer(answers.delivered().status(), answers.delivered().headers(),
+            answers.delivered().body()));
   }
 
   private static Optional<Struct> usage(FakeEnvoy.Answers answers) {
@@ -96,34 +83,11 @@ final class EnvoyFront implements AutoCloseable {
         .map(r -> r.getDynamicMetadata().getFieldsOrThrow(ContextPolicyMetadata.USAGE_NAMESPACE).getStructValue());
   }
 
-  private static void reply(HttpExchange exchange, FakeEnvoy.Answers answers) throws IOException {
-    int status;
-    Map<String, String> headers;
-    String body;
-    if (answers.localReply().isPresent()) {
-      status = answers.localReply().get().status();
-      headers = answers.localReply().get().headers();
-      body = answers.localReply().get().body();
-    } else {
-      status = answers.delivered().status();
-      headers = answers.delivered().headers();
-      body = answers.delivered().body();
-    }
-    headers.forEach((name, value) -> {
-      if (!name.startsWith(":") && !HOP_HEADERS.contains(name)) {
-        exchange.getResponseHeaders().set(name, value);
-      }
-    });
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-    exchange.getResponseBody().write(bytes);
-  }
-
   private static HttpResponse<byte[]> call(int port, FakeEnvoy.Forwarded forwarded) {
     HttpRequest.Builder request = HttpRequest.newBuilder(
         URI.create("http://127.0.0.1:" + port + forwarded.headers().get(":path")));
     forwarded.headers().forEach((name, value) -> {
-      if (!name.startsWith(":") && !HOP_HEADERS.contains(name)) {
+      if (!name.startsWith(":") && !LoopbackHttpFront.HOP_HEADERS.contains(name)) {
         request.header(name, value);
       }
     });
@@ -145,6 +109,6 @@ final class EnvoyFront implements AutoCloseable {
 
   @Override
   public void close() {
-    server.stop(0);
+    front.close();
   }
 }
