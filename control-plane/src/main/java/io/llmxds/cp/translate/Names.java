@@ -10,6 +10,10 @@ public final class Names {
   public static final String VIRTUAL_HOST = "llm";
   /** The catch-all route that answers 404 for a model no route serves (and is matched before ext_proc runs). */
   public static final String UNKNOWN_MODEL_ROUTE = "unknown-model";
+  /** Its direct response, OpenAI's error shape (test stand-ins of Envoy answer the same). */
+  public static final String UNKNOWN_MODEL_BODY =
+      "{\"error\":{\"message\":\"no route for the requested model\",\"type\":\"invalid_request_error\","
+          + "\"code\":\"model_not_found\"}}";
   public static final String CONTEXT_SERVICE_CLUSTER = "llm-xds/context-service";
   /** The route answering {@code GET /v1/models} itself; with Consumers one per consumer, {@code list-models/<c>}. */
   public static final String LIST_MODELS_ROUTE = "list-models";

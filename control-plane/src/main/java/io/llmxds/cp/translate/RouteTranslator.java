@@ -44,9 +44,6 @@ final class RouteTranslator {
   static final String ANTHROPIC_MESSAGES_PATH = "/v1/messages";
   static final String ANTHROPIC_VERSION_HEADER = "anthropic-version";
   static final String ANTHROPIC_VERSION = "2023-06-01";
-  static final String UNKNOWN_MODEL_BODY =
-      "{\"error\":{\"message\":\"no route for the requested model\",\"type\":\"invalid_request_error\","
-          + "\"code\":\"model_not_found\"}}";
 
   private RouteTranslator() {}
 
@@ -188,7 +185,7 @@ final class RouteTranslator {
         .setMatch(RouteMatch.newBuilder().setPrefix("/"))
         .setDirectResponse(DirectResponseAction.newBuilder()
             .setStatus(404)
-            .setBody(DataSource.newBuilder().setInlineString(UNKNOWN_MODEL_BODY)))
+            .setBody(DataSource.newBuilder().setInlineString(Names.UNKNOWN_MODEL_BODY)))
         .addResponseHeadersToAdd(ProtoValues.overwriteHeader("content-type", "application/json"));
   }
 }

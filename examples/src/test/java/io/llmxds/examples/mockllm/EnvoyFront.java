@@ -4,6 +4,7 @@ import com.google.protobuf.Struct;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.llmxds.common.ContextPolicyMetadata;
 import io.llmxds.common.DataPathConfig;
+import io.llmxds.cp.translate.Names;
 import io.llmxds.filters.extproc.FakeEnvoy;
 import java.io.IOException;
 import java.net.URI;
@@ -25,9 +26,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * answer comes back through the response phase, cut into small chunks as a network would.
  */
 final class EnvoyFront implements AutoCloseable {
-  /** The catch-all route's direct response (RouteTranslator.UNKNOWN_MODEL_BODY, package-private there). */
-  static final String NO_ROUTE_BODY = "{\"error\":{\"message\":\"no route for the requested model\","
-      + "\"type\":\"invalid_request_error\",\"code\":\"model_not_found\"}}";
 
   /** What one request was routed by, and to which mock; the usage the service reported for it. */
   record Routed(String path, Optional<String> model, Optional<String> backend, Optional<Struct> usage) {}
@@ -60,7 +58,7 @@ final class EnvoyFront implements AutoCloseable {
       MockLlm mock = model.map(mocks::get).orElse(null);
       if (mock == null) {
         return new FakeEnvoy.Upstream(Map.of(":status", "404", "content-type", "application/json"),
-            List.of(NO_ROUTE_BODY.getBytes(StandardCharsets.UTF_8)));
+            List.of(Names.UNKNOWN_MODEL_BODY.getBytes(StandardCharsets.UTF_8)));
       }
       HttpResponse<byte[]> upstream = call(mock.port(), forwarded);
       backend[0] = upstream.headers().firstValue(CompletionsHandler.BACKEND_HEADER).orElse(null);
