@@ -18,6 +18,7 @@ import io.llmxds.cp.observe.VersionRecordingPublisher;
 import io.llmxds.cp.observe.XdsMetrics;
 import io.llmxds.cp.publish.PublishedSnapshot;
 import io.llmxds.cp.publish.XdsServer;
+import io.llmxds.cp.reload.ConfigCheck;
 import io.llmxds.cp.reload.PolicyReloader;
 import io.llmxds.cp.reload.ReloadTrigger;
 import io.llmxds.cp.source.PolicyDirectoryWatcher;
@@ -48,7 +49,15 @@ public final class ControlPlane implements AutoCloseable {
       AdminToken adminToken,
       Duration debounceQuiet,
       Duration debounceMaxDelay,
-      Optional<TlsFiles> xdsTls) {
+      Optional<TlsFiles> xdsTls,
+      ConfigCheck lastCheck) {
+
+    /** No check after the verify stage. */
+    public Settings(Path policies, String xdsAddress, int xdsPort, String adminAddress, int adminPort,
+        AdminToken adminToken, Duration debounceQuiet, Duration debounceMaxDelay, Optional<TlsFiles> xdsTls) {
+      this(policies, xdsAddress, xdsPort, adminAddress, adminPort, adminToken, debounceQuiet, debounceMaxDelay, xdsTls,
+          ConfigCheck.NONE);
+    }
 
     /** Plaintext xDS. */
     public Settings(Path policies, String xdsAddress, int xdsPort, String adminAddress, int adminPort,
@@ -94,7 +103,7 @@ public final class ControlPlane implements AutoCloseable {
           PolicyDirectoryWatcher.watch(s.policies(), s.debounceQuiet(), s.debounceMaxDelay());
       watcher = started;
       PolicyReloader reloader = new PolicyReloader(s.policies(), new VersionRecordingPublisher(xds, versions, routeVersions),
-          started::watchFilesOf);
+          started::watchFilesOf, s.lastCheck());
       TracedReloader traced = new TracedReloader(reloader, telemetry.tracer(), List.of(new AuditLog(), metrics));
       started.start(() -> traced.reload(ReloadTrigger.FILE_WATCH, Context.root(), ReloadTrigger.FILE_WATCH.wire()));
       traced.reload(ReloadTrigger.STARTUP, Context.root(), ReloadTrigger.STARTUP.wire());

@@ -19,7 +19,7 @@ import org.testcontainers.utility.DockerImageName;
 final class ContainerEnvoy implements EnvoyRuntime {
 
   /** The Envoy API java-control-plane 1.0.49 speaks; newer Envoys accept it too. */
-  static final String IMAGE = System.getenv().getOrDefault("ENVOY_IMAGE", "envoyproxy/envoy:v1.34-latest");
+  static final String IMAGE = System.getenv().getOrDefault("ENVOY_IMAGE", io.llmxds.cp.envoy.EnvoyCommand.DEFAULT_IMAGE);
   private static final int LISTENER_PORT = 10000;
   private static final int ADMIN_PORT = 9901;
   private static final String BOOTSTRAP_PATH = "/etc/envoy/llm-xds-test.json";

@@ -1,6 +1,6 @@
 package io.llmxds.envoy;
 
-import java.nio.file.Files;
+import io.llmxds.cp.envoy.EnvoyCommand;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.testcontainers.DockerClientFactory;
@@ -27,11 +27,13 @@ final class EnvoyRuntimes {
 
   static Detection detect(String envoyBin) {
     if (envoyBin != null && !envoyBin.isBlank()) {
-      Path binary = Path.of(envoyBin);
-      if (!Files.isRegularFile(binary) || !Files.isExecutable(binary)) {
-        return new Detection(Optional.empty(), "ENVOY_BIN=" + envoyBin + " is not an executable file");
+      // The same test `validate --envoy PATH` runs on its binary.
+      EnvoyCommand.Local binary = new EnvoyCommand.Local(Path.of(envoyBin));
+      Optional<String> unavailable = binary.unavailable();
+      if (unavailable.isPresent()) {
+        return new Detection(Optional.empty(), "ENVOY_BIN=" + envoyBin + ": " + unavailable.get());
       }
-      LocalEnvoy local = new LocalEnvoy(binary);
+      LocalEnvoy local = new LocalEnvoy(binary.binary());
       return new Detection(Optional.of(local), local.description());
     }
     try {

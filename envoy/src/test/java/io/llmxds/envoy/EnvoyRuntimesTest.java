@@ -18,7 +18,8 @@ class EnvoyRuntimesTest {
     EnvoyRuntimes.Detection detection = EnvoyRuntimes.detect(tmp.resolve("missing/envoy").toString());
 
     assertThat(detection.runtime()).isEmpty();
-    assertThat(detection.reason()).isEqualTo("ENVOY_BIN=" + tmp.resolve("missing/envoy") + " is not an executable file");
+    assertThat(detection.reason()).isEqualTo("ENVOY_BIN=" + tmp.resolve("missing/envoy") + ": Envoy not found: "
+        + tmp.resolve("missing/envoy") + " does not exist");
   }
 
   @Test

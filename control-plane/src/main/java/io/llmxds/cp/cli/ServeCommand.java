@@ -2,6 +2,10 @@ package io.llmxds.cp.cli;
 
 import io.llmxds.common.ShutdownSignal;
 import io.llmxds.cp.ControlPlane;
+import io.llmxds.cp.envoy.EnvoyCheck;
+import io.llmxds.cp.envoy.EnvoyCommand;
+import io.llmxds.cp.envoy.EnvoyValidator;
+import io.llmxds.cp.reload.ConfigCheck;
 import io.llmxds.cp.admin.AdminToken;
 import io.llmxds.common.Telemetry;
 import io.llmxds.common.tls.PlaintextBinding;
@@ -85,8 +89,25 @@ final class ServeCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   Path adminTokenFile;
 
+  @Option(names = "--envoy-validate", paramLabel = "PATH|docker[:IMAGE]",
+      converter = EnvoyOptions.CommandConverter.class,
+      description = "Before publishing each new config version, run 'envoy --mode validate' on it (a local binary, or "
+          + "the image under Docker, default " + EnvoyCommand.DEFAULT_IMAGE + "); a rejection, or no verdict, fails "
+          + "the reload and the last good config keeps serving. Off by default.")
+  Optional<EnvoyCommand> envoyValidate;
+
+  @Option(names = "--envoy-timeout", defaultValue = EnvoyOptions.DEFAULT_TIMEOUT_SECONDS, paramLabel = "SECONDS",
+      description = "With --envoy-validate: how long Envoy may take per reload (default: ${DEFAULT-VALUE}).")
+  int envoyTimeoutSeconds;
+
   @Override
   public Integer call() throws Exception {
+    Optional<String> noEnvoy = envoyValidate.flatMap(EnvoyCommand::unavailable);
+    if (noEnvoy.isPresent()) {
+      throw new ParameterException(spec.commandLine(), "--envoy-validate: " + noEnvoy.get());
+    }
+    ConfigCheck lastCheck = envoyValidate.<ConfigCheck>map(
+        e -> new EnvoyCheck(new EnvoyValidator(e, Duration.ofSeconds(envoyTimeoutSeconds)))).orElse(ConfigCheck.NONE);
     Optional<TlsFiles> tls = Optional.ofNullable(xdsTls).map(XdsTlsOptions::files);
     if (tls.isEmpty()) {
       String refusal = PlaintextBinding.refusal(xdsAddress, insecureXds, "xDS",
@@ -101,7 +122,8 @@ final class ServeCommand implements Callable<Integer> {
     }
     AdminToken token = AdminToken.loadOrCreate(adminTokenFile);
     ControlPlane.Settings settings = new ControlPlane.Settings(policies, xdsAddress, xdsPort, adminAddress,
-        adminPort, token, PolicyDirectoryWatcher.DEFAULT_QUIET, PolicyDirectoryWatcher.DEFAULT_MAX_DELAY, tls);
+        adminPort, token, PolicyDirectoryWatcher.DEFAULT_QUIET, PolicyDirectoryWatcher.DEFAULT_MAX_DELAY, tls,
+        lastCheck);
     ShutdownSignal shutdown = ShutdownSignal.install(SHUTDOWN_GRACE);
     try (Telemetry telemetry = Telemetry.autoconfigured(SERVICE_NAME);
          ControlPlane cp = ControlPlane.start(settings, telemetry)) {

@@ -23,6 +23,7 @@ public final class PolicyReloader {
   private final Path dir;
   private final ConfigPublisher publisher;
   private final Consumer<Set<Path>> inputsObserver;
+  private final ConfigCheck lastCheck;
 
   private volatile PolicyCompiler.Compiled current;
   private volatile ReloadOutcome lastOutcome;
@@ -32,16 +33,26 @@ public final class PolicyReloader {
    *     watches their directories too)
    */
   public PolicyReloader(Path dir, ConfigPublisher publisher, Consumer<Set<Path>> inputsObserver) {
+    this(dir, publisher, inputsObserver, ConfigCheck.NONE);
+  }
+
+  /**
+   * @param lastCheck run on every new config version after the verify stage, before publishing (serve
+   *     --envoy-validate); its problems fail the reload
+   */
+  public PolicyReloader(Path dir, ConfigPublisher publisher, Consumer<Set<Path>> inputsObserver,
+      ConfigCheck lastCheck) {
     this.dir = dir;
     this.publisher = publisher;
     this.inputsObserver = inputsObserver;
+    this.lastCheck = lastCheck;
   }
 
   public synchronized ReloadOutcome reload(ReloadTrigger trigger) {
     Instant startedAt = Instant.now();
     long start = System.nanoTime();
     String previous = currentVersion();
-    PolicyCompiler.Result result = PolicyCompiler.compile(dir);
+    PolicyCompiler.Result result = checked(PolicyCompiler.compile(dir), previous);
     ReloadOutcome outcome;
     if (result instanceof PolicyCompiler.Failed failed) {
       outcome = outcome(Status.FAILURE, trigger, previous, previous, failed.errors(), List.of(), startedAt, start);
@@ -66,6 +77,21 @@ public final class PolicyReloader {
     }
     lastOutcome = outcome;
     return outcome;
+  }
+
+  /**
+   * A new config version as the last check judges it (failed when it has problems); an unchanged one was judged when
+   * it was published.
+   */
+  private PolicyCompiler.Result checked(PolicyCompiler.Result result, String previous) {
+    if (result instanceof PolicyCompiler.Compiled compiled && !compiled.configVersion().equals(previous)) {
+      List<String> problems = lastCheck.problems(compiled);
+      if (!problems.isEmpty()) {
+        inputsObserver.accept(compiled.inputs());
+        return new PolicyCompiler.Failed(problems);
+      }
+    }
+    return result;
   }
 
   /** The config serving now, if any reload has succeeded. */
