@@ -9,6 +9,7 @@ import io.llmxds.cp.ControlPlane;
 import io.llmxds.cp.admin.AdminToken;
 import io.llmxds.cp.publish.TypeVersions;
 import io.llmxds.cp.publish.XdsNodeGroups;
+import io.llmxds.cp.reload.ConfigCheck;
 import io.llmxds.cp.reload.PolicyCompiler;
 import io.llmxds.cp.translate.Flavor;
 import java.io.IOException;
@@ -44,19 +45,29 @@ public final class LiveControlPlane implements AutoCloseable {
   private final List<AdsTestClient> clients = new ArrayList<>();
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private LiveControlPlane(Path policies, Path tokenFile, int xdsPort, Optional<TlsFiles> xdsTls)
-      throws IOException {
+  private LiveControlPlane(Path policies, Path tokenFile, int xdsPort, Optional<TlsFiles> xdsTls,
+      ConfigCheck lastCheck) throws IOException {
     this.policies = policies;
     AdminToken adminToken = AdminToken.loadOrCreate(tokenFile);
     token = Files.readString(tokenFile).strip();
     cp = ControlPlane.start(new ControlPlane.Settings(policies, "127.0.0.1", xdsPort, "127.0.0.1", 0, adminToken,
-        NEVER, NEVER, xdsTls), telemetry.telemetry());
+        NEVER, NEVER, xdsTls, lastCheck), telemetry.telemetry());
+  }
+
+  private LiveControlPlane(Path policies, Path tokenFile, int xdsPort, Optional<TlsFiles> xdsTls)
+      throws IOException {
+    this(policies, tokenFile, xdsPort, xdsTls, ConfigCheck.NONE);
   }
 
   /** Serves a copy of the example policies in {@code tmp}, on ports the OS chooses. */
   public static LiveControlPlane start(Path tmp) throws IOException {
+    return start(tmp, ConfigCheck.NONE);
+  }
+
+  /** As {@link #start(Path)}, every new config version judged by {@code lastCheck} before it is published. */
+  public static LiveControlPlane start(Path tmp, ConfigCheck lastCheck) throws IOException {
     Path policies = PolicyDirs.copyExamples(Files.createDirectory(tmp.resolve("policies")));
-    return new LiveControlPlane(policies, tmp.resolve("admin-token"), 0, Optional.empty());
+    return new LiveControlPlane(policies, tmp.resolve("admin-token"), 0, Optional.empty(), lastCheck);
   }
 
   /**
@@ -130,11 +141,16 @@ public final class LiveControlPlane implements AutoCloseable {
 
   /** {@code POST /reload} with the admin token; asserts that a new version was published. */
   public void reload() {
-    HttpResponse<String> reply = send(HttpRequest.newBuilder(URI.create(adminUrl() + "/reload"))
-        .header("Authorization", "Bearer " + token)
-        .POST(HttpRequest.BodyPublishers.noBody()));
+    HttpResponse<String> reply = postReload();
     assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
     assertThat(reply.body()).contains("\"success\"");
+  }
+
+  /** {@code POST /reload} with the admin token, whatever it answers. */
+  public HttpResponse<String> postReload() {
+    return send(HttpRequest.newBuilder(URI.create(adminUrl() + "/reload"))
+        .header("Authorization", "Bearer " + token)
+        .POST(HttpRequest.BodyPublishers.noBody()));
   }
 
   /**
