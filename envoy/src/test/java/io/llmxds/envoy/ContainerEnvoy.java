@@ -2,6 +2,7 @@ package io.llmxds.envoy;
 
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.llmxds.cp.envoy.EnvoyCommand;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +20,7 @@ import org.testcontainers.utility.DockerImageName;
 final class ContainerEnvoy implements EnvoyRuntime {
 
   /** The Envoy API java-control-plane 1.0.49 speaks; newer Envoys accept it too. */
-  static final String IMAGE = System.getenv().getOrDefault("ENVOY_IMAGE", io.llmxds.cp.envoy.EnvoyCommand.DEFAULT_IMAGE);
+  static final String IMAGE = System.getenv().getOrDefault("ENVOY_IMAGE", EnvoyCommand.DEFAULT_IMAGE);
   private static final int LISTENER_PORT = 10000;
   private static final int ADMIN_PORT = 9901;
   private static final String BOOTSTRAP_PATH = "/etc/envoy/llm-xds-test.json";
@@ -43,6 +44,12 @@ final class ContainerEnvoy implements EnvoyRuntime {
   @Override
   public String description() {
     return "Envoy container " + IMAGE;
+  }
+
+  /** The same image through the docker CLI (what users' CI has), not Testcontainers. */
+  @Override
+  public EnvoyCommand validateCommand() {
+    return new EnvoyCommand.Docker(IMAGE);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.llmxds.envoy;
 
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.llmxds.cp.envoy.EnvoyCommand;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,6 +27,9 @@ interface EnvoyRuntime {
    * @param workDir a directory the runtime may write to
    */
   RunningEnvoy start(Bootstrap bootstrap, SocketAddress listener, List<Integer> hostPorts, Path workDir) throws IOException;
+
+  /** How {@code llm-xds validate --envoy} runs this same Envoy in validate mode. */
+  EnvoyCommand validateCommand();
 
   /** One line for test reports: which Envoy this is. */
   String description();

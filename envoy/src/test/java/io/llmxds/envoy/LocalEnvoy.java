@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.llmxds.cp.envoy.EnvoyCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -48,6 +49,11 @@ final class LocalEnvoy implements EnvoyRuntime {
   @Override
   public String description() {
     return "local Envoy " + binary;
+  }
+
+  @Override
+  public EnvoyCommand validateCommand() {
+    return new EnvoyCommand.Local(binary);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.llmxds.envoy;
 
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.llmxds.cp.envoy.EnvoyCommand;
 import io.llmxds.cp.testing.AdsTestClient;
 import java.net.URI;
 import java.nio.file.Path;
@@ -30,6 +31,11 @@ final class XdsOnlyEnvoy implements EnvoyRuntime {
   @Override
   public String description() {
     return "ADS test client";
+  }
+
+  @Override
+  public EnvoyCommand validateCommand() {
+    throw new UnsupportedOperationException("an ADS client cannot validate a bootstrap");
   }
 
   @Override
