@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 /**
  * Asks a real Envoy for its verdict on a static bootstrap: writes it (it holds secrets: a 0700 directory, a 0600
  * file, both deleted afterwards), runs {@code envoy --mode validate -c FILE} within a time limit and reads the verdict
- * from the exit status and output (config_validation/server.cc:38-45 and 66-73, main_common.cc:189; row SB2).
+ * from the exit status and output (config_validation/server.cc:36-46 and 68-73, main_common.cc:189; row SB2).
  */
 public final class EnvoyValidator {
   /** Envoy's marker of a refused config; its own message follows {@code '<file>': }. */

@@ -53,7 +53,10 @@ public final class StaticBootstrap {
     return bootstrap.build();
   }
 
-  /** An EDS cluster with its endpoints inline (STATIC: the endpoints are IP literals); any other cluster as it is. */
+  /**
+   * An EDS cluster with its endpoints inline (STATIC takes the hosts of its load_assignment as IP literals, row SB5;
+   * EDS endpoints are IP literals by translation); any other cluster as it is.
+   */
   private static Cluster staticCluster(Cluster cluster, Map<String, ClusterLoadAssignment> endpoints) {
     if (cluster.getType() != Cluster.DiscoveryType.EDS) {
       return cluster;
@@ -83,6 +86,7 @@ public final class StaticBootstrap {
         if (route == null) {
           throw new IllegalArgumentException("no RouteConfiguration named " + hcm.getRds().getRouteConfigName());
         }
+        // An inline route table is built with the listener instead of subscribed to (row SB5).
         own = hcm.toBuilder().setRouteConfig(route).build();
       }
       Message.Builder builder = own.toBuilder();
