@@ -45,7 +45,8 @@ final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Optional<EnvoyCheck> check = envoy.map(e -> new EnvoyCheck(new EnvoyValidator(e, Duration.ofSeconds(envoyTimeoutSeconds))));
+    Optional<EnvoyCheck> check =
+        envoy.map(e -> new EnvoyCheck(new EnvoyValidator(e, Duration.ofSeconds(envoyTimeoutSeconds))));
     Optional<String> unavailable = envoy.flatMap(EnvoyCommand::unavailable);
     if (unavailable.isPresent()) {
       out.println("cannot run Envoy: " + unavailable.get());

@@ -14,8 +14,8 @@ import java.util.Map;
 /**
  * Removes the secrets of a bootstrap from text Envoy printed about it. Envoy's proto-validation errors carry the
  * offending message's {@code DebugString()} (source/common/protobuf/utility.cc:159-163, row SB4), which can be the
- * whole bootstrap with its static secrets: each secret value (every field the API marks sensitive), each of its lines,
- * raw and as text format escapes it, becomes {@code <redacted sha256:…>}.
+ * whole bootstrap with its static secrets: each secret value (every field the API marks sensitive), and
+ * each of its words, raw and as text format escapes it, becomes {@code <redacted sha256:…>}.
  */
 final class SecretScrubber {
   /** Shorter fragments (a PEM's last line, say) are too common to replace and too short to be a secret alone. */
@@ -65,8 +65,9 @@ final class SecretScrubber {
   private static void add(String secret, Map<String, String> found) {
     String placeholder = "<redacted " + new SecretValue(secret).fingerprint() + ">";
     put(secret, WHOLE_MIN, placeholder, found);
-    for (String line : secret.split("\n")) {
-      put(line.strip(), MIN_FRAGMENT, placeholder, found);
+    // Its lines (a PEM) and words (a key after its "Bearer " prefix), wherever Envoy shows one alone.
+    for (String part : secret.split("\\s+")) {
+      put(part, MIN_FRAGMENT, placeholder, found);
     }
   }
 

@@ -94,7 +94,8 @@ class EnvoyProcessHandlingTest {
         .isEqualTo(new EnvoyVerdict.CannotRun("Envoy not found: " + missing + " does not exist"));
     assertThat(new EnvoyValidator(new EnvoyCommand.Local(plain), PATIENT).validate(examples()))
         .isEqualTo(new EnvoyVerdict.CannotRun("Envoy not executable: " + plain));
-    assertThat(new EnvoyCommand.Local(tmp).unavailable()).contains("Envoy not found: " + tmp + " is not a regular file");
+    assertThat(new EnvoyCommand.Local(tmp).unavailable())
+        .contains("Envoy not found: " + tmp + " is not a regular file");
   }
 
   @Test
