@@ -47,8 +47,9 @@ public final class EnvoyValidator {
       Path file = dir.resolve(FILE);
       BootstrapFiles.writeOwnerOnly(file, BootstrapFiles.json(bootstrap));
       return run(dir, file, scrubber);
-    } catch (IOException e) {
-      return new EnvoyVerdict.CannotRun("cannot write the bootstrap for Envoy: " + e.getMessage());
+    } catch (IOException | UnsupportedOperationException e) {
+      // No POSIX permissions (Windows): the secrets are not written where others could read them.
+      return new EnvoyVerdict.CannotRun("cannot write the bootstrap for Envoy owner-only: " + e);
     } finally {
       deleteQuietly(dir);
     }

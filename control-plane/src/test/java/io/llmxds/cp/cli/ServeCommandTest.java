@@ -26,6 +26,14 @@ class ServeCommandTest {
   }
 
   @Test
+  void anEnvoyThatCannotRunRefusesToStartWithTheReason() {
+    CliRun run = CliRun.of(serve("--envoy-validate", "/nonexistent/envoy"));
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).contains("--envoy-validate: Envoy not found: /nonexistent/envoy does not exist");
+  }
+
+  @Test
   void tlsOptionsGoTogether() {
     CliRun run = CliRun.of(serve("--xds-tls-cert", dir.resolve("cert.pem").toString()));
 
