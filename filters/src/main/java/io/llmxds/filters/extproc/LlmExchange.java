@@ -117,11 +117,27 @@ final class LlmExchange implements ExchangeHandler {
     return Responses.of(RequestCase.REQUEST_HEADERS, common.build()).build();
   }
 
+  /**
+   * The body's answer; one that lets the body through also tells every try's upstream phase the client's path and
+   * the body's length ({@link ClientMetadata}).
+   */
   @Override
   public ProcessingResponse requestBody(HttpBody body) {
     if (api == null) {
       return Responses.passThrough(RequestCase.REQUEST_BODY);
     }
+    ProcessingResponse response = routeAndInject(body);
+    if (!response.hasRequestBody()) {
+      return response;
+    }
+    CommonResponse common = response.getRequestBody().getResponse();
+    long forwarded = common.hasBodyMutation() ? common.getBodyMutation().getBody().size() : body.getBody().size();
+    return response.toBuilder()
+        .setDynamicMetadata(ClientMetadata.of(requestHeaders.get(":path").orElse(""), forwarded))
+        .build();
+  }
+
+  private ProcessingResponse routeAndInject(HttpBody body) {
     if (!body.getEndOfStream()) {
       return bypassed(Bypass.BODY_INCOMPLETE);
     }
@@ -152,6 +168,10 @@ final class LlmExchange implements ExchangeHandler {
       // The service's own answer, not a failure: it holds whatever the policy's failure mode says.
       parts.metrics().outcome(Outcome.MODEL_NOT_ALLOWED);
       return Responses.modelNotAllowed(api.errors, routable.orElseThrow());
+    }
+    Optional<RequestFields.Invalid> untranslatable = route.flatMap(r -> UnifiedApiCheck.check(api, json, r));
+    if (untranslatable.isPresent()) {
+      return invalid(Bypass.UNTRANSLATABLE, untranslatable.get());
     }
     if (!api.conversation) {
       return stateless(common, Bypass.NOT_CONVERSATION);

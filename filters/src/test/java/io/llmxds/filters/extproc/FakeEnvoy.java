@@ -88,9 +88,9 @@ public final class FakeEnvoy implements AutoCloseable {
         .setResponseTrailerMode(HeaderSendMode.SKIP)
         .build(), true, true, false, Map.of());
 
-    /** The upstream model rewriter of a cluster, for one try whose attributes Envoy evaluated as given. */
+    /** The upstream phase of a cluster ({@code allow_mode_override}), for one try whose attributes are as given. */
     public static Filter upstreamRewriter(ProcessingMode mode, Map<String, String> attributes) {
-      return new Filter(mode, false, true, true, Map.copyOf(attributes));
+      return new Filter(mode, true, true, true, Map.copyOf(attributes));
     }
 
     /** The stream's attributes as Envoy sends them: under the filter's name, keyed by the expression text. */
@@ -333,6 +333,10 @@ public final class FakeEnvoy implements AutoCloseable {
           assertThat(responseHeaders.hasResponseHeaders()).as("answer to response_headers").isTrue();
           mutate(responseHeaders.getResponseHeaders().getResponse(), clientHeaders);
           overrideMode(responseHeaders);
+          if (mode.getResponseBodyMode() == BodySendMode.STREAMED) {
+            // X8: a STREAMED body drops the response's content-length (processor_state.h:190-207).
+            clientHeaders.remove("content-length");
+          }
         }
         BodySendMode bodyMode = mode.getResponseBodyMode();
         List<ByteString> chunks = new ArrayList<>();
@@ -353,6 +357,19 @@ public final class FakeEnvoy implements AutoCloseable {
           assertThat(bodyAnswer.hasResponseBody()).as("answer to response_body").isTrue();
           bodies.add(bodyAnswer);
           CommonResponse common = bodyAnswer.getResponseBody().getResponse();
+          if (bodyMode == BodySendMode.BUFFERED) {
+            // X8: BUFFERED holds the headers until the body's answer: its header mutation applies, and a body
+            // mutation must match the content-length then (else Envoy answers 500, X15).
+            if (common.hasHeaderMutation()) {
+              mutate(common, clientHeaders);
+            }
+            String length = clientHeaders.get("content-length");
+            if (common.hasBodyMutation() && length != null
+                && !length.equals(Integer.toString(common.getBodyMutation().getBody().size()))) {
+              throw new AssertionError("response content-length " + length + " does not match the mutated body of "
+                  + common.getBodyMutation().getBody().size() + " bytes: Envoy would answer 500 (X8, X15)");
+            }
+          }
           clientBody.add(common.hasBodyMutation() ? common.getBodyMutation().getBody() : chunks.get(i));
         }
       } catch (StreamFailed e) {
