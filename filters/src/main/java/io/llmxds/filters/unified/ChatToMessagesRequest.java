@@ -76,12 +76,9 @@ final class ChatToMessagesRequest {
   }
 
   private static long maxTokens(JsonField root) throws Untranslatable {
-    for (String name : List.of("max_completion_tokens", "max_tokens")) {
-      if (root.get(name).present()) {
-        return root.get(name).count();
-      }
-    }
-    return DEFAULT_MAX_TOKENS;
+    // max_tokens is the deprecated name; when both are sent the current one counts.
+    long deprecated = root.get("max_tokens").present() ? root.get("max_tokens").count() : DEFAULT_MAX_TOKENS;
+    return root.get("max_completion_tokens").present() ? root.get("max_completion_tokens").count() : deprecated;
   }
 
   /** A field Anthropic lacks, accepted only at the value that means "off". */
