@@ -18,21 +18,21 @@ final class AnthropicClientOnOpenAi implements ApiTranslation {
 
   @Override
   public ObjectNode request(ObjectNode clientRequest) throws Untranslatable {
-    throw new Untranslatable("", "not implemented yet");
+    return MessagesToChatRequest.translate(clientRequest);
   }
 
   @Override
   public ObjectNode response(ObjectNode providerAnswer) throws Untranslatable {
-    throw new Untranslatable("", "not implemented yet");
+    return CompletionToMessage.translate(providerAnswer);
   }
 
   @Override
   public ObjectNode error(int status, ByteString providerBody) {
-    throw new UnsupportedOperationException("not implemented yet");
+    return ProviderErrors.openAiToAnthropic(status, providerBody);
   }
 
   @Override
   public StreamTranslation stream() {
-    throw new UnsupportedOperationException("not implemented yet");
+    return new ChunksToMessageEvents();
   }
 }

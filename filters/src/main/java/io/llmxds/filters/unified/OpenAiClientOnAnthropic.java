@@ -24,21 +24,21 @@ final class OpenAiClientOnAnthropic implements ApiTranslation {
 
   @Override
   public ObjectNode request(ObjectNode clientRequest) throws Untranslatable {
-    throw new Untranslatable("", "not implemented yet");
+    return ChatToMessagesRequest.translate(clientRequest);
   }
 
   @Override
   public ObjectNode response(ObjectNode providerAnswer) throws Untranslatable {
-    throw new Untranslatable("", "not implemented yet");
+    return MessageToCompletion.translate(providerAnswer, clock.instant().getEpochSecond());
   }
 
   @Override
   public ObjectNode error(int status, ByteString providerBody) {
-    throw new UnsupportedOperationException("not implemented yet");
+    return ProviderErrors.anthropicToOpenAi(status, providerBody);
   }
 
   @Override
   public StreamTranslation stream() {
-    throw new UnsupportedOperationException("not implemented yet");
+    return new MessageEventsToChunks(clock.instant().getEpochSecond());
   }
 }

@@ -1,0 +1,104 @@
+package io.llmxds.filters.unified;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A field of a body being translated, with its JSON path ({@code messages[2].content[0].type}), so that every
+ * refusal names exactly what it refuses. {@code null} counts as absent, as both APIs treat it. Every typed read
+ * throws {@link Untranslatable} naming the field instead of failing any other way.
+ */
+record JsonField(String path, JsonNode node) {
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  static JsonField root(JsonNode body) {
+    return new JsonField("", body);
+  }
+
+  JsonField get(String name) {
+    return new JsonField(path.isEmpty() ? name : path + "." + name, node == null ? null : node.get(name));
+  }
+
+  boolean present() {
+    return node != null && !node.isNull() && !node.isMissingNode();
+  }
+
+  String text() throws Untranslatable {
+    if (!present() || !node.isTextual()) {
+      throw wrong("a string");
+    }
+    return node.asText();
+  }
+
+  Optional<String> optionalText() throws Untranslatable {
+    return present() ? Optional.of(text()) : Optional.empty();
+  }
+
+  ObjectNode object() throws Untranslatable {
+    if (!present() || !node.isObject()) {
+      throw wrong("an object");
+    }
+    return (ObjectNode) node;
+  }
+
+  /** The elements of an array field. */
+  List<JsonField> items() throws Untranslatable {
+    if (!present() || !node.isArray()) {
+      throw wrong("an array");
+    }
+    List<JsonField> items = new ArrayList<>();
+    for (int i = 0; i < node.size(); i++) {
+      items.add(new JsonField(path + "[" + i + "]", node.get(i)));
+    }
+    return items;
+  }
+
+  /** The names of an object field's members. */
+  List<String> names() throws Untranslatable {
+    List<String> names = new ArrayList<>();
+    for (Iterator<String> it = object().fieldNames(); it.hasNext(); ) {
+      names.add(it.next());
+    }
+    return names;
+  }
+
+  JsonNode number() throws Untranslatable {
+    if (!present() || !node.isNumber()) {
+      throw wrong("a number");
+    }
+    return node;
+  }
+
+  long count() throws Untranslatable {
+    if (!present() || !node.isIntegralNumber() || !node.canConvertToLong()) {
+      throw wrong("an integer");
+    }
+    return node.asLong();
+  }
+
+  /** An integer field that may be absent (then 0). */
+  long countOrZero() throws Untranslatable {
+    return present() ? count() : 0;
+  }
+
+  boolean bool() throws Untranslatable {
+    if (!present() || !node.isBoolean()) {
+      throw wrong("a boolean");
+    }
+    return node.asBoolean();
+  }
+
+  /** This field cannot be said in the other API. */
+  Untranslatable untranslatable(String reason) {
+    return new Untranslatable(path, reason);
+  }
+
+  private Untranslatable wrong(String expected) {
+    return new Untranslatable(path, present() ? "must be " + expected : "is required (" + expected + ")");
+  }
+}
