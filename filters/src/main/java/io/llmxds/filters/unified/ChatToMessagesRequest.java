@@ -96,7 +96,7 @@ final class ChatToMessagesRequest {
 
   private static ArrayNode stops(JsonField stop) throws Untranslatable {
     ArrayNode sequences = JsonField.JSON.createArrayNode();
-    if (stop.node().isTextual()) {
+    if (stop.isText()) {
       return sequences.add(stop.text());
     }
     for (JsonField item : stop.items()) {
@@ -140,7 +140,7 @@ final class ChatToMessagesRequest {
           ObjectNode result = JsonField.JSON.createObjectNode().put("type", "tool_result")
               .put("tool_use_id", message.get("tool_call_id").text());
           JsonField content = message.get("content");
-          result.set("content", content.node().isTextual() ? content.node() : textBlocks(content));
+          result.set("content", content.isText() ? content.node() : textBlocks(content));
           turn(turns, "user", JsonField.JSON.createArrayNode().add(result), message);
         }
         default -> throw message.get("role").untranslatable("the role '" + role + "' has no equivalent in "
@@ -178,7 +178,7 @@ final class ChatToMessagesRequest {
   /** A string or an array of text parts; empty texts are left out (Anthropic refuses empty text blocks). */
   private static ArrayNode textBlocks(JsonField content) throws Untranslatable {
     ArrayNode blocks = JsonField.JSON.createArrayNode();
-    if (content.present() && content.node().isTextual()) {
+    if (content.isText()) {
       text(blocks, content.text());
       return blocks;
     }
@@ -199,7 +199,7 @@ final class ChatToMessagesRequest {
   }
 
   private static ArrayNode userBlocks(JsonField content) throws Untranslatable {
-    if (content.present() && content.node().isTextual()) {
+    if (content.isText()) {
       return textBlocks(content);
     }
     ArrayNode blocks = JsonField.JSON.createArrayNode();
@@ -284,7 +284,7 @@ final class ChatToMessagesRequest {
   private static void toolChoice(JsonField root, ObjectNode out) throws Untranslatable {
     JsonField choice = root.get("tool_choice");
     ObjectNode translated = null;
-    if (choice.present() && choice.node().isTextual()) {
+    if (choice.isText()) {
       String mode = choice.text();
       String type = switch (mode) {
         case "auto" -> "auto";

@@ -28,7 +28,7 @@ final class ChunksToMessageEvents extends ProviderStream {
   void onEvent(JsonField chunk) throws Untranslatable {
     if (chunk.get("error").present()) {
       JsonField error = chunk.get("error");
-      fail("api_error", error.node().isTextual() ? error.text()
+      fail("api_error", error.isText() ? error.text()
           : error.get("message").optionalText().orElse("the provider's stream failed"));
       return;
     }

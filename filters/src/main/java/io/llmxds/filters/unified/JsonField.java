@@ -28,6 +28,11 @@ record JsonField(String path, JsonNode node) {
     return node != null && !node.isNull() && !node.isMissingNode();
   }
 
+  /** Present and a string (where a field may be a string or something else). */
+  boolean isText() {
+    return present() && node.isTextual();
+  }
+
   String text() throws Untranslatable {
     if (!present() || !node.isTextual()) {
       throw wrong("a string");

@@ -94,7 +94,7 @@ final class MessagesToChatRequest {
 
   /** Tool results become {@code tool} messages, first (they answer the previous turn's calls); the rest one user message. */
   private static void user(JsonField content, ArrayNode out) throws Untranslatable {
-    if (content.present() && content.node().isTextual()) {
+    if (content.isText()) {
       out.addObject().put("role", "user").put("content", content.text());
       return;
     }
@@ -116,7 +116,7 @@ final class MessagesToChatRequest {
 
   private static ObjectNode assistant(JsonField content) throws Untranslatable {
     ObjectNode message = JsonField.JSON.createObjectNode().put("role", "assistant");
-    if (content.present() && content.node().isTextual()) {
+    if (content.isText()) {
       return message.put("content", content.text());
     }
     ArrayNode parts = JsonField.JSON.createArrayNode();
@@ -153,7 +153,7 @@ final class MessagesToChatRequest {
     if (!content.present()) {
       return message.put("content", "");
     }
-    return message.set("content", content.node().isTextual() ? content.node() : content(textParts(content)));
+    return message.set("content", content.isText() ? content.node() : content(textParts(content)));
   }
 
   /** One text is a plain string (the form every OpenAI client sends), several are parts, none is {@code null}. */
@@ -167,7 +167,7 @@ final class MessagesToChatRequest {
   /** {@code system} or a tool result's content: a string or text blocks. */
   private static ArrayNode textParts(JsonField content) throws Untranslatable {
     ArrayNode parts = JsonField.JSON.createArrayNode();
-    if (content.node().isTextual()) {
+    if (content.isText()) {
       parts.addObject().put("type", "text").put("text", content.text());
       return parts;
     }
