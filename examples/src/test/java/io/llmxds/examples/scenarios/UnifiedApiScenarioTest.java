@@ -10,13 +10,21 @@ import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.anthropic.models.messages.ContentBlockParam;
 import com.anthropic.models.messages.StopReason;
+import com.anthropic.models.messages.Tool;
+import com.anthropic.models.messages.ToolResultBlockParam;
+import com.anthropic.models.messages.ToolUseBlock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.errors.BadRequestException;
+import com.openai.models.FunctionDefinition;
+import com.openai.models.FunctionParameters;
+import com.openai.models.chat.completions.ChatCompletionFunctionTool;
+import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -26,6 +34,7 @@ import io.llmxds.examples.mockllm.MockLlmClient;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -135,6 +144,87 @@ class UnifiedApiScenarioTest {
     assertThat(streamed.content().get(0).text().orElseThrow().text()).startsWith("[mock-openai] received ");
     assertThat(streamed.stopReason()).contains(StopReason.END_TURN);
     assertThat(streamed.usage().outputTokens()).isPositive();
+  }
+
+  /** A tool call survives the round trip: the Anthropic mock's tool_use reaches the OpenAI SDK as a tool call. */
+  @Test
+  void theOpenAiSdksToolCallRoundTripsThroughAnAnthropicProvider() {
+    ChatCompletionCreateParams ask = ChatCompletionCreateParams.builder().model("gpt-on-claude")
+        .addUserMessage("weather in Paris?")
+        .addTool(ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder().name("get_weather")
+            .parameters(FunctionParameters.builder()
+                .putAdditionalProperty("type", JsonValue.from("object"))
+                .putAdditionalProperty("properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
+                .putAdditionalProperty("required", JsonValue.from(List.of("city")))
+                .build())
+            .build()).build())
+        .build();
+    ChatCompletion call = openAi.chat().completions().create(ask);
+
+    ChatCompletion.Choice choice = call.choices().get(0);
+    assertThat(choice.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
+    var toolCall = choice.message().toolCalls().orElseThrow().get(0).asFunction();
+    assertThat(toolCall.function().name()).isEqualTo("get_weather");
+    assertThat(toolCall.function().arguments()).isEqualTo("{\"city\":\"Paris\"}");
+    assertThat(lastTry().body()).contains("\"tools\"").contains("\"input_schema\"");
+
+    ChatCompletion answer = openAi.chat().completions().create(ask.toBuilder()
+        .addMessage(choice.message())
+        .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(toolCall.id()).content("15 °C, sunny").build())
+        .build());
+    assertThat(answer.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
+    assertThat(answer.choices().get(0).message().content().orElseThrow())
+        .contains("tool result: \"15 °C, sunny\"");
+    assertThat(lastTry().body()).contains("tool_result").contains("tool_use");
+
+    StringBuilder arguments = new StringBuilder();
+    List<ChatCompletionChunk.Choice.FinishReason> reasons = new ArrayList<>();
+    try (var stream = openAi.chat().completions().createStreaming(ask)) {
+      stream.stream().flatMap(c -> c.choices().stream()).forEach(c -> {
+        c.delta().toolCalls().ifPresent(calls -> calls.forEach(t -> t.function()
+            .flatMap(ChatCompletionChunk.Choice.Delta.ToolCall.Function::arguments).ifPresent(arguments::append)));
+        c.finishReason().ifPresent(reasons::add);
+      });
+    }
+    assertThat(arguments.toString()).isEqualTo("{\"city\":\"Paris\"}");
+    assertThat(reasons).containsExactly(ChatCompletionChunk.Choice.FinishReason.TOOL_CALLS);
+  }
+
+  /** The OpenAI mock's tool call reaches the Anthropic SDK as a tool_use block, and its result goes back. */
+  @Test
+  void theAnthropicSdksToolUseRoundTripsThroughAnOpenAiProvider() {
+    MessageCreateParams ask = MessageCreateParams.builder().model("claude-on-gpt").maxTokens(200)
+        .addUserMessage("weather in Paris?")
+        .addTool(Tool.builder().name("get_weather").inputSchema(Tool.InputSchema.builder()
+            .properties(com.anthropic.core.JsonValue.from(Map.of("city", Map.of("type", "string"))))
+            .putAdditionalProperty("required", com.anthropic.core.JsonValue.from(List.of("city")))
+            .build()).build())
+        .build();
+    Message call = anthropic.messages().create(ask);
+
+    assertThat(call.stopReason()).contains(StopReason.TOOL_USE);
+    ToolUseBlock toolUse = call.content().stream().flatMap(b -> b.toolUse().stream()).findFirst().orElseThrow();
+    assertThat(toolUse.name()).isEqualTo("get_weather");
+    assertThat(toolUse._input().toString()).contains("Paris");
+    assertThat(lastTry().body()).contains("\"function\"").contains("\"parameters\"");
+
+    Message answer = anthropic.messages().create(ask.toBuilder()
+        .addMessage(call)
+        .addUserMessageOfContentBlockParams(List.of(ContentBlockParam.ofToolResult(ToolResultBlockParam.builder()
+            .toolUseId(toolUse.id()).content("15 °C, sunny").build())))
+        .build());
+    assertThat(answer.stopReason()).contains(StopReason.END_TURN);
+    assertThat(answer.content().get(0).text().orElseThrow().text()).contains("tool result: \"15 °C, sunny\"");
+    assertThat(lastTry().body()).contains("\"role\":\"tool\"").contains("tool_call_id");
+
+    MessageAccumulator accumulated = MessageAccumulator.create();
+    try (StreamResponse<RawMessageStreamEvent> stream = anthropic.messages().createStreaming(ask)) {
+      stream.stream().forEach(accumulated::accumulate);
+    }
+    Message streamed = accumulated.message();
+    assertThat(streamed.stopReason()).contains(StopReason.TOOL_USE);
+    assertThat(streamed.content().stream().flatMap(b -> b.toolUse().stream()).findFirst().orElseThrow()._input()
+        .toString()).contains("Paris");
   }
 
   /** One model name over both APIs: whichever backend Envoy draws, the OpenAI SDK reads its own API. */
