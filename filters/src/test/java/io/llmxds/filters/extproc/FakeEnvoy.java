@@ -185,7 +185,13 @@ public final class FakeEnvoy implements AutoCloseable {
    *
    * @param routeCacheCleared the route is re-picked on {@link #headers} before later filters run
    */
-  public record Forwarded(Map<String, String> headers, String body, boolean routeCacheCleared) {}
+  public record Forwarded(Map<String, String> headers, String body, boolean routeCacheCleared,
+      Struct dynamicMetadata) {
+
+    public Forwarded(Map<String, String> headers, String body, boolean routeCacheCleared) {
+      this(headers, body, routeCacheCleared, Struct.getDefaultInstance());
+    }
+  }
 
   /** The response as the client gets it, after the service's response-phase mutations. */
   public record Delivered(Map<String, String> headers, String body) {
@@ -306,13 +312,33 @@ public final class FakeEnvoy implements AutoCloseable {
         // failure_mode_allow: the request goes on as it is now, and nothing more is sent to the service.
         failed = true;
       }
-      Forwarded forwarded = new Forwarded(headers, body, routeCacheCleared);
+      Forwarded forwarded = new Forwarded(headers, body, routeCacheCleared, dynamicMetadata());
       Upstream answer = upstream.apply(forwarded);
       if (failed) {
         return new Answers(headersAnswer, bodyAnswer, null, List.of(), false, forwarded, delivered(answer),
             Optional.empty());
       }
       return responsePath(forwarded, answer);
+    }
+
+    /**
+     * X18: the dynamic metadata of the request path's answers, each namespace's struct merged into the stream's (the
+     * caller keeps the namespaces the filter's {@code receiving_namespaces} list).
+     */
+    private Struct dynamicMetadata() {
+      Map<String, Struct.Builder> merged = new LinkedHashMap<>();
+      for (ProcessingResponse answer : new ProcessingResponse[] {headersAnswer, bodyAnswer}) {
+        if (answer != null) {
+          answer.getDynamicMetadata().getFieldsMap().forEach((ns, value) -> {
+            if (value.hasStructValue()) {
+              merged.computeIfAbsent(ns, k -> Struct.newBuilder()).mergeFrom(value.getStructValue());
+            }
+          });
+        }
+      }
+      Struct.Builder all = Struct.newBuilder();
+      merged.forEach((ns, struct) -> all.putFields(ns, Value.newBuilder().setStructValue(struct).build()));
+      return all.build();
     }
 
     private static Delivered delivered(Upstream answer) {
