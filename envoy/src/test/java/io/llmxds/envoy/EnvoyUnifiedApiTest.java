@@ -10,25 +10,19 @@ import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.StopReason;
-import com.anthropic.models.messages.Tool;
 import com.anthropic.models.messages.ToolUseBlock;
 import com.openai.client.OpenAIClient;
+import io.llmxds.examples.mockllm.MockTools;
+import io.llmxds.examples.mockllm.SdkTools;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.errors.BadRequestException;
-import com.openai.models.FunctionDefinition;
-import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
-import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import com.openai.models.chat.completions.ChatCompletionFunctionTool;
-import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,29 +41,15 @@ class EnvoyUnifiedApiTest extends EnvoyEndToEnd {
   void mockBSpeaksAnthropic() throws IOException {
     stack.edit("providers.yaml", "mock-b", "/v1\n", "\n");
     stack.edit("providers.yaml", "mock-b", "  connectTimeout: 2s", "  connectTimeout: 2s\n  api: anthropic");
-    Files.writeString(stack.controlPlane().policies().resolve("routes.yaml"), """
-        ---
-        apiVersion: llm-xds.io/v1alpha1
-        kind: ModelRoute
-        metadata:
-          name: gpt-on-claude
-        spec:
-          models: [gpt-on-claude]
-          backends:
-            - provider: mock-b
-          timeout: 60s
-        ---
-        apiVersion: llm-xds.io/v1alpha1
-        kind: ModelRoute
-        metadata:
-          name: claude-on-gpt
-        spec:
-          models: [claude-on-gpt]
-          backends:
-            - provider: mock-a
-          timeout: 60s
-        """, StandardOpenOption.APPEND);
+    Files.writeString(stack.controlPlane().policies().resolve("routes.yaml"),
+        onlyBackend("gpt-on-claude", "mock-b") + onlyBackend("claude-on-gpt", "mock-a"), StandardOpenOption.APPEND);
     stack.apply();
+  }
+
+  /** A ModelRoute document serving {@code model} with {@code provider} alone. */
+  private static String onlyBackend(String model, String provider) {
+    return "\n---\napiVersion: llm-xds.io/v1alpha1\nkind: ModelRoute\nmetadata:\n  name: " + model + "\nspec:\n  models: ["
+        + model + "]\n  backends:\n    - provider: " + provider + "\n  timeout: 60s\n";
   }
 
   @Test
@@ -85,29 +65,16 @@ class EnvoyUnifiedApiTest extends EnvoyEndToEnd {
     assertThat(completion.usage().orElseThrow().completionTokens()).isPositive();
     assertThat(stack.mock("mock-b").lastHeaders()).containsKey("anthropic-version");
 
-    StringBuilder text = new StringBuilder();
-    List<ChatCompletionChunk> chunks = new ArrayList<>();
-    try (var stream = openAi.chat().completions().createStreaming(params.toBuilder()
-        .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
-      stream.stream().forEach(chunk -> {
-        chunks.add(chunk);
-        chunk.choices().forEach(c -> c.delta().content().ifPresent(text::append));
-      });
-    }
-    assertThat(text.toString()).startsWith("[mock-b] received ");
-    assertThat(chunks.get(chunks.size() - 1).usage().orElseThrow().completionTokens()).isPositive();
+    SdkTools.StreamedChat streamed = SdkTools.streamChat(openAi, params);
+    assertThat(streamed.text()).startsWith("[mock-b] received ");
+    assertThat(streamed.last().usage().orElseThrow().completionTokens()).isPositive();
 
     ChatCompletion call = openAi.chat().completions().create(params.toBuilder()
-        .addTool(ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder().name("get_weather")
-            .parameters(FunctionParameters.builder()
-                .putAdditionalProperty("type", JsonValue.from("object"))
-                .putAdditionalProperty("properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
-                .putAdditionalProperty("required", JsonValue.from(List.of("city")))
-                .build()).build()).build())
+        .addTool(SdkTools.WEATHER_TOOL)
         .build());
     assertThat(call.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
     assertThat(call.choices().get(0).message().toolCalls().orElseThrow().get(0).asFunction().function().arguments())
-        .isEqualTo("{\"city\":\"Paris\"}");
+        .isEqualTo(MockTools.WEATHER_ARGUMENTS);
 
     Assertions.assertThatThrownBy(() -> openAi.chat().completions().create(params.toBuilder()
         .putAdditionalBodyProperty("top_logprobs", JsonValue.from(2)).build()))
@@ -137,10 +104,7 @@ class EnvoyUnifiedApiTest extends EnvoyEndToEnd {
     assertThat(accumulated.message().stopReason()).contains(StopReason.END_TURN);
 
     Message call = anthropic.messages().create(params.toBuilder()
-        .addTool(Tool.builder().name("get_weather").inputSchema(Tool.InputSchema.builder()
-            .properties(com.anthropic.core.JsonValue.from(Map.of("city", Map.of("type", "string"))))
-            .putAdditionalProperty("required", com.anthropic.core.JsonValue.from(List.of("city")))
-            .build()).build())
+        .addTool(SdkTools.WEATHER_USE)
         .build());
     assertThat(call.stopReason()).contains(StopReason.TOOL_USE);
     ToolUseBlock toolUse = call.content().stream().flatMap(b -> b.toolUse().stream()).findFirst().orElseThrow();

@@ -12,7 +12,6 @@ import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.ContentBlockParam;
 import com.anthropic.models.messages.StopReason;
-import com.anthropic.models.messages.Tool;
 import com.anthropic.models.messages.ToolResultBlockParam;
 import com.anthropic.models.messages.ToolUseBlock;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,20 +20,17 @@ import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.errors.BadRequestException;
-import com.openai.models.FunctionDefinition;
-import com.openai.models.FunctionParameters;
-import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import io.llmxds.cp.testing.AdsTestClient;
 import io.llmxds.examples.mockllm.MockLlmClient;
+import io.llmxds.examples.mockllm.MockTools;
+import io.llmxds.examples.mockllm.SdkTools;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -102,20 +98,11 @@ class UnifiedApiScenarioTest {
     assertThat(stack.mock("mock-anthropic").lastHeaders()).containsKey("x-api-key")
         .doesNotContainKey("authorization").doesNotContainKey("Authorization");
 
-    StringBuilder text = new StringBuilder();
-    List<ChatCompletionChunk> chunks = new ArrayList<>();
-    try (var stream = openAi.chat().completions().createStreaming(params.toBuilder()
-        .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
-      stream.stream().forEach(chunk -> {
-        chunks.add(chunk);
-        chunk.choices().forEach(choice -> choice.delta().content().ifPresent(text::append));
-      });
-    }
-    assertThat(text.toString()).startsWith("[mock-anthropic] received ").contains("last user message: \"hello\"");
-    assertThat(chunks.stream().flatMap(c -> c.choices().stream()).flatMap(c -> c.finishReason().stream()))
+    SdkTools.StreamedChat streamed = SdkTools.streamChat(openAi, params);
+    assertThat(streamed.text()).startsWith("[mock-anthropic] received ").contains("last user message: \"hello\"");
+    assertThat(streamed.chunks().stream().flatMap(c -> c.choices().stream()).flatMap(c -> c.finishReason().stream()))
         .containsExactly(ChatCompletionChunk.Choice.FinishReason.STOP);
-    var streamedUsage = chunks.get(chunks.size() - 1).usage().orElseThrow();
-    assertThat(streamedUsage.completionTokens()).isPositive();
+    assertThat(streamed.last().usage().orElseThrow().completionTokens()).isPositive();
     assertThat(lastTry().path()).isEqualTo("/v1/messages");
   }
 
@@ -151,21 +138,15 @@ class UnifiedApiScenarioTest {
   void theOpenAiSdksToolCallRoundTripsThroughAnAnthropicProvider() {
     ChatCompletionCreateParams ask = ChatCompletionCreateParams.builder().model("gpt-on-claude")
         .addUserMessage("weather in Paris?")
-        .addTool(ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder().name("get_weather")
-            .parameters(FunctionParameters.builder()
-                .putAdditionalProperty("type", JsonValue.from("object"))
-                .putAdditionalProperty("properties", JsonValue.from(Map.of("city", Map.of("type", "string"))))
-                .putAdditionalProperty("required", JsonValue.from(List.of("city")))
-                .build())
-            .build()).build())
+        .addTool(SdkTools.WEATHER_TOOL)
         .build();
     ChatCompletion call = openAi.chat().completions().create(ask);
 
     ChatCompletion.Choice choice = call.choices().get(0);
     assertThat(choice.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
     var toolCall = choice.message().toolCalls().orElseThrow().get(0).asFunction();
-    assertThat(toolCall.function().name()).isEqualTo("get_weather");
-    assertThat(toolCall.function().arguments()).isEqualTo("{\"city\":\"Paris\"}");
+    assertThat(toolCall.function().name()).isEqualTo(MockTools.WEATHER);
+    assertThat(toolCall.function().arguments()).isEqualTo(MockTools.WEATHER_ARGUMENTS);
     assertThat(lastTry().body()).contains("\"tools\"").contains("\"input_schema\"");
 
     ChatCompletion answer = openAi.chat().completions().create(ask.toBuilder()
@@ -186,7 +167,7 @@ class UnifiedApiScenarioTest {
         c.finishReason().ifPresent(reasons::add);
       });
     }
-    assertThat(arguments.toString()).isEqualTo("{\"city\":\"Paris\"}");
+    assertThat(arguments.toString()).isEqualTo(MockTools.WEATHER_ARGUMENTS);
     assertThat(reasons).containsExactly(ChatCompletionChunk.Choice.FinishReason.TOOL_CALLS);
   }
 
@@ -195,16 +176,13 @@ class UnifiedApiScenarioTest {
   void theAnthropicSdksToolUseRoundTripsThroughAnOpenAiProvider() {
     MessageCreateParams ask = MessageCreateParams.builder().model("claude-on-gpt").maxTokens(200)
         .addUserMessage("weather in Paris?")
-        .addTool(Tool.builder().name("get_weather").inputSchema(Tool.InputSchema.builder()
-            .properties(com.anthropic.core.JsonValue.from(Map.of("city", Map.of("type", "string"))))
-            .putAdditionalProperty("required", com.anthropic.core.JsonValue.from(List.of("city")))
-            .build()).build())
+        .addTool(SdkTools.WEATHER_USE)
         .build();
     Message call = anthropic.messages().create(ask);
 
     assertThat(call.stopReason()).contains(StopReason.TOOL_USE);
     ToolUseBlock toolUse = call.content().stream().flatMap(b -> b.toolUse().stream()).findFirst().orElseThrow();
-    assertThat(toolUse.name()).isEqualTo("get_weather");
+    assertThat(toolUse.name()).isEqualTo(MockTools.WEATHER);
     assertThat(toolUse._input().toString()).contains("Paris");
     assertThat(lastTry().body()).contains("\"function\"").contains("\"parameters\"");
 

@@ -3,9 +3,6 @@ package io.llmxds.filters.extproc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode;
-import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
-import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.HeaderSendMode;
 import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest.RequestCase;
@@ -52,18 +49,6 @@ final class LlmExchange implements ExchangeHandler {
   private static final AttributeKey<Long> CHARS = AttributeKey.longKey("llm_xds.context.chars");
   private static final AttributeKey<String> FAILURE_MODE = AttributeKey.stringKey("llm_xds.context.failure_mode");
   private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
-  /** After the headers of a request to no LLM API, Envoy need send nothing more of it. */
-  private static final ProcessingMode NOTHING_MORE = ProcessingMode.newBuilder()
-      .setRequestBodyMode(BodySendMode.NONE)
-      .setRequestTrailerMode(HeaderSendMode.SKIP)
-      .setResponseHeaderMode(HeaderSendMode.SKIP)
-      .setResponseBodyMode(BodySendMode.NONE)
-      .setResponseTrailerMode(HeaderSendMode.SKIP)
-      .build();
-  private static final ProcessingMode STREAMED_RESPONSE = ProcessingMode.newBuilder()
-      .setResponseBodyMode(BodySendMode.STREAMED)
-      .setResponseTrailerMode(HeaderSendMode.SKIP)
-      .build();
 
   private final DataPathSnapshot snapshot;
   private final ServiceParts parts;
@@ -106,7 +91,7 @@ final class LlmExchange implements ExchangeHandler {
     if (api == null) {
       countBypass(Bypass.NOT_LLM_API);
       return Responses.of(RequestCase.REQUEST_HEADERS, CommonResponse.getDefaultInstance())
-          .setModeOverride(NOTHING_MORE)
+          .setModeOverride(ProcessingModes.NOTHING_MORE)
           .build();
     }
     arrivedAt = parts.clock().instant();
@@ -261,7 +246,7 @@ final class LlmExchange implements ExchangeHandler {
     // Each chunk must reach the client as it comes, not once the whole answer is buffered.
     sse = new SseAnswer(snapshot.maxBodyBytes(), api.answers.stream());
     return Responses.of(RequestCase.RESPONSE_HEADERS, CommonResponse.getDefaultInstance())
-        .setModeOverride(STREAMED_RESPONSE)
+        .setModeOverride(ProcessingModes.STREAMED_RESPONSE)
         .build();
   }
 

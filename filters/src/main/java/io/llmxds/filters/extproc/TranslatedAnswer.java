@@ -2,9 +2,6 @@ package io.llmxds.filters.extproc;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
-import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode;
-import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
-import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.HeaderSendMode;
 import io.envoyproxy.envoy.service.ext_proc.v3.BodyMutation;
 import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
@@ -24,14 +21,6 @@ import java.util.Optional;
  * with the provider's status kept. The answer's body mode is chosen at its headers by a {@code mode_override} (X13).
  */
 final class TranslatedAnswer {
-  private static final ProcessingMode STREAMED = ProcessingMode.newBuilder()
-      .setResponseBodyMode(BodySendMode.STREAMED)
-      .setResponseTrailerMode(HeaderSendMode.SKIP)
-      .build();
-  private static final ProcessingMode BUFFERED = ProcessingMode.newBuilder()
-      .setResponseBodyMode(BodySendMode.BUFFERED)
-      .setResponseTrailerMode(HeaderSendMode.SKIP)
-      .build();
   /** A 2xx answer the codec cannot read is the provider's failure, as a gateway reports it. */
   private static final int BAD_GATEWAY = 502;
 
@@ -59,7 +48,7 @@ final class TranslatedAnswer {
       common.getHeaderMutationBuilder().addRemoveHeaders("content-length");
     }
     return Responses.of(RequestCase.RESPONSE_HEADERS, common.build())
-        .setModeOverride(sse ? STREAMED : BUFFERED)
+        .setModeOverride(sse ? ProcessingModes.STREAMED_RESPONSE : ProcessingModes.BUFFERED_RESPONSE)
         .build();
   }
 

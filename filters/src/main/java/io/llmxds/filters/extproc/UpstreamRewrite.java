@@ -2,9 +2,6 @@ package io.llmxds.filters.extproc;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Struct;
-import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode;
-import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
-import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.HeaderSendMode;
 import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.HeaderMutation;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
@@ -28,19 +25,6 @@ import java.util.Optional;
  * a body the codec cannot translate was refused by the downstream phase already, and otherwise goes on as it is.
  */
 final class UpstreamRewrite implements ExchangeHandler {
-  /** The body and the answer stay with Envoy: the try changes only headers. */
-  private static final ProcessingMode HEADERS_ONLY = ProcessingMode.newBuilder()
-      .setRequestBodyMode(BodySendMode.NONE)
-      .setRequestTrailerMode(HeaderSendMode.SKIP)
-      .setResponseHeaderMode(HeaderSendMode.SKIP)
-      .setResponseBodyMode(BodySendMode.NONE)
-      .setResponseTrailerMode(HeaderSendMode.SKIP)
-      .build();
-  /** The body is rewritten (or measured), the answer stays with Envoy. */
-  private static final ProcessingMode REQUEST_BODY_ONLY = HEADERS_ONLY.toBuilder()
-      .setRequestBodyMode(BodySendMode.BUFFERED)
-      .build();
-
   private final DataPathSnapshot snapshot;
   private final ServiceParts parts;
   private TryPlan plan = TryPlan.NONE;
@@ -93,7 +77,8 @@ final class UpstreamRewrite implements ExchangeHandler {
       return Responses.of(RequestCase.REQUEST_HEADERS, common.build()).build();
     }
     return Responses.of(RequestCase.REQUEST_HEADERS, common.build())
-        .setModeOverride(plan.needsBody(translation) ? REQUEST_BODY_ONLY : HEADERS_ONLY)
+        .setModeOverride(plan.needsBody(translation)
+            ? ProcessingModes.REQUEST_BODY_ONLY : ProcessingModes.NOTHING_MORE)
         .build();
   }
 
