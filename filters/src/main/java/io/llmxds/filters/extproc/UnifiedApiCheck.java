@@ -35,8 +35,8 @@ final class UnifiedApiCheck {
         try {
           translation.get().request(body.deepCopy());
         } catch (Untranslatable e) {
-          return Optional.of(new RequestFields.Invalid(e.field(), "'" + e.field() + "' cannot be translated for a "
-              + wire + " provider of model route '" + route.name() + "': " + e.reason()));
+          return Optional.of(new RequestFields.Invalid(e.field(), "'" + e.field() + "' cannot be translated to the "
+              + wire + " API of a provider of model route '" + route.name() + "': " + e.reason()));
         }
       }
     }
