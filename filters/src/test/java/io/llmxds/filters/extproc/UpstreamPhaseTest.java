@@ -171,6 +171,32 @@ class UpstreamPhaseTest {
         .contains("anthropic API, which does not offer /v1/embeddings");
   }
 
+  /**
+   * Random mutations of a chat request through a translated try (LlmApiFuzzTest's mutations), with an Anthropic
+   * answer: every body leaves with its own length, every answer reaches the client as JSON, and no message fails the
+   * service (its {@code internal} errors stay at 0; a failure would pass the message unchanged and hide).
+   */
+  @Test
+  void mutatedBodiesThroughATranslatedTryNeverFailTheService() throws IOException {
+    String valid = resource("openai-request.json");
+    byte[] answer = resource("anthropic-answer.json").getBytes(StandardCharsets.UTF_8);
+    java.util.Random random = new java.util.Random(23);
+    for (int i = 0; i < 200; i++) {
+      String body = LlmApiFuzzTest.mutate(valid, random);
+      FakeEnvoy.Answers answers = service.envoy.exchange(
+          tryTo("claude", "anthropic", "/v1", "/v1/chat/completions", body), UPSTREAM,
+          clientHeaders("/v1/chat/completions"), body, forwarded -> {
+            assertThat(forwarded.headers().get("content-length")).as(body)
+                .isEqualTo(Integer.toString(forwarded.body().getBytes(StandardCharsets.UTF_8).length));
+            return new FakeEnvoy.Upstream(FakeEnvoy.headers(":status", "200", "content-type", "application/json",
+                "content-length", Integer.toString(answer.length)), List.of(answer));
+          });
+      assertThat(answers.localReply()).as(body).isEmpty();
+      JSON.readTree(answers.delivered().body());
+    }
+    assertThat(service.counter(ServiceMetrics.ERRORS, "stage", "internal")).isZero();
+  }
+
   private void configureRoute(String name, List<String> providerApis, String model) {
     Value.Builder apis = Value.newBuilder();
     providerApis.forEach(api -> apis.getListValueBuilder().addValues(Value.newBuilder().setStringValue(api)));
