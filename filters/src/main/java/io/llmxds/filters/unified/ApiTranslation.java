@@ -21,8 +21,13 @@ public interface ApiTranslation {
     if (client == provider) {
       return Optional.empty();
     }
-    return Optional.of(client == WireApi.OPENAI_CHAT ? new OpenAiClientOnAnthropic(clock)
-        : new AnthropicClientOnOpenAi());
+    if (client == WireApi.OPENAI_CHAT) {
+      return Optional.of(new Direction(client, provider, ChatToMessagesRequest::translate,
+          answer -> MessageToCompletion.translate(answer, clock.instant().getEpochSecond()),
+          ProviderErrors::anthropicToOpenAi, () -> new MessageEventsToChunks(clock.instant().getEpochSecond())));
+    }
+    return Optional.of(new Direction(client, provider, MessagesToChatRequest::translate,
+        CompletionToMessage::translate, ProviderErrors::openAiToAnthropic, ChunksToMessageEvents::new));
   }
 
   WireApi client();

@@ -1,6 +1,7 @@
 package io.llmxds.filters.unified;
 
-import static io.llmxds.filters.unified.ResponseTranslationTest.CLOCK;
+import static io.llmxds.filters.unified.UnifiedSamples.ANTHROPIC_CLIENT;
+import static io.llmxds.filters.unified.UnifiedSamples.OPENAI_CLIENT;
 import static io.llmxds.filters.unified.UnifiedSamples.bytes;
 import static io.llmxds.filters.unified.UnifiedSamples.events;
 import static io.llmxds.filters.unified.UnifiedSamples.translateEveryChunking;
@@ -20,10 +21,6 @@ import org.junit.jupiter.api.Test;
  * events parsed back: their order, the text, the tool-call arguments reassembled, the finish reason, the usage.
  */
 class StreamTranslationTest {
-  private static final ApiTranslation OPENAI_CLIENT =
-      ApiTranslation.between(WireApi.OPENAI_CHAT, WireApi.ANTHROPIC_MESSAGES, CLOCK).orElseThrow();
-  private static final ApiTranslation ANTHROPIC_CLIENT =
-      ApiTranslation.between(WireApi.ANTHROPIC_MESSAGES, WireApi.OPENAI_CHAT).orElseThrow();
 
   @Test
   void anthropicStreamAsChatChunks() {
