@@ -214,6 +214,46 @@ class TranslatedSdkClientsTest {
         .isInstanceOf(com.anthropic.errors.BadRequestException.class).hasMessageContaining("top_k");
   }
 
+  @Test
+  void aStreamedProviderErrorReachesTheSdksAsAnError() throws Exception {
+    String anthropicFailing = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\","
+        + "\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude\",\"content\":[],\"usage\":"
+        + "{\"input_tokens\":3,\"output_tokens\":1}}}\n\nevent: error\ndata: {\"type\":\"error\",\"error\":"
+        + "{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n";
+    try (LoopbackHttpFront front = streaming(WireApi.OPENAI_CHAT, anthropicFailing)) {
+      OpenAIClient client = OpenAIOkHttpClient.builder().baseUrl("http://127.0.0.1:" + front.port() + "/v1")
+          .apiKey("k").maxRetries(0).build();
+      assertThatThrownBy(() -> {
+        try (var stream = client.chat().completions().createStreaming(openAiAskingForWeather())) {
+          stream.stream().forEach(chunk -> { });
+        }
+      }).hasMessageContaining("Overloaded");
+      client.close();
+    }
+    String openAiFailing = "data: {\"error\":{\"message\":\"The server had an error\",\"type\":\"server_error\"}}"
+        + "\n\n";
+    try (LoopbackHttpFront front = streaming(WireApi.ANTHROPIC_MESSAGES, openAiFailing)) {
+      AnthropicClient client = AnthropicOkHttpClient.builder().baseUrl("http://127.0.0.1:" + front.port())
+          .apiKey("k").maxRetries(0).build();
+      assertThatThrownBy(() -> {
+        try (StreamResponse<RawMessageStreamEvent> stream = client.messages()
+            .createStreaming(anthropicAskingForWeather())) {
+          stream.stream().forEach(event -> { });
+        }
+      }).hasMessageContaining("The server had an error");
+      client.close();
+    }
+  }
+
+  /** A front that answers every request with the translation of one provider stream. */
+  private static LoopbackHttpFront streaming(WireApi client, String providerStream) throws Exception {
+    ApiTranslation translation = ApiTranslation.between(client, client == WireApi.OPENAI_CHAT
+        ? WireApi.ANTHROPIC_MESSAGES : WireApi.OPENAI_CHAT).orElseThrow();
+    return LoopbackHttpFront.start(request -> new LoopbackHttpFront.Answer(200,
+        Map.of("content-type", "text/event-stream"),
+        translation.stream().feed(ByteString.copyFromUtf8(providerStream), true).toStringUtf8()));
+  }
+
   /** The doc-shaped samples of filters' tests (multi-byte text, two tool calls, cached tokens), translated, served. */
   private static LoopbackHttpFront samples(WireApi client, String answer, String stream) throws Exception {
     ApiTranslation translation = ApiTranslation.between(client, client == WireApi.OPENAI_CHAT

@@ -8,6 +8,7 @@ import static io.llmxds.filters.unified.UnifiedSamples.translateEveryChunking;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.ByteString;
 import io.llmxds.filters.unified.UnifiedSamples.Event;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -123,6 +124,21 @@ class StreamTranslationTest {
     List<Event> noStart = events(translateEveryChunking(OPENAI_CLIENT::stream,
         utf8("data: {\"type\":\"content_block_delta\",\"index\":0}\n\n")));
     assertThat(noStart.get(0).data().at("/error/message").asText()).contains("must begin with message_start");
+  }
+
+  @Test
+  void anEventWithoutEndIsBounded() {
+    StreamTranslation translation = ANTHROPIC_CLIENT.stream();
+    byte[] piece = new byte[64 * 1024];
+    java.util.Arrays.fill(piece, (byte) 'a');
+    ByteString out = ByteString.EMPTY;
+    for (int i = 0; i < 20; i++) {
+      out = out.concat(translation.feed(ByteString.copyFrom(piece), false));
+    }
+    List<Event> events = events(out.concat(translation.feed(ByteString.copyFrom(piece), true)));
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0).data().at("/error/message").asText())
+        .isEqualTo("the provider's stream sent an event larger than 1048576 bytes");
   }
 
   @Test
