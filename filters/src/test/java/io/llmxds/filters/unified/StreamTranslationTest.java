@@ -127,6 +127,17 @@ class StreamTranslationTest {
   }
 
   @Test
+  void aStreamedRefusalStopsAsARefusal() {
+    String stream = "data: {\"id\":\"c1\",\"model\":\"gpt\",\"choices\":[{\"index\":0,\"delta\":{\"role\":"
+        + "\"assistant\",\"refusal\":\"I can't help.\"}}]}\n\n"
+        + "data: {\"id\":\"c1\",\"model\":\"gpt\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+        + "data: [DONE]\n\n";
+    List<Event> events = events(translateEveryChunking(ANTHROPIC_CLIENT::stream, utf8(stream)));
+    assertThat(text(events, 0)).isEqualTo("I can't help.");
+    assertThat(events.get(events.size() - 2).data().at("/delta/stop_reason").asText()).isEqualTo("refusal");
+  }
+
+  @Test
   void anEventWithoutEndIsBounded() {
     StreamTranslation translation = ANTHROPIC_CLIENT.stream();
     byte[] piece = new byte[64 * 1024];
