@@ -48,7 +48,10 @@ public interface ApiTranslation {
   /** Provider 2xx JSON answer to client JSON answer; a malformed provider answer names the provider's field. */
   ObjectNode response(ObjectNode providerAnswer) throws Untranslatable;
 
-  /** Provider error answer (any non-2xx; the body maybe not JSON) to a client-shaped error (the caller keeps the status). */
+  /**
+   * Provider error answer (any non-2xx; the body maybe not JSON) to a client-shaped error (the caller keeps the
+   * status).
+   */
   ObjectNode error(int status, ByteString providerBody);
 
   /** A translator for ONE streamed answer. */

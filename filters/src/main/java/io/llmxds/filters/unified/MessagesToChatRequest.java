@@ -87,7 +87,10 @@ final class MessagesToChatRequest {
     }
   }
 
-  /** Tool results become {@code tool} messages, first (they answer the previous turn's calls); the rest one user message. */
+  /**
+   * Tool results become {@code tool} messages, first (they answer the previous turn's calls); the rest one user
+   * message.
+   */
   private static void user(JsonField content, ArrayNode out) throws Untranslatable {
     if (content.isText()) {
       out.addObject().put("role", "user").put("content", content.text());
@@ -121,7 +124,11 @@ final class MessagesToChatRequest {
       switch (type) {
         case "text" -> parts.add(textPart(block));
         case "tool_use" -> {
-          only(block, Set.of("type", "id", "name", "input"));
+          only(block, Set.of("type", "id", "name", "input", "caller"));
+          // Newer answers name who called the tool; only the model itself ("direct") has an OpenAI equivalent.
+          if (block.get("caller").present() && !block.get("caller").get("type").text().equals("direct")) {
+            throw block.get("caller").get("type").untranslatable("only tool calls by the model itself translate");
+          }
           ObjectNode call = calls.addObject().put("id", block.get("id").text()).put("type", "function");
           call.putObject("function").put("name", block.get("name").text())
               .put("arguments", ToolArguments.serialize(block.get("input").object()));
@@ -194,7 +201,7 @@ final class MessagesToChatRequest {
     return part;
   }
 
-  /** A block's member other than {@code allowed} and the hints ({@code cache_control}, {@code citations}) is refused. */
+  /** A block's member other than {@code allowed} and the hints ({@code cache_control}, {@code citations}): refused. */
   private static void only(JsonField block, Set<String> allowed) throws Untranslatable {
     Set<String> members = new HashSet<>(allowed);
     members.addAll(BLOCK_HINTS);

@@ -161,6 +161,8 @@ class RequestTranslationTest {
     refusedAnthropic(r -> messages(r).add(read("{\"role\":\"assistant\",\"content\":\"The answer is\"}")),
         "messages[3].role");
     refusedAnthropic(r -> ((ObjectNode) r.get("system").get(0)).put("type", "image"), "system[0].type");
+    refusedAnthropic(r -> ((ObjectNode) blocks(r, 1).get(1)).set("caller", read("{\"type\":\"code_execution_20250825\"}")),
+        "messages[1].content[1].caller.type");
   }
 
   @Test
@@ -175,6 +177,8 @@ class RequestTranslationTest {
     ObjectNode anthropic = json("anthropic-request.json").put("service_tier", "auto");
     anthropic.set("thinking", read("{\"type\":\"disabled\"}"));
     ((ObjectNode) anthropic.get("metadata")).put("other", 1);
+    ((ObjectNode) blocks(anthropic, 1).get(1)).set("caller", read("{\"type\":\"direct\"}"));
+    ((ObjectNode) blocks(anthropic, 1).get(0)).putNull("citations");
     assertThat(ANTHROPIC_CLIENT.request(anthropic)).isEqualTo(ANTHROPIC_CLIENT.request(json("anthropic-request.json")));
   }
 
