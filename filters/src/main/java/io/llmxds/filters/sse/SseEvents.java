@@ -50,6 +50,11 @@ public final class SseEvents {
     return events;
   }
 
+  /** Bytes and characters held for an event not yet complete (a reader bounds it: a stream may never send LF). */
+  public long pending() {
+    return line.size() + (long) data.length();
+  }
+
   /** A line was not valid UTF-8. */
   public boolean malformed() {
     return malformed;

@@ -21,8 +21,13 @@ public interface ApiTranslation {
     if (client == provider) {
       return Optional.empty();
     }
-    return Optional.of(client == WireApi.OPENAI_CHAT ? new OpenAiClientOnAnthropic(clock)
-        : new AnthropicClientOnOpenAi());
+    if (client == WireApi.OPENAI_CHAT) {
+      return Optional.of(new Direction(client, provider, ChatToMessagesRequest::translate,
+          answer -> MessageToCompletion.translate(answer, clock.instant().getEpochSecond()),
+          ProviderErrors::anthropicToOpenAi, () -> new MessageEventsToChunks(clock.instant().getEpochSecond())));
+    }
+    return Optional.of(new Direction(client, provider, MessagesToChatRequest::translate,
+        CompletionToMessage::translate, ProviderErrors::openAiToAnthropic, ChunksToMessageEvents::new));
   }
 
   WireApi client();
@@ -43,7 +48,10 @@ public interface ApiTranslation {
   /** Provider 2xx JSON answer to client JSON answer; a malformed provider answer names the provider's field. */
   ObjectNode response(ObjectNode providerAnswer) throws Untranslatable;
 
-  /** Provider error answer (any non-2xx; the body maybe not JSON) to a client-shaped error (the caller keeps the status). */
+  /**
+   * Provider error answer (any non-2xx; the body maybe not JSON) to a client-shaped error (the caller keeps the
+   * status).
+   */
   ObjectNode error(int status, ByteString providerBody);
 
   /** A translator for ONE streamed answer. */

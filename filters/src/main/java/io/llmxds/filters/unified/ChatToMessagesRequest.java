@@ -32,11 +32,8 @@ final class ChatToMessagesRequest {
     out.put("model", root.get("model").text());
     out.put("max_tokens", maxTokens(root));
     messages(root.get("messages"), out);
-    for (String name : root.names()) {
+    for (String name : root.presentNames()) {
       JsonField field = root.get(name);
-      if (!field.present()) {
-        continue;
-      }
       switch (name) {
         case "model", "messages", "max_tokens", "max_completion_tokens", "parallel_tool_calls", "tool_choice",
             "user", "safety_identifier" -> { }
@@ -156,11 +153,7 @@ final class ChatToMessagesRequest {
 
   /** A message's field other than {@code allowed} (e.g. {@code name}, {@code audio}) is refused. */
   private static void only(JsonField message, Set<String> allowed) throws Untranslatable {
-    for (String name : message.names()) {
-      if (!allowed.contains(name) && message.get(name).present()) {
-        throw message.get(name).untranslatable("has no equivalent in Anthropic's Messages API");
-      }
-    }
+    message.onlyMembers(allowed, "Anthropic's Messages API");
   }
 
   private static void turn(ArrayNode turns, String role, ArrayNode blocks, JsonField message) throws Untranslatable {

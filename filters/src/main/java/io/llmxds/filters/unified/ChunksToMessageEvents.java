@@ -20,6 +20,8 @@ final class ChunksToMessageEvents extends ProviderStream {
   private int openBlock = -1;
   private long openTool = -1;
   private String stopReason;
+  /** A refusal was streamed: the stop reason is Anthropic's {@code refusal}, whatever OpenAI's finish reason says. */
+  private boolean refused;
   private long promptTokens;
   private long completionTokens;
   private long cachedTokens;
@@ -28,8 +30,8 @@ final class ChunksToMessageEvents extends ProviderStream {
   void onEvent(JsonField chunk) throws Untranslatable {
     if (chunk.get("error").present()) {
       JsonField error = chunk.get("error");
-      fail("api_error", error.isText() ? error.text()
-          : error.get("message").optionalText().orElse("the provider's stream failed"));
+      fail("api_error", ProviderErrors.cap(error.isText() ? error.text()
+          : error.get("message").optionalText().orElse("the provider's stream failed")));
       return;
     }
     if (!started) {
@@ -47,7 +49,8 @@ final class ChunksToMessageEvents extends ProviderStream {
       }
       delta(choice.get("delta"));
       if (choice.get("finish_reason").present()) {
-        stopReason = StopReasons.toAnthropic(choice.get("finish_reason"));
+        String finish = StopReasons.toAnthropic(choice.get("finish_reason"));
+        stopReason = refused ? "refusal" : finish;
         close();
       }
     }
@@ -74,9 +77,7 @@ final class ChunksToMessageEvents extends ProviderStream {
         out.event(event);
       }
     }
-    if (delta.get("refusal").optionalText().filter(r -> !r.isEmpty()).isPresent()) {
-      stopReason = "refusal";
-    }
+    refused |= delta.get("refusal").optionalText().filter(r -> !r.isEmpty()).isPresent();
     if (!delta.get("tool_calls").present()) {
       return;
     }

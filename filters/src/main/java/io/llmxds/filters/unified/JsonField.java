@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A field of a body being translated, with its JSON path ({@code messages[2].content[0].type}), so that every
@@ -63,13 +64,32 @@ record JsonField(String path, JsonNode node) {
     return items;
   }
 
-  /** The names of an object field's members. */
-  List<String> names() throws Untranslatable {
+  private List<String> names() throws Untranslatable {
     List<String> names = new ArrayList<>();
     for (Iterator<String> it = object().fieldNames(); it.hasNext(); ) {
       names.add(it.next());
     }
     return names;
+  }
+
+  /** The names of an object field's members that are not {@code null}. */
+  List<String> presentNames() throws Untranslatable {
+    List<String> names = new ArrayList<>();
+    for (String name : names()) {
+      if (get(name).present()) {
+        names.add(name);
+      }
+    }
+    return names;
+  }
+
+  /** Refuses any member but {@code allowed}: it has no equivalent in {@code otherApi}. */
+  void onlyMembers(Set<String> allowed, String otherApi) throws Untranslatable {
+    for (String name : presentNames()) {
+      if (!allowed.contains(name)) {
+        throw get(name).untranslatable("has no equivalent in " + otherApi);
+      }
+    }
   }
 
   JsonNode number() throws Untranslatable {

@@ -32,7 +32,7 @@ final class MessageEventsToChunks extends ProviderStream {
     if (type.equals("error")) {
       JsonField error = event.get("error");
       fail(error.get("type").optionalText().orElse("api_error"),
-          error.get("message").optionalText().orElse("the provider's stream failed"));
+          ProviderErrors.cap(error.get("message").optionalText().orElse("the provider's stream failed")));
       return;
     }
     if (!type.equals("message_start") && !type.equals("ping") && id == null) {
@@ -47,6 +47,10 @@ final class MessageEventsToChunks extends ProviderStream {
         outputTokens = usage.get("output_tokens").present() ? usage.get("output_tokens").count() : outputTokens;
         // Newer API versions repeat the input counts here; message_start's stand otherwise.
         inputTokens = usage.get("input_tokens").present() ? usage.get("input_tokens").count() : inputTokens;
+        cacheCreation = usage.get("cache_creation_input_tokens").present()
+            ? usage.get("cache_creation_input_tokens").count() : cacheCreation;
+        cacheRead = usage.get("cache_read_input_tokens").present()
+            ? usage.get("cache_read_input_tokens").count() : cacheRead;
         JsonField stopReason = event.get("delta").get("stop_reason");
         if (stopReason.present()) {
           ObjectNode chunk = chunk(JsonField.JSON.createObjectNode());

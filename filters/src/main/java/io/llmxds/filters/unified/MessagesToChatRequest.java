@@ -3,6 +3,7 @@ package io.llmxds.filters.unified;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -14,6 +15,7 @@ import java.util.Set;
 final class MessagesToChatRequest {
   /** The billing tier; {@code metadata} beyond {@code user_id} (Anthropic takes nothing else there). */
   static final Set<String> DROPPED = Set.of("service_tier");
+  private static final String OPENAI = "OpenAI's chat completions";
   private static final Set<String> BLOCK_HINTS = Set.of("cache_control", "citations");
 
   private MessagesToChatRequest() {}
@@ -27,11 +29,8 @@ final class MessagesToChatRequest {
       messages.addObject().put("role", "system").set("content", content(textParts(root.get("system"))));
     }
     messages(root.get("messages"), messages);
-    for (String name : root.names()) {
+    for (String name : root.presentNames()) {
       JsonField field = root.get(name);
-      if (!field.present()) {
-        continue;
-      }
       switch (name) {
         case "model", "messages", "system", "tool_choice" -> { }
         case "max_tokens" -> out.put("max_completion_tokens", field.count());
@@ -74,11 +73,7 @@ final class MessagesToChatRequest {
       throw messages.untranslatable("must hold at least one message");
     }
     for (JsonField message : items) {
-      for (String name : message.names()) {
-        if (!name.equals("role") && !name.equals("content") && message.get(name).present()) {
-          throw message.get(name).untranslatable("has no equivalent in OpenAI's chat completions");
-        }
-      }
+      message.onlyMembers(Set.of("role", "content"), OPENAI);
       String role = message.get("role").text();
       switch (role) {
         case "user" -> user(message.get("content"), out);
@@ -92,7 +87,10 @@ final class MessagesToChatRequest {
     }
   }
 
-  /** Tool results become {@code tool} messages, first (they answer the previous turn's calls); the rest one user message. */
+  /**
+   * Tool results become {@code tool} messages, first (they answer the previous turn's calls); the rest one user
+   * message.
+   */
   private static void user(JsonField content, ArrayNode out) throws Untranslatable {
     if (content.isText()) {
       out.addObject().put("role", "user").put("content", content.text());
@@ -126,7 +124,11 @@ final class MessagesToChatRequest {
       switch (type) {
         case "text" -> parts.add(textPart(block));
         case "tool_use" -> {
-          only(block, Set.of("type", "id", "name", "input"));
+          only(block, Set.of("type", "id", "name", "input", "caller"));
+          // Newer answers name who called the tool; only the model itself ("direct") has an OpenAI equivalent.
+          if (block.get("caller").present() && !block.get("caller").get("type").text().equals("direct")) {
+            throw block.get("caller").get("type").untranslatable("only tool calls by the model itself translate");
+          }
           ObjectNode call = calls.addObject().put("id", block.get("id").text()).put("type", "function");
           call.putObject("function").put("name", block.get("name").text())
               .put("arguments", ToolArguments.serialize(block.get("input").object()));
@@ -199,13 +201,11 @@ final class MessagesToChatRequest {
     return part;
   }
 
-  /** A block's member other than {@code allowed} and the hints ({@code cache_control}, {@code citations}) is refused. */
+  /** A block's member other than {@code allowed} and the hints ({@code cache_control}, {@code citations}): refused. */
   private static void only(JsonField block, Set<String> allowed) throws Untranslatable {
-    for (String name : block.names()) {
-      if (!allowed.contains(name) && !BLOCK_HINTS.contains(name) && block.get(name).present()) {
-        throw block.get(name).untranslatable("has no equivalent in OpenAI's chat completions");
-      }
-    }
+    Set<String> members = new HashSet<>(allowed);
+    members.addAll(BLOCK_HINTS);
+    block.onlyMembers(members, OPENAI);
   }
 
   private static ArrayNode tools(JsonField tools) throws Untranslatable {

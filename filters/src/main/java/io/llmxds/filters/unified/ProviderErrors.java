@@ -97,7 +97,8 @@ final class ProviderErrors {
     return body.size() > text.length() && text.length() >= EXCERPT_CHARS ? text + "…" : text;
   }
 
-  private static String cap(String message) {
+  /** A provider's message, at most {@link #MESSAGE_CHARS} characters. */
+  static String cap(String message) {
     return message.length() <= MESSAGE_CHARS ? message : message.substring(0, MESSAGE_CHARS) + "…";
   }
 }

@@ -9,10 +9,12 @@ import java.util.List;
 /**
  * A provider's stream read event by event ({@link SseEvents}), each JSON event handed to {@link #onEvent}, and what
  * it writes sent on. Anything wrong (an event that is not a JSON object, an error event, a field that cannot be
- * translated, a stream that ends before its end) writes one error event in the client's shape and ends the client's
- * stream: what follows is not read.
+ * translated, an event over {@link #MAX_PENDING}, a stream that ends before its end) writes one error event in the
+ * client's shape and ends the client's stream: what follows is not read.
  */
 abstract class ProviderStream implements StreamTranslation {
+  /** The largest event held while incomplete; LLM events are small, a stream without line ends is not one. */
+  static final long MAX_PENDING = 1 << 20;
   protected final SseWriter out = new SseWriter();
   private final SseEvents sse = new SseEvents();
   private boolean over;
@@ -27,6 +29,9 @@ abstract class ProviderStream implements StreamTranslation {
     }
     if (!over && sse.malformed()) {
       fail("api_error", "the provider's stream is not valid UTF-8");
+    }
+    if (!over && sse.pending() > MAX_PENDING) {
+      fail("api_error", "the provider's stream sent an event larger than " + MAX_PENDING + " bytes");
     }
     if (!over && endOfStream) {
       try {

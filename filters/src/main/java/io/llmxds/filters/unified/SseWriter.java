@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import java.nio.charset.StandardCharsets;
 
-/** Client SSE bytes as each API sends them: OpenAI's bare {@code data:} lines, Anthropic's with an {@code event:} line. */
+/**
+ * Client SSE bytes as each API sends them: OpenAI's bare {@code data:} lines, Anthropic's with an {@code event:}
+ * line.
+ */
 final class SseWriter {
   private final StringBuilder pending = new StringBuilder();
 

@@ -1,6 +1,8 @@
 package io.llmxds.filters.unified;
 
+import static io.llmxds.filters.unified.UnifiedSamples.ANTHROPIC_CLIENT;
 import static io.llmxds.filters.unified.UnifiedSamples.JSON;
+import static io.llmxds.filters.unified.UnifiedSamples.OPENAI_CLIENT;
 import static io.llmxds.filters.unified.UnifiedSamples.assertGolden;
 import static io.llmxds.filters.unified.UnifiedSamples.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,10 +20,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Requests both ways: the doc-shaped samples against golden files, the defaults, and what is refused, by field. */
 class RequestTranslationTest {
-  private static final ApiTranslation OPENAI_CLIENT =
-      ApiTranslation.between(WireApi.OPENAI_CHAT, WireApi.ANTHROPIC_MESSAGES).orElseThrow();
-  private static final ApiTranslation ANTHROPIC_CLIENT =
-      ApiTranslation.between(WireApi.ANTHROPIC_MESSAGES, WireApi.OPENAI_CHAT).orElseThrow();
 
   @Test
   void directionsAndPaths() {
@@ -116,10 +114,7 @@ class RequestTranslationTest {
       max_tokens of text       | {"max_tokens":"ten"}                                      | max_tokens
       """)
   void openAiFieldsAnthropicCannotSay(String what, String overlay, String field) {
-    ObjectNode request = json("openai-request.json");
-    request.setAll((ObjectNode) read(overlay));
-    assertThatThrownBy(() -> OPENAI_CLIENT.request(request)).isInstanceOfSatisfying(Untranslatable.class,
-        e -> assertThat(e.field()).isEqualTo(field));
+    refused(OPENAI_CLIENT, "openai-request.json", r -> r.setAll((ObjectNode) read(overlay)), field);
   }
 
   @Test
@@ -151,10 +146,7 @@ class RequestTranslationTest {
       unknown tool choice      | {"tool_choice":{"type":"sometimes"}}                      | tool_choice.type
       """)
   void anthropicFieldsOpenAiCannotSay(String what, String overlay, String field) {
-    ObjectNode request = json("anthropic-request.json");
-    request.setAll((ObjectNode) read(overlay));
-    assertThatThrownBy(() -> ANTHROPIC_CLIENT.request(request)).isInstanceOfSatisfying(Untranslatable.class,
-        e -> assertThat(e.field()).isEqualTo(field));
+    refused(ANTHROPIC_CLIENT, "anthropic-request.json", r -> r.setAll((ObjectNode) read(overlay)), field);
   }
 
   @Test
@@ -169,6 +161,8 @@ class RequestTranslationTest {
     refusedAnthropic(r -> messages(r).add(read("{\"role\":\"assistant\",\"content\":\"The answer is\"}")),
         "messages[3].role");
     refusedAnthropic(r -> ((ObjectNode) r.get("system").get(0)).put("type", "image"), "system[0].type");
+    refusedAnthropic(r -> ((ObjectNode) blocks(r, 1).get(1)).set("caller", read("{\"type\":\"code_execution_20250825\"}")),
+        "messages[1].content[1].caller.type");
   }
 
   @Test
@@ -183,20 +177,25 @@ class RequestTranslationTest {
     ObjectNode anthropic = json("anthropic-request.json").put("service_tier", "auto");
     anthropic.set("thinking", read("{\"type\":\"disabled\"}"));
     ((ObjectNode) anthropic.get("metadata")).put("other", 1);
+    ((ObjectNode) blocks(anthropic, 1).get(1)).set("caller", read("{\"type\":\"direct\"}"));
+    ((ObjectNode) blocks(anthropic, 1).get(0)).putNull("citations");
     assertThat(ANTHROPIC_CLIENT.request(anthropic)).isEqualTo(ANTHROPIC_CLIENT.request(json("anthropic-request.json")));
   }
 
   private static void refusedOpenAi(Consumer<ObjectNode> change, String field) {
-    ObjectNode request = json("openai-request.json");
-    change.accept(request);
-    assertThatThrownBy(() -> OPENAI_CLIENT.request(request)).as(field).isInstanceOfSatisfying(Untranslatable.class,
-        e -> assertThat(e.field()).isEqualTo(field));
+    refused(OPENAI_CLIENT, "openai-request.json", change, field);
   }
 
   private static void refusedAnthropic(Consumer<ObjectNode> change, String field) {
-    ObjectNode request = json("anthropic-request.json");
+    refused(ANTHROPIC_CLIENT, "anthropic-request.json", change, field);
+  }
+
+  /** The sample, changed, is refused naming {@code field}. */
+  private static void refused(ApiTranslation translation, String sample, Consumer<ObjectNode> change,
+      String field) {
+    ObjectNode request = json(sample);
     change.accept(request);
-    assertThatThrownBy(() -> ANTHROPIC_CLIENT.request(request)).as(field).isInstanceOfSatisfying(Untranslatable.class,
+    assertThatThrownBy(() -> translation.request(request)).as(field).isInstanceOfSatisfying(Untranslatable.class,
         e -> assertThat(e.field()).isEqualTo(field));
   }
 

@@ -1,6 +1,8 @@
 package io.llmxds.filters.unified;
 
 import static io.llmxds.filters.unified.RequestTranslationTest.read;
+import static io.llmxds.filters.unified.UnifiedSamples.ANTHROPIC_CLIENT;
+import static io.llmxds.filters.unified.UnifiedSamples.OPENAI_CLIENT;
 import static io.llmxds.filters.unified.UnifiedSamples.assertGolden;
 import static io.llmxds.filters.unified.UnifiedSamples.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,20 +11,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** JSON answers and error answers both ways: goldens, the stop-reason table, usage, ids, the error shapes. */
 class ResponseTranslationTest {
-  static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(1_700_000_000), ZoneOffset.UTC);
-  private static final ApiTranslation OPENAI_CLIENT =
-      ApiTranslation.between(WireApi.OPENAI_CHAT, WireApi.ANTHROPIC_MESSAGES, CLOCK).orElseThrow();
-  private static final ApiTranslation ANTHROPIC_CLIENT =
-      ApiTranslation.between(WireApi.ANTHROPIC_MESSAGES, WireApi.OPENAI_CHAT).orElseThrow();
 
   @Test
   void anthropicAnswerAsChatCompletion() throws Untranslatable {

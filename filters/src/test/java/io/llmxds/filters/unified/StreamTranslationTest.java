@@ -1,12 +1,14 @@
 package io.llmxds.filters.unified;
 
-import static io.llmxds.filters.unified.ResponseTranslationTest.CLOCK;
+import static io.llmxds.filters.unified.UnifiedSamples.ANTHROPIC_CLIENT;
+import static io.llmxds.filters.unified.UnifiedSamples.OPENAI_CLIENT;
 import static io.llmxds.filters.unified.UnifiedSamples.bytes;
 import static io.llmxds.filters.unified.UnifiedSamples.events;
 import static io.llmxds.filters.unified.UnifiedSamples.translateEveryChunking;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.ByteString;
 import io.llmxds.filters.unified.UnifiedSamples.Event;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -20,10 +22,6 @@ import org.junit.jupiter.api.Test;
  * events parsed back: their order, the text, the tool-call arguments reassembled, the finish reason, the usage.
  */
 class StreamTranslationTest {
-  private static final ApiTranslation OPENAI_CLIENT =
-      ApiTranslation.between(WireApi.OPENAI_CHAT, WireApi.ANTHROPIC_MESSAGES, CLOCK).orElseThrow();
-  private static final ApiTranslation ANTHROPIC_CLIENT =
-      ApiTranslation.between(WireApi.ANTHROPIC_MESSAGES, WireApi.OPENAI_CHAT).orElseThrow();
 
   @Test
   void anthropicStreamAsChatChunks() {
@@ -126,6 +124,32 @@ class StreamTranslationTest {
     List<Event> noStart = events(translateEveryChunking(OPENAI_CLIENT::stream,
         utf8("data: {\"type\":\"content_block_delta\",\"index\":0}\n\n")));
     assertThat(noStart.get(0).data().at("/error/message").asText()).contains("must begin with message_start");
+  }
+
+  @Test
+  void aStreamedRefusalStopsAsARefusal() {
+    String stream = "data: {\"id\":\"c1\",\"model\":\"gpt\",\"choices\":[{\"index\":0,\"delta\":{\"role\":"
+        + "\"assistant\",\"refusal\":\"I can't help.\"}}]}\n\n"
+        + "data: {\"id\":\"c1\",\"model\":\"gpt\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+        + "data: [DONE]\n\n";
+    List<Event> events = events(translateEveryChunking(ANTHROPIC_CLIENT::stream, utf8(stream)));
+    assertThat(text(events, 0)).isEqualTo("I can't help.");
+    assertThat(events.get(events.size() - 2).data().at("/delta/stop_reason").asText()).isEqualTo("refusal");
+  }
+
+  @Test
+  void anEventWithoutEndIsBounded() {
+    StreamTranslation translation = ANTHROPIC_CLIENT.stream();
+    byte[] piece = new byte[64 * 1024];
+    java.util.Arrays.fill(piece, (byte) 'a');
+    ByteString out = ByteString.EMPTY;
+    for (int i = 0; i < 20; i++) {
+      out = out.concat(translation.feed(ByteString.copyFrom(piece), false));
+    }
+    List<Event> events = events(out.concat(translation.feed(ByteString.copyFrom(piece), true)));
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0).data().at("/error/message").asText())
+        .isEqualTo("the provider's stream sent an event larger than 1048576 bytes");
   }
 
   @Test

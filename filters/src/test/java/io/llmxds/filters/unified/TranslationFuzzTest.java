@@ -1,6 +1,8 @@
 package io.llmxds.filters.unified;
 
+import static io.llmxds.filters.unified.UnifiedSamples.ANTHROPIC_CLIENT;
 import static io.llmxds.filters.unified.UnifiedSamples.JSON;
+import static io.llmxds.filters.unified.UnifiedSamples.OPENAI_CLIENT;
 import static io.llmxds.filters.unified.UnifiedSamples.bytes;
 import static io.llmxds.filters.unified.UnifiedSamples.events;
 import static io.llmxds.filters.unified.UnifiedSamples.json;
@@ -24,10 +26,6 @@ import org.junit.jupiter.api.Test;
  * stream ends with exactly one terminal event — the client's normal end or one error event.
  */
 class TranslationFuzzTest {
-  private static final ApiTranslation OPENAI_CLIENT =
-      ApiTranslation.between(WireApi.OPENAI_CHAT, WireApi.ANTHROPIC_MESSAGES).orElseThrow();
-  private static final ApiTranslation ANTHROPIC_CLIENT =
-      ApiTranslation.between(WireApi.ANTHROPIC_MESSAGES, WireApi.OPENAI_CHAT).orElseThrow();
   private static final int CASES = 1000;
 
   interface Translate {

@@ -13,6 +13,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -25,6 +28,12 @@ import java.util.function.Supplier;
  */
 public final class UnifiedSamples {
   public static final ObjectMapper JSON = new ObjectMapper();
+  /** The clock OpenAI answers are dated by ({@code created}). */
+  static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(1_700_000_000), ZoneOffset.UTC);
+  static final ApiTranslation OPENAI_CLIENT =
+      ApiTranslation.between(WireApi.OPENAI_CHAT, WireApi.ANTHROPIC_MESSAGES, CLOCK).orElseThrow();
+  static final ApiTranslation ANTHROPIC_CLIENT =
+      ApiTranslation.between(WireApi.ANTHROPIC_MESSAGES, WireApi.OPENAI_CHAT).orElseThrow();
   private static final boolean UPDATE = "true".equals(System.getProperty("golden.update"));
   private static final Path SOURCES = Path.of("src/test/resources/unified");
 
