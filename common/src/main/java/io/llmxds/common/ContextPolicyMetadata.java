@@ -9,9 +9,10 @@ package io.llmxds.common;
 public final class ContextPolicyMetadata {
 
   /**
-   * Sent only by the upstream ext_proc filter of clusters that rewrite the model name (value {@link
-   * #PHASE_UPSTREAM}): that stream carries one try's request body as it leaves for the provider, with the request
-   * attributes below, and asks only for the body's {@code model} to be rewritten.
+   * Sent only by the upstream ext_proc filter of the provider clusters a route picks (value {@link
+   * #PHASE_UPSTREAM}): that stream carries one try as it leaves for the chosen provider, with the request attributes
+   * below; the service sets the provider's path, model name and API headers, and translates the body (and the
+   * answer) when the client speaks another API than the provider (docs/llm-apis.md "Translation").
    */
   public static final String PHASE = "x-llm-phase";
   public static final String PHASE_UPSTREAM = "upstream";
@@ -20,6 +21,13 @@ public final class ContextPolicyMetadata {
   public static final String METADATA_NAMESPACE = "io.llmxds";
   /** Endpoint metadata: the Provider an endpoint belongs to. */
   public static final String ENDPOINT_PROVIDER_KEY = "provider";
+  /** Endpoint metadata: the API the endpoint's Provider speaks ({@code openai} | {@code anthropic}). */
+  public static final String ENDPOINT_API_KEY = "api";
+  /**
+   * Endpoint metadata: the path that stands for the provider's {@code /v1} (e.g. {@code /v1}, {@code /openai/v1}):
+   * a client's {@code /v1/embeddings} goes to {@code <api_root>/embeddings}.
+   */
+  public static final String ENDPOINT_API_ROOT_KEY = "api_root";
   /** Route metadata: a map from Provider name to the model name that provider is sent, for renamed ones only. */
   public static final String ROUTE_UPSTREAM_MODELS_KEY = "upstream_models";
 
@@ -28,8 +36,7 @@ public final class ContextPolicyMetadata {
    * keyed by the expression text (ext_proc.cc:50, 1201-1213; docs/envoy-semantics.md).
    */
   public static final String ATTRIBUTES_KEY = "envoy.filters.http.ext_proc";
-  private static final String UPSTREAM_HOST_PROVIDER =
-      "xds.upstream_host_metadata.filter_metadata['" + METADATA_NAMESPACE + "']." + ENDPOINT_PROVIDER_KEY;
+  private static final String UPSTREAM_HOST_PROVIDER = hostField(ENDPOINT_PROVIDER_KEY);
   /** The Provider of the host Envoy chose for this try (the host is chosen before upstream filters run). */
   public static final String UPSTREAM_PROVIDER_ATTRIBUTE = UPSTREAM_HOST_PROVIDER;
   /**
@@ -38,6 +45,25 @@ public final class ContextPolicyMetadata {
    */
   public static final String UPSTREAM_MODEL_ATTRIBUTE = "xds.route_metadata.filter_metadata['" + METADATA_NAMESPACE
       + "']." + ROUTE_UPSTREAM_MODELS_KEY + "[" + UPSTREAM_HOST_PROVIDER + "]";
+
+  /** The API of this try's provider ({@link #ENDPOINT_API_KEY}). */
+  public static final String UPSTREAM_API_ATTRIBUTE = hostField(ENDPOINT_API_KEY);
+  /** The path that stands for {@code /v1} at this try's provider ({@link #ENDPOINT_API_ROOT_KEY}). */
+  public static final String UPSTREAM_API_ROOT_ATTRIBUTE = hostField(ENDPOINT_API_ROOT_KEY);
+
+  /**
+   * The dynamic-metadata namespace the client-facing (downstream) phase writes what it learnt of the client's request
+   * into, for the upstream phase of every try: the request header map is shared by all tries and carries every
+   * earlier try's mutations, {@code :path} and {@code content-length} included (docs/envoy-semantics.md RT3), the
+   * stream's dynamic metadata only what the downstream phase wrote (U5).
+   */
+  public static final String CLIENT_NAMESPACE = "io.llmxds.client";
+  /** The client's {@code :path}, query included (string). */
+  public static final String CLIENT_PATH_KEY = "path";
+  /** The length in bytes of the request body the downstream phase let through: the router's body (decimal string). */
+  public static final String CLIENT_BODY_BYTES_KEY = "body_bytes";
+  public static final String CLIENT_PATH_ATTRIBUTE = clientField(CLIENT_PATH_KEY);
+  public static final String CLIENT_BODY_BYTES_ATTRIBUTE = clientField(CLIENT_BODY_BYTES_KEY);
 
   /**
    * The largest request body a Gateway may let Envoy buffer ({@code requestBufferLimit}). ext_proc sends a buffered
@@ -50,4 +76,13 @@ public final class ContextPolicyMetadata {
   public static final String USAGE_NAMESPACE = "io.llmxds.usage";
 
   private ContextPolicyMetadata() {}
+
+  private static String hostField(String key) {
+    return "xds.upstream_host_metadata.filter_metadata['" + METADATA_NAMESPACE + "']." + key;
+  }
+
+  /** {@code metadata} is the stream's dynamic metadata (expr/evaluator.cc:68-69). */
+  private static String clientField(String key) {
+    return "metadata.filter_metadata['" + CLIENT_NAMESPACE + "']." + key;
+  }
 }

@@ -61,6 +61,17 @@ public final class DataPathConfig {
   /** With {@code v1_v2_migration}: the schema of the old records ({@code v1}). */
   public static final String POLICY_MIGRATE_FROM_SCHEMA = "migrate_from_schema";
 
+  /**
+   * Route metadata namespace: what the client-facing phase must know of the route's providers. Absent when every
+   * provider of the route speaks {@code openai}.
+   */
+  public static final String ROUTE_METADATA = "io.llmxds.model_route";
+  /**
+   * The APIs of the providers the route may send a request to, backends and fallbacks (list of {@code openai} |
+   * {@code anthropic}): a request one of them cannot be given is refused before any try (docs/llm-apis.md).
+   */
+  public static final String ROUTE_PROVIDER_APIS = "provider_apis";
+
   /** Virtual-host metadata namespace: what holds for every route of the table. */
   public static final String TABLE_METADATA = "io.llmxds";
   /** The config version the table was compiled from (string). */

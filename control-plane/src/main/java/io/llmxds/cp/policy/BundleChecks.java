@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -46,7 +45,6 @@ final class BundleChecks {
     checks.references();
     checks.claims();
     checks.fallbackCredentials();
-    checks.sharedRewrites();
     checks.consumerTiers();
     checks.keysOfOneConsumer();
   }
@@ -140,47 +138,6 @@ final class BundleChecks {
         }
       }
     }
-  }
-
-  /**
-   * Envoy rewrites the path and adds request headers per route, before the weighted cluster and any fallback are
-   * chosen, so every provider a route can send a request to must expect the same base path and speak the same API.
-   */
-  private void sharedRewrites() {
-    for (Declared d : declared) {
-      if (d.value().orElse(null) instanceof ModelRoute route) {
-        if (sameForEveryProvider(d, route, "base path", Provider::pathPrefix, "Envoy rewrites the path")) {
-          sameForEveryProvider(d, route, "api", p -> p.api().wire(),
-              "Envoy sets the upstream path and the API's headers");
-        }
-      }
-    }
-  }
-
-  /** Whether every provider of {@code route} has the same {@code property}; else reports the first that differs. */
-  private boolean sameForEveryProvider(Declared d, ModelRoute route, String what, Function<Provider, String> property,
-      String why) {
-    List<String> targets = new ArrayList<>();
-    List<String> paths = new ArrayList<>();
-    for (int i = 0; i < route.backends().size(); i++) {
-      targets.add(route.backends().get(i).provider());
-      paths.add("spec.backends[" + i + "].provider");
-    }
-    for (int i = 0; i < route.fallbacks().size(); i++) {
-      targets.add(route.fallbacks().get(i).provider());
-      paths.add("spec.fallbacks[" + i + "]");
-    }
-    Optional<Provider> first = provider(targets.get(0));
-    for (int i = 1; i < targets.size() && first.isPresent(); i++) {
-      Optional<Provider> other = provider(targets.get(i));
-      if (other.isPresent() && !property.apply(other.get()).equals(property.apply(first.get()))) {
-        d.scope().error(paths.get(i), "provider \"" + targets.get(i) + "\" has " + what + " \""
-            + property.apply(other.get()) + "\" but \"" + targets.get(0) + "\" has \"" + property.apply(first.get())
-            + "\"; " + why + " once per route, so all providers of a route must share it");
-        return false;
-      }
-    }
-    return true;
   }
 
   /** A consumer's tier must be one some RateLimit gives a limit, or it silently gets the default limit. */

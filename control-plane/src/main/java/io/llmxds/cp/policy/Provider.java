@@ -28,8 +28,9 @@ public record Provider(
 
   /**
    * The provider's API. {@code OPENAI}: {@code pathPrefix} stands for OpenAI's {@code /v1} and the key goes in
-   * {@code Authorization: Bearer}. {@code ANTHROPIC}: every request goes to {@code pathPrefix + /v1/messages}, with
-   * the key in {@code x-api-key} and an {@code anthropic-version} header.
+   * {@code Authorization: Bearer}. {@code ANTHROPIC}: requests go to {@code pathPrefix + /v1/messages}, with the key
+   * in {@code x-api-key} and an {@code anthropic-version} header. The upstream phase sets the path and headers per
+   * try and translates a chat completion into a message and back (docs/llm-apis.md), so one route may mix both.
    */
   public enum Api {
     OPENAI("openai"),

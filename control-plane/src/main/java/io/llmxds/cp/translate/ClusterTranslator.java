@@ -64,14 +64,15 @@ final class ClusterTranslator {
 
   /**
    * A provider's cluster, with upstream filters only when some route picks it directly: reached only through
-   * fallback chains, the aggregates carry them ({@link ProviderUses}).
+   * fallback chains, the aggregates carry them ({@link ProviderUses}). Every picked cluster gets the upstream phase,
+   * renamed or not: which API the client speaks, and so whether this try must be translated, is known only per
+   * request.
    */
   private static Cluster providerCluster(PolicyBundle bundle, ProviderUses uses, Provider provider) {
     Cluster.Builder cluster = providerClusterBase(provider);
     UpstreamTls.forEnvoy(bundle.gateway(), provider).ifPresent(cluster::setTransportSocket);
     if (uses.direct().contains(provider.name())) {
-      cluster.putAllTypedExtensionProtocolOptions(UpstreamProtocolOptions.forProvider(
-          bundle.gateway(), provider, uses.renamedDirect().contains(provider.name())));
+      cluster.putAllTypedExtensionProtocolOptions(UpstreamProtocolOptions.forProvider(bundle.gateway(), provider));
     }
     return cluster.build();
   }
@@ -82,7 +83,7 @@ final class ClusterTranslator {
         Names.providerCluster(provider.name()), provider.host(), provider.port(), provider.connectTimeout())
         .setLbPolicy(lbPolicy(provider.loadBalancing()));
     if (cluster.hasLoadAssignment()) {
-      cluster.setLoadAssignment(EndpointTranslator.ofProvider(cluster.getLoadAssignment(), provider.name()));
+      cluster.setLoadAssignment(EndpointTranslator.ofProvider(cluster.getLoadAssignment(), provider));
     }
     return cluster;
   }
@@ -113,14 +114,14 @@ final class ClusterTranslator {
    * The backend first, then the route's fallbacks: each child's hosts become one priority level, so the
    * {@code previous_priorities} retry policy of the route moves each retry to the next provider. Envoy runs the
    * upstream filters of the aggregate cluster, not of the child that serves the request (upstream_request.cc:147),
-   * so the aggregate carries the backend's credential (the loader ensures a chain shares one) and, when the route
-   * renames a model of the chain, the model rewriter: it learns each try's provider from the chosen host's metadata,
-   * so every provider gets its own model name.
+   * so the aggregate carries the backend's credential (the loader ensures a chain shares one) and the upstream
+   * phase: it learns each try's provider, API and path from the chosen host's metadata, so every provider gets its
+   * own model name, path and body format.
    */
   private static Cluster fallbackCluster(PolicyBundle bundle, ModelRoute route, String backend) {
     Cluster.Builder cluster = aggregateCluster(route, backend).setLbPolicy(Cluster.LbPolicy.CLUSTER_PROVIDED);
     bundle.provider(backend).ifPresent(p -> cluster.putAllTypedExtensionProtocolOptions(
-        UpstreamProtocolOptions.forProvider(bundle.gateway(), p, ProviderUses.renamesInChain(route, backend))));
+        UpstreamProtocolOptions.forProvider(bundle.gateway(), p)));
     return cluster.build();
   }
 }

@@ -1,6 +1,7 @@
 package io.llmxds.cp.translate;
 
 import com.google.protobuf.Any;
+import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
@@ -30,6 +31,7 @@ import io.llmxds.cp.policy.ContextPolicy;
 import io.llmxds.cp.policy.ContextStore;
 import io.llmxds.cp.policy.ModelRoute;
 import io.llmxds.cp.policy.PolicyBundle;
+import io.llmxds.cp.policy.Provider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +86,7 @@ final class ContextServiceTranslator {
         .setName(DataPathConfig.VIRTUAL_HOST)
         .addDomains("*")
         .setMetadata(hostMetadata);
-    byRoute.values().forEach(entry -> host.addRoutes(route(entry.getKey(), entry.getValue())));
+    byRoute.values().forEach(entry -> host.addRoutes(route(bundle, entry.getKey(), entry.getValue())));
     RouteConfiguration table = RouteConfiguration.newBuilder()
         .setName(DataPathConfig.ROUTE_CONFIGURATION)
         .addVirtualHosts(host)
@@ -102,9 +104,11 @@ final class ContextServiceTranslator {
 
   /**
    * A ModelRoute's models, matched as the edge route matches them, to the store and metadata of its policy; without
-   * a policy, to the built-in memory store and no policy metadata (such a request gets no context).
+   * a policy, to the built-in memory store and no policy metadata (such a request gets no context). A route with a
+   * provider that does not speak {@code openai} lists its providers' APIs, so that the service refuses a request one
+   * of them cannot be given before any try: an upstream filter cannot answer the client (U4).
    */
-  private static Route route(ModelRoute modelRoute, Optional<ContextPolicy> policy) {
+  private static Route route(PolicyBundle bundle, ModelRoute modelRoute, Optional<ContextPolicy> policy) {
     Route.Builder route = Route.newBuilder()
         .setName(modelRoute.name())
         .setMatch(RouteMatch.newBuilder()
@@ -114,7 +118,20 @@ final class ContextServiceTranslator {
                 .setStringMatch(RouteTranslator.anyOf(modelRoute.models()))))
         .setRoute(RouteAction.newBuilder().setCluster(DataPathConfig.storeCluster(
             policy.map(ContextPolicy::store).orElse(DataPathConfig.BUILT_IN_MEMORY_STORE))));
-    policy.ifPresent(p -> route.setMetadata(metadata(DataPathConfig.POLICY_METADATA, policyFields(p))));
+    Metadata.Builder metadata = Metadata.newBuilder();
+    policy.ifPresent(p -> metadata.putFilterMetadata(DataPathConfig.POLICY_METADATA, policyFields(p).build()));
+    TreeSet<String> apis = new TreeSet<>();
+    modelRoute.backends().forEach(b -> bundle.provider(b.provider()).ifPresent(p -> apis.add(p.api().wire())));
+    modelRoute.fallbackProviders().forEach(f -> bundle.provider(f).ifPresent(p -> apis.add(p.api().wire())));
+    if (!apis.equals(new TreeSet<>(List.of(Provider.Api.OPENAI.wire())))) {
+      ListValue.Builder list = ListValue.newBuilder();
+      apis.forEach(api -> list.addValues(string(api)));
+      metadata.putFilterMetadata(DataPathConfig.ROUTE_METADATA, Struct.newBuilder()
+          .putFields(DataPathConfig.ROUTE_PROVIDER_APIS, Value.newBuilder().setListValue(list).build()).build());
+    }
+    if (metadata.getFilterMetadataCount() > 0) {
+      route.setMetadata(metadata);
+    }
     return route.build();
   }
 

@@ -36,25 +36,43 @@ final class EndpointTranslator {
   static List<ClusterLoadAssignment> providerAssignments(List<Provider> providers) {
     return providers.stream()
         .flatMap(p -> edsAssignment(Names.providerCluster(p.name()), p.host(), p.port())
-            .map(a -> ofProvider(a, p.name())).stream())
+            .map(a -> ofProvider(a, p)).stream())
         .toList();
   }
 
   /**
-   * {@code assignment} with every endpoint labelled by its Provider: the upstream model rewriter reads the label of
-   * the host Envoy chose for a try ({@code xds.upstream_host_metadata}), which through an aggregate cluster is a
-   * child's endpoint (docs/envoy-semantics.md).
+   * {@code assignment} with every endpoint labelled by its Provider, the API it speaks and the path that stands for
+   * its {@code /v1}: the upstream phase reads the labels of the host Envoy chose for a try ({@code
+   * xds.upstream_host_metadata}), which through an aggregate cluster is a child's endpoint (docs/envoy-semantics.md
+   * U2, A3), so each try of a fallback chain gets its own provider's path and API.
    */
-  static ClusterLoadAssignment ofProvider(ClusterLoadAssignment assignment, String provider) {
+  static ClusterLoadAssignment ofProvider(ClusterLoadAssignment assignment, Provider provider) {
     Metadata metadata = Metadata.newBuilder()
         .putFilterMetadata(ContextPolicyMetadata.METADATA_NAMESPACE, Struct.newBuilder()
-            .putFields(ContextPolicyMetadata.ENDPOINT_PROVIDER_KEY, Value.newBuilder().setStringValue(provider).build())
+            .putFields(ContextPolicyMetadata.ENDPOINT_PROVIDER_KEY, string(provider.name()))
+            .putFields(ContextPolicyMetadata.ENDPOINT_API_KEY, string(provider.api().wire()))
+            .putFields(ContextPolicyMetadata.ENDPOINT_API_ROOT_KEY, string(apiRoot(provider)))
             .build())
         .build();
     ClusterLoadAssignment.Builder labelled = assignment.toBuilder();
     labelled.getEndpointsBuilderList()
         .forEach(locality -> locality.getLbEndpointsBuilderList().forEach(e -> e.setMetadata(metadata)));
     return labelled.build();
+  }
+
+  /**
+   * The path that stands for a provider's {@code /v1}: an OpenAI base URL names it ({@code https://api.openai.com/v1}),
+   * an Anthropic one is the API's host ({@code https://api.anthropic.com}).
+   */
+  static String apiRoot(Provider provider) {
+    return switch (provider.api()) {
+      case OPENAI -> provider.pathPrefix();
+      case ANTHROPIC -> provider.pathPrefix() + "/v1";
+    };
+  }
+
+  private static Value string(String value) {
+    return Value.newBuilder().setStringValue(value).build();
   }
 
   /** The EDS resource of an upstream, if it is served by EDS at all. */

@@ -41,11 +41,12 @@ final class ExtProcFeature implements HttpFilterFeature {
             .setRequestTrailerMode(HeaderSendMode.SKIP)
             .setResponseTrailerMode(HeaderSendMode.SKIP))
         .setAllowModeOverride(true)
-        // Envoy drops dynamic metadata from the processor unless its namespace is listed: token usage for
-        // token-based rate limits and access logs.
+        // Envoy drops dynamic metadata from the processor unless its namespace is listed (X18): token usage for
+        // token-based rate limits and access logs, and the client's request for the upstream phase of every try.
         .setMetadataOptions(MetadataOptions.newBuilder()
             .setReceivingNamespaces(MetadataOptions.MetadataNamespaces.newBuilder()
-                .addUntyped(ContextPolicyMetadata.USAGE_NAMESPACE)))
+                .addUntyped(ContextPolicyMetadata.USAGE_NAMESPACE)
+                .addUntyped(ContextPolicyMetadata.CLIENT_NAMESPACE)))
         .build();
     return HttpFilter.newBuilder().setName(name()).setTypedConfig(Any.pack(processor)).build();
   }

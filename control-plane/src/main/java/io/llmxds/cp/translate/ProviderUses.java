@@ -12,14 +12,12 @@ import java.util.Set;
  * only reached through aggregates would be dead config.
  *
  * @param direct providers some route picks as a weighted cluster of its own (a route without fallbacks)
- * @param renamedDirect those of them that such a route sends another model name
  * @param chainHeads providers that head a fallback chain (a backend of a route with fallbacks)
  */
-record ProviderUses(Set<String> direct, Set<String> renamedDirect, Set<String> chainHeads) {
+record ProviderUses(Set<String> direct, Set<String> chainHeads) {
 
   static ProviderUses of(PolicyBundle bundle) {
     Set<String> direct = new HashSet<>();
-    Set<String> renamed = new HashSet<>();
     Set<String> heads = new HashSet<>();
     for (ModelRoute route : bundle.modelRoutes()) {
       for (ModelRoute.Backend backend : route.backends()) {
@@ -27,21 +25,14 @@ record ProviderUses(Set<String> direct, Set<String> renamedDirect, Set<String> c
           heads.add(backend.provider());
         } else {
           direct.add(backend.provider());
-          backend.model().ifPresent(m -> renamed.add(backend.provider()));
         }
       }
     }
-    return new ProviderUses(Set.copyOf(direct), Set.copyOf(renamed), Set.copyOf(heads));
+    return new ProviderUses(Set.copyOf(direct), Set.copyOf(heads));
   }
 
   /** True when some cluster's credential injector sends this provider's credential (so its secret is needed). */
   boolean credentialSent(String provider) {
     return direct.contains(provider) || chainHeads.contains(provider);
-  }
-
-  /** True when {@code route} sends some provider of the chain headed by {@code backend} another model name. */
-  static boolean renamesInChain(ModelRoute route, String backend) {
-    return route.upstreamModel(backend).isPresent()
-        || route.fallbacks().stream().anyMatch(f -> f.model().isPresent());
   }
 }

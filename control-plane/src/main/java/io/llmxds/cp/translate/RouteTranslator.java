@@ -6,7 +6,6 @@ import com.google.protobuf.Struct;
 import com.google.protobuf.UInt32Value;
 import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.DataSource;
-import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
 import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
 import io.envoyproxy.envoy.config.route.v3.Route;
@@ -15,13 +14,11 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster;
-import io.envoyproxy.envoy.type.matcher.v3.RegexMatchAndSubstitute;
 import io.envoyproxy.envoy.type.matcher.v3.RegexMatcher;
 import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import io.llmxds.common.ContextPolicyMetadata;
 import io.llmxds.cp.policy.ModelRoute;
 import io.llmxds.cp.policy.PolicyBundle;
-import io.llmxds.cp.policy.Provider;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,12 +35,8 @@ import java.util.function.Function;
  */
 final class RouteTranslator {
 
-  /** The OpenAI API path that a provider's {@code pathPrefix} stands for. */
+  /** The paths model routes serve: the APIs under {@code /v1}. */
   static final String OPENAI_PREFIX = "/v1";
-  /** Anthropic's Messages API, where every request for an {@code anthropic} provider goes. */
-  static final String ANTHROPIC_MESSAGES_PATH = "/v1/messages";
-  static final String ANTHROPIC_VERSION_HEADER = "anthropic-version";
-  static final String ANTHROPIC_VERSION = "2023-06-01";
 
   private RouteTranslator() {}
 
@@ -60,7 +53,7 @@ final class RouteTranslator {
       Struct.Builder metadata = RequestTraceTags.routeMetadata(route.name());
       upstreamModels(route).ifPresent(models -> metadata.putFields(ContextPolicyMetadata.ROUTE_UPSTREAM_MODELS_KEY,
           Value.newBuilder().setStructValue(models).build()));
-      host.addRoutes(RequestTraceTags.versioned(modelRoute(index, route, perFilter), metadata));
+      host.addRoutes(RequestTraceTags.versioned(modelRoute(route, perFilter), metadata));
     }
     host.addRoutes(RequestTraceTags.versioned(
         unknownModelRoute(),
@@ -82,7 +75,7 @@ final class RouteTranslator {
     return perFilter;
   }
 
-  private static Route.Builder modelRoute(BundleIndex index, ModelRoute route, Map<String, Any> perFilter) {
+  private static Route.Builder modelRoute(ModelRoute route, Map<String, Any> perFilter) {
     RouteMatch match = RouteMatch.newBuilder()
         .setPrefix(OPENAI_PREFIX + "/")
         .addHeaders(HeaderMatcher.newBuilder()
@@ -98,32 +91,7 @@ final class RouteTranslator {
         .setName(route.name())
         .setMatch(match)
         .putAllTypedPerFilterConfig(perFilter);
-    firstProvider(index, route).ifPresent(provider -> upstreamApi(provider, action, built));
     return built.setRoute(action);
-  }
-
-  /**
-   * The provider's API on the route (R3: the path rewrite and the route's request headers, once per request). OpenAI:
-   * the provider's path stands for {@code /v1}. Anthropic: every request goes to its {@code /v1/messages} (a regex
-   * rewrite replaces the whole path and keeps the query, config_impl.cc:1159-1164) with an {@code anthropic-version}
-   * unless the client sent one (header_parser.cc:187-190); its key header is the credential's (the loader's default).
-   */
-  private static void upstreamApi(Provider provider, RouteAction.Builder action, Route.Builder route) {
-    switch (provider.api()) {
-      case OPENAI -> {
-        if (!provider.pathPrefix().equals(OPENAI_PREFIX)) {
-          action.setPrefixRewrite(provider.pathPrefix() + "/");
-        }
-      }
-      case ANTHROPIC -> {
-        action.setRegexRewrite(RegexMatchAndSubstitute.newBuilder()
-            .setPattern(RegexMatcher.newBuilder().setRegex("^" + OPENAI_PREFIX + "/.*"))
-            .setSubstitution(provider.pathPrefix() + ANTHROPIC_MESSAGES_PATH));
-        route.addRequestHeadersToAdd(HeaderValueOption.newBuilder()
-            .setHeader(ProtoValues.header(ANTHROPIC_VERSION_HEADER, ANTHROPIC_VERSION))
-            .setAppendAction(HeaderValueOption.HeaderAppendAction.ADD_IF_ABSENT));
-      }
-    }
   }
 
   /**
@@ -172,11 +140,6 @@ final class RouteTranslator {
             ? Names.providerCluster(backend.provider())
             : Names.fallbackCluster(route.name(), backend.provider()))
         .setWeight(UInt32Value.of(backend.weight()));
-  }
-
-  /** The loader ensures that all providers of a route share one path prefix and API; the first backend stands for all. */
-  private static Optional<Provider> firstProvider(BundleIndex index, ModelRoute route) {
-    return route.backends().stream().findFirst().flatMap(b -> index.provider(b.provider()));
   }
 
   private static Route.Builder unknownModelRoute() {

@@ -24,10 +24,11 @@ import java.util.Map;
  * The {@code typed_extension_protocol_options} of upstream clusters: the HTTP version and the upstream filter chain,
  * which runs after Envoy has chosen the cluster (and again for each retry):
  * <ol>
- *   <li>ext_proc, on clusters through which a route sends some provider another model name: the context service
- *       rewrites the body's {@code model} for the provider of the host Envoy chose for this try, as the route's
- *       metadata maps it. It must run upstream: the downstream ext_proc call has finished before the router picks
- *       the backend, and only an upstream filter runs once per try, after the host is chosen.</li>
+ *   <li>ext_proc, the upstream phase (docs/llm-apis.md "Translation"): for the provider of the host Envoy chose
+ *       for this try, the context service sets the path, the body's {@code model} (as the route's metadata maps
+ *       it) and the API's headers, and translates the request and its answer when the client speaks another API.
+ *       It must run upstream: the downstream ext_proc call has finished before the router picks the backend, and
+ *       only an upstream filter runs once per try, after the host is chosen.</li>
  *   <li>the credential injector, for providers with credentials: the API key comes from SDS, never passes through
  *       the ext_proc service, and follows the cluster a retry picks.</li>
  *   <li>the upstream codec (Envoy requires it last).</li>
@@ -37,20 +38,12 @@ final class UpstreamProtocolOptions {
 
   private UpstreamProtocolOptions() {}
 
-  /**
-   * The options of a cluster that sends to {@code provider}; empty (Envoy's defaults) when the chain would hold no
-   * filter but the codec.
-   */
-  static Map<String, Any> forProvider(Gateway gateway, Provider provider, boolean rewritesModel) {
+  /** The options of a cluster a route picks that sends to {@code provider} (for a chain: its head's credential). */
+  static Map<String, Any> forProvider(Gateway gateway, Provider provider) {
     List<HttpFilter> filters = new ArrayList<>();
-    if (rewritesModel) {
-      filters.add(filter(Names.UPSTREAM_MODEL_FILTER, modelRewriter(gateway.extProc())));
-    }
+    filters.add(filter(Names.UPSTREAM_MODEL_FILTER, upstreamPhase(gateway.extProc())));
     provider.credentials().ifPresent(c -> filters.add(filter(Names.CREDENTIAL_INJECTOR_FILTER,
         credentialInjector(provider.name(), c))));
-    if (filters.isEmpty()) {
-      return Map.of();
-    }
     filters.add(filter(Names.UPSTREAM_CODEC_FILTER, UpstreamCodec.getDefaultInstance()));
     HttpProtocolOptions options = HttpProtocolOptions.newBuilder()
         .setExplicitHttpConfig(HttpProtocolOptions.ExplicitHttpConfig.newBuilder()
@@ -70,24 +63,29 @@ final class UpstreamProtocolOptions {
   }
 
   /**
-   * The request headers and body, with two request attributes Envoy evaluates for this try: the chosen host's
-   * provider and the model the route sends it (absent when the route does not rename it); they ride on the first
-   * message, the headers (ext_proc.cc:786-794). The headers are sent although nothing in them changes: with
-   * {@code SKIP} Envoy drops the request's {@code content-length} and ignores a new one, so the provider would get a
-   * chunked body (processor_state.h:190-198, mutation_utils.cc:150-154). The filter has a name of its own: Envoy
-   * looks up per-route configs by filter name, and the route's config for the downstream ext_proc must not be merged
-   * into this one.
+   * The request headers, with request attributes Envoy evaluates for this try and sends with them (X19, U2): the
+   * chosen host's provider, API and API root, the model the route sends it (absent when the route does not rename
+   * it), and the client's path and body length as the downstream phase wrote them into the stream's dynamic metadata
+   * (U5). The configured modes are those of a try that changes the body and its answer; at the headers the service
+   * answers every other try with a {@code mode_override} that skips the body and the answer (X13), so only a
+   * translated try pays for the round trips. The filter has a name of its own: Envoy looks up per-route configs by
+   * filter name, and the route's config for the downstream ext_proc must not be merged into this one (U3).
    */
-  private static ExternalProcessor modelRewriter(Gateway.ExtProcService service) {
+  private static ExternalProcessor upstreamPhase(Gateway.ExtProcService service) {
     ExternalProcessor.Builder processor = ExtProcFeature.contextService(service, ProcessingMode.newBuilder()
         .setRequestHeaderMode(HeaderSendMode.SEND)
         .setRequestBodyMode(BodySendMode.BUFFERED)
-        .setResponseHeaderMode(HeaderSendMode.SKIP)
+        .setResponseHeaderMode(HeaderSendMode.SEND)
         .setResponseBodyMode(BodySendMode.NONE)
         .setRequestTrailerMode(HeaderSendMode.SKIP)
         .setResponseTrailerMode(HeaderSendMode.SKIP))
+        .setAllowModeOverride(true)
         .addRequestAttributes(ContextPolicyMetadata.UPSTREAM_PROVIDER_ATTRIBUTE)
-        .addRequestAttributes(ContextPolicyMetadata.UPSTREAM_MODEL_ATTRIBUTE);
+        .addRequestAttributes(ContextPolicyMetadata.UPSTREAM_MODEL_ATTRIBUTE)
+        .addRequestAttributes(ContextPolicyMetadata.UPSTREAM_API_ATTRIBUTE)
+        .addRequestAttributes(ContextPolicyMetadata.UPSTREAM_API_ROOT_ATTRIBUTE)
+        .addRequestAttributes(ContextPolicyMetadata.CLIENT_PATH_ATTRIBUTE)
+        .addRequestAttributes(ContextPolicyMetadata.CLIENT_BODY_BYTES_ATTRIBUTE);
     processor.getGrpcServiceBuilder()
         .addInitialMetadata(ProtoValues.header(ContextPolicyMetadata.PHASE, ContextPolicyMetadata.PHASE_UPSTREAM));
     return processor.build();

@@ -92,15 +92,16 @@ class ClusterTranslatorTest {
     HttpProtocolOptions options = options(cluster("provider/openai"));
     assertThat(options.getExplicitHttpConfig().hasHttpProtocolOptions()).isTrue();
     assertThat(options.getHttpFiltersList()).extracting(HttpFilter::getName)
-        .containsExactly(Names.CREDENTIAL_INJECTOR_FILTER, Names.UPSTREAM_CODEC_FILTER);
-    CredentialInjector injector = Unpack.any(options.getHttpFilters(0).getTypedConfig(), CredentialInjector.class);
+        .containsExactly(Names.UPSTREAM_MODEL_FILTER, Names.CREDENTIAL_INJECTOR_FILTER, Names.UPSTREAM_CODEC_FILTER);
+    CredentialInjector injector = Unpack.any(options.getHttpFilters(1).getTypedConfig(), CredentialInjector.class);
     assertThat(injector.getOverwrite()).isTrue();
     assertThat(injector.getCredential().getName()).isEqualTo(Names.GENERIC_CREDENTIAL);
     Generic generic = Unpack.any(injector.getCredential().getTypedConfig(), Generic.class);
     assertThat(generic.getCredential().getName()).isEqualTo("provider/openai/credential");
     assertThat(generic.getCredential().getSdsConfig().hasAds()).isTrue();
     assertThat(generic.getHeader()).isEqualTo("Authorization");
-    assertThat(cluster("provider/mock-b").getTypedExtensionProtocolOptionsMap()).isEmpty();
+    assertThat(cluster("provider/mock-b").getTypedExtensionProtocolOptionsMap()).as("reached only through chains")
+        .isEmpty();
   }
 
   @Test
@@ -119,12 +120,13 @@ class ClusterTranslatorTest {
   }
 
   /**
-   * mock-a serves the chat route as "mock-model-a", and the chat route has fallbacks: only the aggregate in front
-   * of mock-a rewrites (Envoy runs the picked cluster's upstream filters, never a child's), and it asks Envoy for the
-   * chosen host's provider and that provider's model on the route.
+   * The chat route has fallbacks: the aggregates in front of mock-a and mock-b carry the upstream phase (Envoy runs
+   * the picked cluster's upstream filters, never a child's), asking Envoy for the chosen host's provider, API and API
+   * root, that provider's model on the route, and the client's path and body length; the provider clusters reached
+   * only through chains carry nothing.
    */
   @Test
-  void theClusterARouteRenamesThroughRewritesTheModelUpstream() {
+  void everyClusterARoutePicksRunsTheUpstreamPhase() {
     HttpProtocolOptions options = options(cluster("fallback/chat/mock-a"));
     assertThat(options.getHttpFiltersList()).extracting(HttpFilter::getName)
         .containsExactly(Names.UPSTREAM_MODEL_FILTER, Names.UPSTREAM_CODEC_FILTER);
@@ -135,22 +137,36 @@ class ClusterTranslatorTest {
     assertThat(rewriter.getProcessingMode().getRequestHeaderMode()).as("keeps content-length")
         .isEqualTo(HeaderSendMode.SEND);
     assertThat(rewriter.getProcessingMode().getRequestBodyMode()).isEqualTo(BodySendMode.BUFFERED);
-    assertThat(rewriter.getProcessingMode().getResponseHeaderMode()).isEqualTo(HeaderSendMode.SKIP);
+    assertThat(rewriter.getProcessingMode().getResponseHeaderMode()).as("a translated answer")
+        .isEqualTo(HeaderSendMode.SEND);
+    assertThat(rewriter.getAllowModeOverride()).as("an untranslated try skips the rest").isTrue();
     assertThat(rewriter.getRequestAttributesList()).containsExactly(
         io.llmxds.common.ContextPolicyMetadata.UPSTREAM_PROVIDER_ATTRIBUTE,
-        io.llmxds.common.ContextPolicyMetadata.UPSTREAM_MODEL_ATTRIBUTE);
+        io.llmxds.common.ContextPolicyMetadata.UPSTREAM_MODEL_ATTRIBUTE,
+        io.llmxds.common.ContextPolicyMetadata.UPSTREAM_API_ATTRIBUTE,
+        io.llmxds.common.ContextPolicyMetadata.UPSTREAM_API_ROOT_ATTRIBUTE,
+        io.llmxds.common.ContextPolicyMetadata.CLIENT_PATH_ATTRIBUTE,
+        io.llmxds.common.ContextPolicyMetadata.CLIENT_BODY_BYTES_ATTRIBUTE);
     assertThat(cluster("provider/mock-a").getTypedExtensionProtocolOptionsMap()).as("reached only through chains")
         .isEmpty();
-    assertThat(cluster("fallback/chat/mock-b").getTypedExtensionProtocolOptionsMap()).as("nothing renamed")
-        .isEmpty();
+    assertThat(options(cluster("fallback/chat/mock-b")).getHttpFiltersList()).as("nothing renamed, still picked")
+        .extracting(HttpFilter::getName).containsExactly(Names.UPSTREAM_MODEL_FILTER, Names.UPSTREAM_CODEC_FILTER);
   }
 
   @Test
-  void everyProviderEndpointIsLabelledWithItsProvider() {
+  void everyProviderEndpointIsLabelledWithItsProviderApiAndApiRoot() {
     EnvoyResources resources = Translator.translate(Bundles.example());
-    resources.endpoints().stream().filter(a -> a.getClusterName().startsWith("provider/")).forEach(a ->
-        assertThat(a.getEndpoints(0).getLbEndpoints(0).getMetadata().getFilterMetadataOrThrow("io.llmxds")
-            .getFieldsOrThrow("provider").getStringValue()).isEqualTo(a.getClusterName().substring(9)));
+    resources.endpoints().stream().filter(a -> a.getClusterName().startsWith("provider/")).forEach(a -> {
+      com.google.protobuf.Struct labels = a.getEndpoints(0).getLbEndpoints(0).getMetadata()
+          .getFilterMetadataOrThrow("io.llmxds");
+      assertThat(labels.getFieldsOrThrow("provider").getStringValue()).isEqualTo(a.getClusterName().substring(9));
+      assertThat(labels.getFieldsOrThrow("api").getStringValue()).isEqualTo("openai");
+      assertThat(labels.getFieldsOrThrow("api_root").getStringValue()).as("an OpenAI base URL names its /v1")
+          .isEqualTo(Bundles.example().provider(a.getClusterName().substring(9)).orElseThrow().pathPrefix());
+    });
+    Provider claude = new Provider("claude", "api.anthropic.com", 443, true, "api.anthropic.com", Optional.empty(),
+        "", Duration.ofSeconds(1), Provider.LoadBalancing.ROUND_ROBIN, Optional.empty(), Provider.Api.ANTHROPIC);
+    assertThat(EndpointTranslator.apiRoot(claude)).as("an Anthropic base URL is the API's host").isEqualTo("/v1");
     assertThat(cluster("provider/openai").getLoadAssignment().getEndpoints(0).getLbEndpoints(0).getMetadata()
         .getFilterMetadataOrThrow("io.llmxds").getFieldsOrThrow("provider").getStringValue()).isEqualTo("openai");
   }
@@ -180,7 +196,7 @@ class ClusterTranslatorTest {
     assertThat(Unpack.any(fallback.getTypedExtensionProtocolOptionsOrThrow(Names.UPSTREAM_HTTP_PROTOCOL_OPTIONS),
         HttpProtocolOptions.class).getHttpFiltersList())
         .extracting(f -> f.getName())
-        .containsExactly(Names.CREDENTIAL_INJECTOR_FILTER, Names.UPSTREAM_CODEC_FILTER);
+        .containsExactly(Names.UPSTREAM_MODEL_FILTER, Names.CREDENTIAL_INJECTOR_FILTER, Names.UPSTREAM_CODEC_FILTER);
     // Envoy runs the aggregate's upstream filters, never a child's: on the children they would be dead config.
     assertThat(resources.clusters().stream().filter(c -> c.getName().startsWith("provider/")))
         .allSatisfy(c -> assertThat(c.getTypedExtensionProtocolOptionsMap()).as(c.getName()).isEmpty());

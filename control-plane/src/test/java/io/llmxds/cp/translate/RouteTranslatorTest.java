@@ -128,21 +128,6 @@ class RouteTranslatorTest {
   }
 
   @Test
-  void aPathPrefixOtherThanV1ReplacesIt() {
-    ModelRoute route = new ModelRoute("azure", List.of("m"),
-        List.of(new ModelRoute.Backend("az", Optional.empty(), 1)), List.of(), Bundles.retry(0),
-        Duration.ofSeconds(60), Optional.empty());
-    Provider azure = new Provider("az", "llm.example.com", 443, true, "llm.example.com", Optional.empty(), "/openai",
-        Duration.ofSeconds(1), Provider.LoadBalancing.ROUND_ROBIN, Optional.empty(), Provider.Api.OPENAI);
-    assertThat(Unpack.route(routes(bundle(List.of(azure), route)), "azure").getRoute().getPrefixRewrite())
-        .isEqualTo("/openai/");
-
-    Provider bare = Bundles.plain("az", "127.0.0.1", 8080);
-    assertThat(Unpack.route(routes(bundle(List.of(bare), route)), "azure").getRoute().getPrefixRewrite())
-        .as("an empty pathPrefix: the provider serves /chat/completions at its root").isEqualTo("/");
-  }
-
-  @Test
   void unknownModelsGetAnOpenAiStyle404() {
     List<Route> all = Unpack.routes(routes(Bundles.example()));
     Route catchAll = all.get(all.size() - 1);
@@ -165,26 +150,25 @@ class RouteTranslatorTest {
   }
 
   /** Anthropic: every request to its Messages API (the query kept), an anthropic-version unless the client sent one. */
+  /**
+   * A route may mix providers of both APIs and of other path prefixes: nothing on the route rewrites the path or adds
+   * an API's header (R3 would do it once for every try); the upstream phase does it per try from the chosen host.
+   */
   @Test
-  void anAnthropicRouteGoesToV1MessagesWithAnAnthropicVersion() {
-    ModelRoute route = new ModelRoute("claude", List.of("claude"),
-        List.of(new ModelRoute.Backend("claude", Optional.empty(), 1)), List.of(), Bundles.retry(0),
-        Duration.ofSeconds(60), Optional.empty());
+  void aRouteMixingApisAndPrefixesRewritesNothingItself() {
+    ModelRoute route = new ModelRoute("mixed", List.of("m"),
+        List.of(new ModelRoute.Backend("az", Optional.empty(), 1), new ModelRoute.Backend("claude", Optional.empty(),
+            1)), List.of(), Bundles.retry(0), Duration.ofSeconds(60), Optional.empty());
+    Provider azure = new Provider("az", "llm.example.com", 443, true, "llm.example.com", Optional.empty(), "/openai",
+        Duration.ofSeconds(1), Provider.LoadBalancing.ROUND_ROBIN, Optional.empty(), Provider.Api.OPENAI);
     Provider claude = new Provider("claude", "api.anthropic.com", 443, true, "api.anthropic.com", Optional.empty(),
         "", Duration.ofSeconds(1), Provider.LoadBalancing.ROUND_ROBIN, Optional.empty(), Provider.Api.ANTHROPIC);
-    Route translated = Unpack.route(routes(bundle(List.of(claude), route)), "claude");
+    Route translated = Unpack.route(routes(bundle(List.of(azure, claude), route)), "mixed");
     RouteAction action = translated.getRoute();
     assertThat(action.getPrefixRewrite()).isEmpty();
-    assertThat(action.getRegexRewrite().getPattern().getRegex()).isEqualTo("^/v1/.*");
-    assertThat(action.getRegexRewrite().getSubstitution()).isEqualTo("/v1/messages");
-    assertThat(com.google.re2j.Pattern.compile(action.getRegexRewrite().getPattern().getRegex())
-        .matcher("/v1/chat/completions").replaceAll(action.getRegexRewrite().getSubstitution()))
-        .isEqualTo("/v1/messages");
-    assertThat(translated.getRequestHeadersToAddList()).singleElement().satisfies(h -> {
-      assertThat(h.getHeader().getKey()).isEqualTo("anthropic-version");
-      assertThat(h.getHeader().getValue()).isEqualTo("2023-06-01");
-      assertThat(h.getAppendAction()).isEqualTo(io.envoyproxy.envoy.config.core.v3.HeaderValueOption
-          .HeaderAppendAction.ADD_IF_ABSENT);
-    });
+    assertThat(action.hasRegexRewrite()).isFalse();
+    assertThat(translated.getRequestHeadersToAddList()).isEmpty();
+    assertThat(action.getWeightedClusters().getClustersList()).extracting(c -> c.getName())
+        .containsExactly("provider/az", "provider/claude");
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -22,25 +23,34 @@ final class ChatReply {
   private final String content;
   private final long promptTokens;
   private final long completionTokens;
+  private final Optional<ToolTurn.Call> call;
 
   ChatReply(ObjectMapper json, String id, long created, String backend, ChatRequest request) {
     this.json = json;
     this.id = id;
     this.created = created;
     this.model = request.model();
-    this.content = text(backend, request);
+    this.call = request.tools().call();
+    this.content = call.isPresent() ? "" : text(backend, request);
     this.promptTokens = tokens(request.promptChars());
-    this.completionTokens = tokens(content.length());
+    this.completionTokens = tokens(call.map(c -> c.name().length() + c.arguments().toString().length())
+        .orElse(content.length()));
   }
 
   /** E.g. {@code [mock-a] received 3 messages; last user message: "hello"}. */
   static String text(String backend, ChatRequest request) {
+    String count = "[" + backend + "] received " + request.messages()
+        + (request.messages() == 1 ? " message" : " messages");
+    Optional<String> result = request.tools().result();
+    if (result.isPresent()) {
+      // Verbatim, so that a tool call's round trip can be checked end to end.
+      return count + "; tool result: \"" + result.get() + "\"";
+    }
     String quote = request.lastUserMessage()
         .map(m -> m.length() > QUOTE_LIMIT ? m.substring(0, QUOTE_LIMIT) + "…" : m)
         .map(m -> "; last user message: \"" + m + "\"")
         .orElse("; no user message");
-    return "[" + backend + "] received " + request.messages() + (request.messages() == 1 ? " message" : " messages")
-        + quote;
+    return count + quote;
   }
 
   /**
@@ -55,8 +65,15 @@ final class ChatReply {
     ObjectNode completion = header("chat.completion");
     ObjectNode choice = completion.putArray("choices").addObject();
     choice.put("index", 0);
-    choice.putObject("message").put("role", "assistant").put("content", content);
-    choice.put("finish_reason", "stop");
+    ObjectNode message = choice.putObject("message").put("role", "assistant");
+    if (call.isPresent()) {
+      message.putNull("content");
+      message.putArray("tool_calls").addObject().put("id", callId()).put("type", "function").putObject("function")
+          .put("name", call.get().name()).put("arguments", call.get().arguments().toString());
+    } else {
+      message.put("content", content);
+    }
+    choice.put("finish_reason", finishReason());
     completion.set("usage", usage());
     return completion;
   }
@@ -68,10 +85,19 @@ final class ChatReply {
   List<ObjectNode> chunks(boolean includeUsage) {
     List<ObjectNode> chunks = new ArrayList<>();
     chunks.add(chunk(delta -> delta.put("role", "assistant").put("content", ""), null));
+    if (call.isPresent()) {
+      // The call's id and name first, then its arguments in two fragments, as OpenAI streams them.
+      chunks.add(chunk(delta -> delta.putArray("tool_calls").addObject().put("index", 0).put("id", callId())
+          .put("type", "function").putObject("function").put("name", call.get().name()).put("arguments", ""), null));
+      for (String fragment : argumentFragments()) {
+        chunks.add(chunk(delta -> delta.putArray("tool_calls").addObject().put("index", 0).putObject("function")
+            .put("arguments", fragment), null));
+      }
+    }
     for (String word : words()) {
       chunks.add(chunk(delta -> delta.put("content", word), null));
     }
-    chunks.add(chunk(delta -> { }, "stop"));
+    chunks.add(chunk(delta -> { }, finishReason()));
     if (includeUsage) {
       ObjectNode last = header("chat.completion.chunk");
       last.putArray("choices");
@@ -98,6 +124,26 @@ final class ChatReply {
     return id;
   }
 
+  /** The tool the answer calls, when the request asked for one ({@link ToolTurn}). */
+  Optional<ToolTurn.Call> call() {
+    return call;
+  }
+
+  /** The call's id: OpenAI's look ({@code call_…}); Anthropic's answers use {@code toolu_…}. */
+  String callId() {
+    return "call_" + id;
+  }
+
+  /** The call's arguments cut in two, as a stream sends them in pieces. */
+  String[] argumentFragments() {
+    String arguments = call.map(c -> c.arguments().toString()).orElse("");
+    return new String[] {arguments.substring(0, arguments.length() / 2), arguments.substring(arguments.length() / 2)};
+  }
+
+  private String finishReason() {
+    return call.isPresent() ? "tool_calls" : "stop";
+  }
+
   long created() {
     return created;
   }
@@ -110,9 +156,9 @@ final class ChatReply {
     return content;
   }
 
-  /** The content as a stream sends it: word by word, each with its trailing space. */
+  /** The content as a stream sends it: word by word, each with its trailing space (none for a tool call). */
   String[] words() {
-    return content.split("(?<= )");
+    return content.isEmpty() ? new String[0] : content.split("(?<= )");
   }
 
   long promptTokens() {

@@ -9,10 +9,10 @@ import java.util.Optional;
 /**
  * What the mock reads from a request body of any of its APIs: the model, the messages or inputs (counted, and the
  * last user message quoted back), their total text length (for the token estimate), whether to stream, and for
- * embeddings whether they are wanted base64-encoded.
+ * embeddings whether they are wanted base64-encoded; for a conversation, what it asks of its tools.
  */
 record ChatRequest(String model, int messages, Optional<String> lastUserMessage, long promptChars, boolean stream,
-    boolean includeUsage, boolean base64) {
+    boolean includeUsage, boolean base64, ToolTurn tools) {
 
   /** A chat-completions body. */
   static ChatRequest parse(ObjectMapper json, byte[] body) throws InvalidRequest {
@@ -60,7 +60,7 @@ record ChatRequest(String model, int messages, Optional<String> lastUserMessage,
     }
     return new ChatRequest(model.asText(), messages.size(), lastUser, chars, root.path("stream").asBoolean(false),
         root.path("stream_options").path("include_usage").asBoolean(false),
-        "base64".equals(root.path("encoding_format").asText()));
+        "base64".equals(root.path("encoding_format").asText()), conversation ? ToolTurn.of(json, root) : ToolTurn.NONE);
   }
 
   /** A message's text: a string, or the {@code text} parts of a content array joined by newlines. */

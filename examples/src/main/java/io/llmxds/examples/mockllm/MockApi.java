@@ -161,8 +161,14 @@ enum MockApi {
     @Override
     ObjectNode answer(ObjectMapper json, ChatReply reply, ChatRequest request) {
       ObjectNode message = message(json, reply);
-      message.putArray("content").addObject().put("type", "text").put("text", reply.content());
-      message.put("stop_reason", "end_turn").putNull("stop_sequence");
+      ArrayNode content = message.putArray("content");
+      if (reply.call().isPresent()) {
+        content.addObject().put("type", "tool_use").put("id", toolUseId(reply)).put("name", reply.call().get().name())
+            .set("input", reply.call().get().arguments());
+      } else {
+        content.addObject().put("type", "text").put("text", reply.content());
+      }
+      message.put("stop_reason", stopReason(reply)).putNull("stop_sequence");
       message.putObject("usage").put("input_tokens", reply.promptTokens())
           .put("output_tokens", reply.completionTokens());
       return message;
@@ -177,8 +183,19 @@ enum MockApi {
       start.putObject("usage").put("input_tokens", reply.promptTokens()).put("output_tokens", 1);
       events.add(json.createObjectNode().put("type", "message_start").set("message", start));
       ObjectNode block = json.createObjectNode().put("type", "content_block_start").put("index", 0);
-      block.putObject("content_block").put("type", "text").put("text", "");
-      events.add(block);
+      if (reply.call().isPresent()) {
+        block.putObject("content_block").put("type", "tool_use").put("id", toolUseId(reply))
+            .put("name", reply.call().get().name()).putObject("input");
+        events.add(block);
+        for (String fragment : reply.argumentFragments()) {
+          ObjectNode delta = json.createObjectNode().put("type", "content_block_delta").put("index", 0);
+          delta.putObject("delta").put("type", "input_json_delta").put("partial_json", fragment);
+          events.add(delta);
+        }
+      } else {
+        block.putObject("content_block").put("type", "text").put("text", "");
+        events.add(block);
+      }
       for (String word : reply.words()) {
         ObjectNode delta = json.createObjectNode().put("type", "content_block_delta").put("index", 0);
         delta.putObject("delta").put("type", "text_delta").put("text", word);
@@ -186,7 +203,7 @@ enum MockApi {
       }
       events.add(json.createObjectNode().put("type", "content_block_stop").put("index", 0));
       ObjectNode end = json.createObjectNode().put("type", "message_delta");
-      end.putObject("delta").put("stop_reason", "end_turn").putNull("stop_sequence");
+      end.putObject("delta").put("stop_reason", stopReason(reply)).putNull("stop_sequence");
       end.putObject("usage").put("output_tokens", reply.completionTokens());
       events.add(end);
       events.add(json.createObjectNode().put("type", "message_stop"));
@@ -198,6 +215,14 @@ enum MockApi {
       ObjectNode body = json.createObjectNode().put("type", "error");
       body.putObject("error").put("type", type).put("message", message);
       return body;
+    }
+
+    private static String toolUseId(ChatReply reply) {
+      return "toolu_" + reply.id();
+    }
+
+    private static String stopReason(ChatReply reply) {
+      return reply.call().isPresent() ? "tool_use" : "end_turn";
     }
 
     private static ObjectNode message(ObjectMapper json, ChatReply reply) {

@@ -12,22 +12,25 @@ import java.util.regex.Pattern;
 
 /**
  * ext_proc {@code request_attributes} as Envoy evaluates them for one try (docs/envoy-semantics.md X19, U2): the CEL
- * subset the translation emits — {@code xds.route_metadata} and {@code xds.upstream_host_metadata} navigated by
+ * subset the translation emits — {@code xds.route_metadata}, {@code xds.upstream_host_metadata} and {@code metadata}
+ * (the stream's dynamic metadata, expr/evaluator.cc:68-69) navigated by
  * {@code .field} and {@code ['key']} or by an index that is itself such an expression. A string result is the
  * attribute; a missing key makes the expression fail and the attribute absent. Any other expression fails loudly.
  */
 final class AttributeExpressions {
 
-  private static final Pattern ROOT = Pattern.compile("xds\\.(route_metadata|upstream_host_metadata)");
+  private static final Pattern ROOT = Pattern.compile("xds\\.route_metadata|xds\\.upstream_host_metadata|metadata");
   private static final Pattern FIELD = Pattern.compile("\\.([A-Za-z_][A-Za-z0-9_]*)");
   private static final Pattern QUOTED = Pattern.compile("\\['([^']*)'\\]");
 
   private final Metadata route;
   private final Metadata host;
+  private final Metadata dynamic;
 
-  AttributeExpressions(Metadata route, Metadata host) {
+  AttributeExpressions(Metadata route, Metadata host, Metadata dynamic) {
     this.route = route;
     this.host = host;
+    this.dynamic = dynamic;
   }
 
   /** The attributes Envoy sends for these expressions: only those that evaluate to a string. */
@@ -56,7 +59,11 @@ final class AttributeExpressions {
         throw new AssertionError("attribute expression not modelled: " + text);
       }
       at = root.end();
-      Metadata metadata = root.group(1).equals("route_metadata") ? route : host;
+      Metadata metadata = switch (root.group()) {
+        case "xds.route_metadata" -> route;
+        case "xds.upstream_host_metadata" -> host;
+        default -> dynamic;
+      };
       Optional<Value> value = Optional.of(Value.newBuilder().setStructValue(asStruct(metadata)).build());
       while (at < text.length() && text.charAt(at) != ']') {
         Optional<String> key = selector();

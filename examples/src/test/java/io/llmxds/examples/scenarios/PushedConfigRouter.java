@@ -14,6 +14,7 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.common.mutation_rules.v3.HeaderMutation;
 import io.envoyproxy.envoy.config.core.v3.TypedExtensionConfig;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
+import io.envoyproxy.envoy.config.core.v3.Metadata;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -146,7 +147,7 @@ final class PushedConfigRouter {
           ? RouteMatcher.match(host, forwarded.headers()).orElseThrow(() -> new AssertionError("no route"))
           : matched;
       served[0] = route;
-      return decodeAfterExtProc(routes, host, route, streamId, forwarded, tries);
+      return decodeAfterExtProc(routes, host, route, streamId, forwarded, tries, received(processor, forwarded));
     });
     if (answers.localReply().isPresent()) {
       FakeEnvoy.LocalReply reply = answers.localReply().get();
@@ -158,9 +159,21 @@ final class PushedConfigRouter {
     return new Served(first, served[0], tries, delivered.status(), clientHeaders, delivered.body());
   }
 
+  /** X18: the stream's dynamic metadata: what the processor wrote, in the namespaces the filter receives. */
+  private static Metadata received(ExternalProcessor processor, FakeEnvoy.Forwarded forwarded) {
+    Metadata.Builder metadata = Metadata.newBuilder();
+    List<String> namespaces = processor.getMetadataOptions().getReceivingNamespaces().getUntypedList();
+    forwarded.dynamicMetadata().getFieldsMap().forEach((ns, value) -> {
+      if (namespaces.contains(ns)) {
+        metadata.putFilterMetadata(ns, value.getStructValue());
+      }
+    });
+    return metadata.build();
+  }
+
   /** local_ratelimit, then the router: what comes back goes through ext_proc's response path (X9). */
   private FakeEnvoy.Upstream decodeAfterExtProc(RouteConfiguration routes, VirtualHost host, Route route, long streamId,
-      FakeEnvoy.Forwarded forwarded, List<UpstreamTries.Try> tries) {
+      FakeEnvoy.Forwarded forwarded, List<UpstreamTries.Try> tries, Metadata dynamicMetadata) {
     Map<String, String> responseHeaders = new LinkedHashMap<>();
     Optional<LocalRateLimitModel> limit = rateLimitOf(routes, host, route);
     if (limit.isPresent()) {
@@ -184,7 +197,7 @@ final class PushedConfigRouter {
       upstreamHeaders.put(":path", route.getRoute().getPrefixRewrite()
           + upstreamHeaders.get(":path").substring(route.getMatch().getPrefix().length()));
     }
-    UpstreamTries.Result result = new UpstreamTries(node, extProc()).send(route, picked.getName(), upstreamHeaders,
+    UpstreamTries.Result result = new UpstreamTries(node, extProc(), dynamicMetadata).send(route, picked.getName(), upstreamHeaders,
         forwarded.body());
     tries.addAll(result.tries());
     responseHeaders.putAll(result.headers());

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The router's tries for one request (docs/envoy-semantics.md R3, RT1–RT5, U1–U3, A1–A4, T5): each try chooses a
@@ -45,8 +46,15 @@ import java.util.Set;
  */
 final class UpstreamTries {
 
-  /** One try: the cluster the route picked, the host's provider and port, the body it was sent, its status. */
-  record Try(String cluster, String provider, int port, String body, int status) {
+  /**
+   * One try: the cluster the route picked, the host's provider and port, the headers ({@code :path} included) and
+   * body it was sent, its status.
+   */
+  record Try(String cluster, String provider, int port, Map<String, String> headers, String body, int status) {
+
+    String path() {
+      return headers.get(":path");
+    }
 
     /** The {@code model} of the body this try sent ("" when the body is not a JSON object). */
     String model() {
@@ -70,9 +78,13 @@ final class UpstreamTries {
   private final AdsTestClient node;
   private final FakeEnvoy extProc;
 
-  UpstreamTries(AdsTestClient node, FakeEnvoy extProc) {
+  /** The stream's dynamic metadata as the downstream filters left it (X18), read by request attributes (U5). */
+  private final Metadata dynamicMetadata;
+
+  UpstreamTries(AdsTestClient node, FakeEnvoy extProc, Metadata dynamicMetadata) {
     this.node = node;
     this.extProc = extProc;
+    this.dynamicMetadata = dynamicMetadata;
   }
 
   Result send(Route route, String clusterName, Map<String, String> headers, String body) {
@@ -99,45 +111,85 @@ final class UpstreamTries {
     return last;
   }
 
-  /** One try: the picked cluster's upstream filters (U1) on the shared headers (RT3), then the request. */
+  /**
+   * One try: the picked cluster's upstream filters (U1) on the shared headers (RT3) in their order, the request, and
+   * the answer back through the same filters before the router sees it (U6): the upstream ext_proc's response path
+   * runs on what the provider answered.
+   */
   private Result tryOnce(Route route, Cluster picked, Endpoint host, Map<String, String> headers, String routerBody,
       List<Try> tries) {
-    String body = routerBody;
     String provider = host.metadata().getFilterMetadataOrDefault("io.llmxds", com.google.protobuf.Struct
         .getDefaultInstance()).getFieldsOrDefault("provider", com.google.protobuf.Value.getDefaultInstance())
         .getStringValue();
-    for (HttpFilter filter : upstreamFilters(picked)) {
-      Any config = filter.getTypedConfig();
-      if (config.is(ExternalProcessor.class)) {
-        ExternalProcessor processor = PushedConfigRouter.unpack(config, ExternalProcessor.class);
-        Map<String, String> attributes = new AttributeExpressions(route.getMetadata(), host.metadata())
-            .evaluate(processor.getRequestAttributesList());
-        Map<String, String> metadata = new LinkedHashMap<>();
-        processor.getGrpcService().getInitialMetadataList()
-            .forEach(h -> metadata.put(h.getKey(), PushedConfigRouter.value(h)));
-        FakeEnvoy.Filter upstream = new FakeEnvoy.Filter(processor.getProcessingMode(), false,
-            processor.getFailureModeAllow(), true, attributes);
-        FakeEnvoy.Answers answers = extProc.exchange(upstream, metadata, headers, body,
-            forwarded -> new FakeEnvoy.Upstream(Map.of(":status", "200"), List.of(new byte[0])));
-        if (answers.forwarded() == null) {
-          throw new AssertionError("an upstream ext_proc local reply is ignored by Envoy (U4): not modelled");
-        }
-        headers.clear();
-        headers.putAll(answers.forwarded().headers());
-        body = answers.forwarded().body();
-      } else if (config.is(CredentialInjector.class)) {
-        CredentialInjector injector = PushedConfigRouter.unpack(config, CredentialInjector.class);
-        Generic generic = PushedConfigRouter.unpack(injector.getCredential().getTypedConfig(), Generic.class);
-        String header = generic.getHeader().isEmpty() ? "authorization" : generic.getHeader().toLowerCase(java.util.Locale.ROOT);
-        String secret = secret(generic.getCredential().getName())
-            .orElseThrow(() -> new AssertionError("401 Failed to inject credential (T5): no secret yet"));
-        if (injector.getOverwrite() || !headers.containsKey(header)) {
-          headers.put(header, secret);
-        }
-      } else if (!config.is(UpstreamCodec.class)) {
-        throw new AssertionError("upstream filter not modelled: " + config.getTypeUrl());
-      }
+    List<HttpFilter> filters = upstreamFilters(picked);
+    Result[] result = new Result[1];
+    FakeEnvoy.Upstream answer = through(filters, 0, route, host, headers, routerBody, forwarded -> {
+      result[0] = send(picked, host, provider, forwarded.headers(), forwarded.body(), tries);
+      Map<String, String> withStatus = new LinkedHashMap<>();
+      withStatus.put(":status", Integer.toString(result[0].status()));
+      withStatus.putAll(result[0].headers());
+      return new FakeEnvoy.Upstream(withStatus, sseEvents(result[0].body()));
+    });
+    Map<String, String> answered = new LinkedHashMap<>(answer.headers());
+    int status = Integer.parseInt(answered.remove(":status"));
+    String body = new String(answer.chunks().stream().map(com.google.protobuf.ByteString::copyFrom)
+        .reduce(com.google.protobuf.ByteString.EMPTY, com.google.protobuf.ByteString::concat).toByteArray(),
+        StandardCharsets.UTF_8);
+    return new Result(tries, status, answered, body);
+  }
+
+  /**
+   * The filters from {@code index} on: an ext_proc stream wraps the rest of the chain (its request path before, its
+   * response path after), the credential injector sets its header, the codec sends. The shared header map takes every
+   * mutation, as Envoy's does (RT3).
+   */
+  private FakeEnvoy.Upstream through(List<HttpFilter> filters, int index, Route route, Endpoint host,
+      Map<String, String> headers, String body, Function<FakeEnvoy.Forwarded, FakeEnvoy.Upstream> codec) {
+    if (index == filters.size()) {
+      return codec.apply(new FakeEnvoy.Forwarded(headers, body, false));
     }
+    Any config = filters.get(index).getTypedConfig();
+    if (config.is(ExternalProcessor.class)) {
+      ExternalProcessor processor = PushedConfigRouter.unpack(config, ExternalProcessor.class);
+      Map<String, String> attributes = new AttributeExpressions(route.getMetadata(), host.metadata(),
+          dynamicMetadata).evaluate(processor.getRequestAttributesList());
+      Map<String, String> metadata = new LinkedHashMap<>();
+      processor.getGrpcService().getInitialMetadataList()
+          .forEach(h -> metadata.put(h.getKey(), PushedConfigRouter.value(h)));
+      FakeEnvoy.Filter upstream = new FakeEnvoy.Filter(processor.getProcessingMode(),
+          processor.getAllowModeOverride(), processor.getFailureModeAllow(), true, attributes);
+      FakeEnvoy.Answers answers = extProc.exchange(upstream, metadata, headers, body, forwarded -> {
+        headers.clear();
+        headers.putAll(forwarded.headers());
+        return through(filters, index + 1, route, host, headers, forwarded.body(), codec);
+      });
+      if (answers.localReply().isPresent()) {
+        throw new AssertionError("an upstream ext_proc local reply is ignored by Envoy (U4): not modelled");
+      }
+      return new FakeEnvoy.Upstream(answers.delivered().headers(),
+          List.of(answers.delivered().body().getBytes(StandardCharsets.UTF_8)));
+    }
+    if (config.is(CredentialInjector.class)) {
+      CredentialInjector injector = PushedConfigRouter.unpack(config, CredentialInjector.class);
+      Generic generic = PushedConfigRouter.unpack(injector.getCredential().getTypedConfig(), Generic.class);
+      String header = generic.getHeader().isEmpty() ? "authorization"
+          : generic.getHeader().toLowerCase(java.util.Locale.ROOT);
+      String secret = secret(generic.getCredential().getName())
+          .orElseThrow(() -> new AssertionError("401 Failed to inject credential (T5): no secret yet"));
+      if (injector.getOverwrite() || !headers.containsKey(header)) {
+        headers.put(header, secret);
+      }
+      return through(filters, index + 1, route, host, headers, body, codec);
+    }
+    if (!config.is(UpstreamCodec.class) || index != filters.size() - 1) {
+      throw new AssertionError("upstream filter not modelled, or the codec not last: " + config.getTypeUrl());
+    }
+    return codec.apply(new FakeEnvoy.Forwarded(headers, body, false));
+  }
+
+  /** The codec: the request as the filters left it, to the host; Envoy does not check the length (RT3). */
+  private Result send(Cluster picked, Endpoint host, String provider, Map<String, String> headers, String body,
+      List<Try> tries) {
     String length = headers.get("content-length");
     int size = body == null ? 0 : body.getBytes(StandardCharsets.UTF_8).length;
     if (length != null && !length.equals(Integer.toString(size))) {
@@ -145,24 +197,37 @@ final class UpstreamTries {
       throw new AssertionError("try to " + provider + " would send content-length " + length + " with a body of "
           + size + " bytes");
     }
+    Map<String, String> sent = Map.copyOf(headers);
     HttpResponse<String> response;
     try {
       response = MockLlmClient.send(request(host.port(), headers, body));
     } catch (UncheckedIOException e) {
       if (e.getCause() instanceof ConnectException) {
-        tries.add(new Try(picked.getName(), provider, host.port(), body, 503));
+        tries.add(new Try(picked.getName(), provider, host.port(), sent, body, 503));
         return new Result(tries, 503, Map.of(), "upstream connect error or disconnect/reset before headers");
       }
       throw e;
     }
-    tries.add(new Try(picked.getName(), provider, host.port(), body, response.statusCode()));
+    tries.add(new Try(picked.getName(), provider, host.port(), sent, body, response.statusCode()));
     Map<String, String> responseHeaders = new LinkedHashMap<>();
     response.headers().map().forEach((k, v) -> {
-      if (!k.startsWith(":") && !NOT_FORWARDED.contains(k.toLowerCase(java.util.Locale.ROOT))) {
-        responseHeaders.put(k.toLowerCase(java.util.Locale.ROOT), String.join(",", v));
+      String name = k.toLowerCase(java.util.Locale.ROOT);
+      if (!k.startsWith(":") && !NOT_FORWARDED.contains(name)) {
+        responseHeaders.put(name, String.join(",", v));
       }
     });
+    // The provider's own length, which the response path must keep right (X8).
+    responseHeaders.put("content-length", Integer.toString(response.body().getBytes(StandardCharsets.UTF_8).length));
     return new Result(tries, response.statusCode(), responseHeaders, response.body());
+  }
+
+  /** An SSE body in the chunks a provider would flush: one per event (anything else in one chunk). */
+  private static List<byte[]> sseEvents(String body) {
+    List<byte[]> chunks = new ArrayList<>();
+    for (String event : body.split("(?<=\\n\\n)")) {
+      chunks.add(event.getBytes(StandardCharsets.UTF_8));
+    }
+    return chunks;
   }
 
   private static HttpRequest.Builder request(int port, Map<String, String> headers, String body) {

@@ -57,7 +57,11 @@ final class ModelTables {
       // A ModelRoute without a context policy has a route too: the consumers' access applies to it.
       Optional<RequestPolicy> policy = route.getMetadata().containsFilterMetadata(DataPathConfig.POLICY_METADATA)
           ? Optional.of(policy(config, route, resource)) : Optional.empty();
-      routes.add(new TableRoute(route.getName(), matcher(route, resource), policy));
+      List<String> apis = route.getMetadata().containsFilterMetadata(DataPathConfig.ROUTE_METADATA)
+          ? MetadataFields.of(route.getMetadata(), DataPathConfig.ROUTE_METADATA, resource)
+              .optionalStrings(DataPathConfig.ROUTE_PROVIDER_APIS).orElse(TableRoute.DEFAULT_PROVIDER_APIS)
+          : TableRoute.DEFAULT_PROVIDER_APIS;
+      routes.add(new TableRoute(route.getName(), matcher(route, resource), policy, apis));
     }
     return new ModelTable(config,
         fields.number(DataPathConfig.TABLE_MAX_BODY_BYTES, 1, ContextPolicyMetadata.MAX_BUFFERED_BODY_BYTES),

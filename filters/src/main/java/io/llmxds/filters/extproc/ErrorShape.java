@@ -1,7 +1,7 @@
 package io.llmxds.filters.extproc;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.llmxds.filters.auth.OpenAiErrors;
+import io.llmxds.filters.unified.ApiErrors;
 
 /**
  * The service's own refusals in the words of the API the client called, so that its SDK shows them as the provider's
@@ -78,20 +78,10 @@ enum ErrorShape {
   abstract String invalidRequest(String param, String message);
 
   private static String openAi(String message, String type, String param, String code) {
-    ObjectNode body = JsonBody.JSON.createObjectNode();
-    ObjectNode error = body.putObject("error").put("message", message).put("type", type);
-    if (param == null || param.isEmpty()) {
-      error.putNull("param");
-    } else {
-      error.put("param", param);
-    }
-    error.put("code", code);
-    return body.toString();
+    return ApiErrors.openAi(message, type, param, code).toString();
   }
 
   private static String anthropic(String type, String message) {
-    ObjectNode body = JsonBody.JSON.createObjectNode().put("type", "error");
-    body.putObject("error").put("type", type).put("message", message);
-    return body.toString();
+    return ApiErrors.anthropic(type, message).toString();
   }
 }

@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
-import java.nio.ByteBuffer;
+import io.llmxds.filters.sse.SseEvents;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -36,7 +34,7 @@ final class JsonBody {
     }
     String text;
     try {
-      text = strictUtf8(body.asReadOnlyByteBuffer());
+      text = SseEvents.strictUtf8(body.asReadOnlyByteBuffer());
     } catch (CharacterCodingException e) {
       return new JsonBody(null, Bypass.INVALID_UTF8, "the body is not valid UTF-8");
     }
@@ -50,15 +48,6 @@ final class JsonBody {
       String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
       return new JsonBody(null, Bypass.NOT_JSON, "the body is not valid JSON" + where + ": " + e.getOriginalMessage());
     }
-  }
-
-  /** Decodes UTF-8, refusing malformed input instead of replacing it. */
-  static String strictUtf8(ByteBuffer bytes) throws CharacterCodingException {
-    return StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT)
-        .decode(bytes)
-        .toString();
   }
 
   /** The object, when the body was one. */

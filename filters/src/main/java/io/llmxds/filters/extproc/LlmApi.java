@@ -1,5 +1,6 @@
 package io.llmxds.filters.extproc;
 
+import io.llmxds.filters.unified.WireApi;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -37,7 +38,17 @@ enum LlmApi {
     if (headers.get(":method").filter("POST"::equals).isEmpty()) {
       return Optional.empty();
     }
-    String path = headers.get(":path").map(p -> p.split("\\?", 2)[0]).orElse("");
-    return Arrays.stream(values()).filter(api -> api.path.equals(path)).findFirst();
+    return ofPath(headers.get(":path").orElse(""));
+  }
+
+  /** The API a {@code POST} to {@code path} (query ignored) calls. */
+  static Optional<LlmApi> ofPath(String path) {
+    String bare = path.split("\\?", 2)[0];
+    return Arrays.stream(values()).filter(api -> api.path.equals(bare)).findFirst();
+  }
+
+  /** The chat format the unified API translates this API's bodies from; empty for the APIs it does not translate. */
+  Optional<WireApi> chatFormat() {
+    return WireApi.of(path);
   }
 }

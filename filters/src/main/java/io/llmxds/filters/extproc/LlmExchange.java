@@ -3,9 +3,6 @@ package io.llmxds.filters.extproc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode;
-import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.BodySendMode;
-import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ProcessingMode.HeaderSendMode;
 import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest.RequestCase;
@@ -52,18 +49,6 @@ final class LlmExchange implements ExchangeHandler {
   private static final AttributeKey<Long> CHARS = AttributeKey.longKey("llm_xds.context.chars");
   private static final AttributeKey<String> FAILURE_MODE = AttributeKey.stringKey("llm_xds.context.failure_mode");
   private static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
-  /** After the headers of a request to no LLM API, Envoy need send nothing more of it. */
-  private static final ProcessingMode NOTHING_MORE = ProcessingMode.newBuilder()
-      .setRequestBodyMode(BodySendMode.NONE)
-      .setRequestTrailerMode(HeaderSendMode.SKIP)
-      .setResponseHeaderMode(HeaderSendMode.SKIP)
-      .setResponseBodyMode(BodySendMode.NONE)
-      .setResponseTrailerMode(HeaderSendMode.SKIP)
-      .build();
-  private static final ProcessingMode STREAMED_RESPONSE = ProcessingMode.newBuilder()
-      .setResponseBodyMode(BodySendMode.STREAMED)
-      .setResponseTrailerMode(HeaderSendMode.SKIP)
-      .build();
 
   private final DataPathSnapshot snapshot;
   private final ServiceParts parts;
@@ -106,7 +91,7 @@ final class LlmExchange implements ExchangeHandler {
     if (api == null) {
       countBypass(Bypass.NOT_LLM_API);
       return Responses.of(RequestCase.REQUEST_HEADERS, CommonResponse.getDefaultInstance())
-          .setModeOverride(NOTHING_MORE)
+          .setModeOverride(ProcessingModes.NOTHING_MORE)
           .build();
     }
     arrivedAt = parts.clock().instant();
@@ -117,11 +102,27 @@ final class LlmExchange implements ExchangeHandler {
     return Responses.of(RequestCase.REQUEST_HEADERS, common.build()).build();
   }
 
+  /**
+   * The body's answer; one that lets the body through also tells every try's upstream phase the client's path and
+   * the body's length ({@link ClientMetadata}).
+   */
   @Override
   public ProcessingResponse requestBody(HttpBody body) {
     if (api == null) {
       return Responses.passThrough(RequestCase.REQUEST_BODY);
     }
+    ProcessingResponse response = routeAndInject(body);
+    if (!response.hasRequestBody()) {
+      return response;
+    }
+    CommonResponse common = response.getRequestBody().getResponse();
+    long forwarded = common.hasBodyMutation() ? common.getBodyMutation().getBody().size() : body.getBody().size();
+    return response.toBuilder()
+        .setDynamicMetadata(ClientMetadata.of(requestHeaders.get(":path").orElse(""), forwarded))
+        .build();
+  }
+
+  private ProcessingResponse routeAndInject(HttpBody body) {
     if (!body.getEndOfStream()) {
       return bypassed(Bypass.BODY_INCOMPLETE);
     }
@@ -152,6 +153,10 @@ final class LlmExchange implements ExchangeHandler {
       // The service's own answer, not a failure: it holds whatever the policy's failure mode says.
       parts.metrics().outcome(Outcome.MODEL_NOT_ALLOWED);
       return Responses.modelNotAllowed(api.errors, routable.orElseThrow());
+    }
+    Optional<RequestFields.Invalid> untranslatable = route.flatMap(r -> UnifiedApiCheck.check(api, json, r));
+    if (untranslatable.isPresent()) {
+      return invalid(Bypass.UNTRANSLATABLE, untranslatable.get());
     }
     if (!api.conversation) {
       return stateless(common, Bypass.NOT_CONVERSATION);
@@ -241,7 +246,7 @@ final class LlmExchange implements ExchangeHandler {
     // Each chunk must reach the client as it comes, not once the whole answer is buffered.
     sse = new SseAnswer(snapshot.maxBodyBytes(), api.answers.stream());
     return Responses.of(RequestCase.RESPONSE_HEADERS, CommonResponse.getDefaultInstance())
-        .setModeOverride(STREAMED_RESPONSE)
+        .setModeOverride(ProcessingModes.STREAMED_RESPONSE)
         .build();
   }
 

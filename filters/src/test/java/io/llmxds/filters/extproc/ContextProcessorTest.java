@@ -135,11 +135,11 @@ class ContextProcessorTest {
     assertThat(service.counter(ServiceMetrics.REQUESTS, "outcome", "injected")).isEqualTo(1);
   }
 
-  /** The rewriter of one try, as the control plane configures it (docs/translation.md "the upstream rewriter"). */
+  /** The upstream phase of one try, as the control plane configures it (docs/translation.md "the upstream phase"). */
   static final ProcessingMode REWRITER = ProcessingMode.newBuilder()
       .setRequestHeaderMode(HeaderSendMode.SEND)
       .setRequestBodyMode(BodySendMode.BUFFERED)
-      .setResponseHeaderMode(HeaderSendMode.SKIP)
+      .setResponseHeaderMode(HeaderSendMode.SEND)
       .setResponseBodyMode(BodySendMode.NONE)
       .setRequestTrailerMode(HeaderSendMode.SKIP)
       .setResponseTrailerMode(HeaderSendMode.SKIP)

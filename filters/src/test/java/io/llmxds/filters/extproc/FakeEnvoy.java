@@ -88,9 +88,9 @@ public final class FakeEnvoy implements AutoCloseable {
         .setResponseTrailerMode(HeaderSendMode.SKIP)
         .build(), true, true, false, Map.of());
 
-    /** The upstream model rewriter of a cluster, for one try whose attributes Envoy evaluated as given. */
+    /** The upstream phase of a cluster ({@code allow_mode_override}), for one try whose attributes are as given. */
     public static Filter upstreamRewriter(ProcessingMode mode, Map<String, String> attributes) {
-      return new Filter(mode, false, true, true, Map.copyOf(attributes));
+      return new Filter(mode, true, true, true, Map.copyOf(attributes));
     }
 
     /** The stream's attributes as Envoy sends them: under the filter's name, keyed by the expression text. */
@@ -185,7 +185,13 @@ public final class FakeEnvoy implements AutoCloseable {
    *
    * @param routeCacheCleared the route is re-picked on {@link #headers} before later filters run
    */
-  public record Forwarded(Map<String, String> headers, String body, boolean routeCacheCleared) {}
+  public record Forwarded(Map<String, String> headers, String body, boolean routeCacheCleared,
+      Struct dynamicMetadata) {
+
+    public Forwarded(Map<String, String> headers, String body, boolean routeCacheCleared) {
+      this(headers, body, routeCacheCleared, Struct.getDefaultInstance());
+    }
+  }
 
   /** The response as the client gets it, after the service's response-phase mutations. */
   public record Delivered(Map<String, String> headers, String body) {
@@ -306,13 +312,33 @@ public final class FakeEnvoy implements AutoCloseable {
         // failure_mode_allow: the request goes on as it is now, and nothing more is sent to the service.
         failed = true;
       }
-      Forwarded forwarded = new Forwarded(headers, body, routeCacheCleared);
+      Forwarded forwarded = new Forwarded(headers, body, routeCacheCleared, dynamicMetadata());
       Upstream answer = upstream.apply(forwarded);
       if (failed) {
         return new Answers(headersAnswer, bodyAnswer, null, List.of(), false, forwarded, delivered(answer),
             Optional.empty());
       }
       return responsePath(forwarded, answer);
+    }
+
+    /**
+     * X18: the dynamic metadata of the request path's answers, each namespace's struct merged into the stream's (the
+     * caller keeps the namespaces the filter's {@code receiving_namespaces} list).
+     */
+    private Struct dynamicMetadata() {
+      Map<String, Struct.Builder> merged = new LinkedHashMap<>();
+      for (ProcessingResponse answer : new ProcessingResponse[] {headersAnswer, bodyAnswer}) {
+        if (answer != null) {
+          answer.getDynamicMetadata().getFieldsMap().forEach((ns, value) -> {
+            if (value.hasStructValue()) {
+              merged.computeIfAbsent(ns, k -> Struct.newBuilder()).mergeFrom(value.getStructValue());
+            }
+          });
+        }
+      }
+      Struct.Builder all = Struct.newBuilder();
+      merged.forEach((ns, struct) -> all.putFields(ns, Value.newBuilder().setStructValue(struct).build()));
+      return all.build();
     }
 
     private static Delivered delivered(Upstream answer) {
@@ -333,6 +359,10 @@ public final class FakeEnvoy implements AutoCloseable {
           assertThat(responseHeaders.hasResponseHeaders()).as("answer to response_headers").isTrue();
           mutate(responseHeaders.getResponseHeaders().getResponse(), clientHeaders);
           overrideMode(responseHeaders);
+          if (mode.getResponseBodyMode() == BodySendMode.STREAMED) {
+            // X8: a STREAMED body drops the response's content-length (processor_state.h:190-207).
+            clientHeaders.remove("content-length");
+          }
         }
         BodySendMode bodyMode = mode.getResponseBodyMode();
         List<ByteString> chunks = new ArrayList<>();
@@ -353,6 +383,19 @@ public final class FakeEnvoy implements AutoCloseable {
           assertThat(bodyAnswer.hasResponseBody()).as("answer to response_body").isTrue();
           bodies.add(bodyAnswer);
           CommonResponse common = bodyAnswer.getResponseBody().getResponse();
+          if (bodyMode == BodySendMode.BUFFERED) {
+            // X8: BUFFERED holds the headers until the body's answer: its header mutation applies, and a body
+            // mutation must match the content-length then (else Envoy answers 500, X15).
+            if (common.hasHeaderMutation()) {
+              mutate(common, clientHeaders);
+            }
+            String length = clientHeaders.get("content-length");
+            if (common.hasBodyMutation() && length != null
+                && !length.equals(Integer.toString(common.getBodyMutation().getBody().size()))) {
+              throw new AssertionError("response content-length " + length + " does not match the mutated body of "
+                  + common.getBodyMutation().getBody().size() + " bytes: Envoy would answer 500 (X8, X15)");
+            }
+          }
           clientBody.add(common.hasBodyMutation() ? common.getBodyMutation().getBody() : chunks.get(i));
         }
       } catch (StreamFailed e) {

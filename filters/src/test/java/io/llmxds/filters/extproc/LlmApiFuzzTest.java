@@ -59,7 +59,7 @@ class LlmApiFuzzTest {
   }
 
   /** One to three random edits: a character deleted, inserted or replaced by one that matters to JSON. */
-  private static String mutate(String body, Random random) {
+  static String mutate(String body, Random random) {
     StringBuilder mutated = new StringBuilder(body);
     for (int edits = 1 + random.nextInt(3); edits > 0 && mutated.length() > 0; edits--) {
       int at = random.nextInt(mutated.length());
