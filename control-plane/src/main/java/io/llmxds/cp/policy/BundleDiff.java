@@ -4,7 +4,12 @@ import io.llmxds.cp.policy.Consumer.ApiKey;
 import io.llmxds.cp.policy.Gateway.SocketAddress;
 import io.llmxds.cp.policy.ModelRoute.Backend;
 import io.llmxds.cp.policy.Provider.Credentials;
+import io.llmxds.cp.policy.RateLimit.Bucket;
+import io.llmxds.cp.policy.RateLimit.BudgetUnit;
+import io.llmxds.cp.policy.RateLimit.ConsumerRules;
+import io.llmxds.cp.policy.RateLimit.Global;
 import io.llmxds.cp.policy.RateLimit.Limit;
+import io.llmxds.cp.policy.RateLimit.Rules;
 import io.llmxds.cp.policy.RateLimit.Tier;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,9 +108,16 @@ public final class BundleDiff {
           BundleDiff::credentialRotation)),
       new DocumentKind<>("RateLimit", PolicyBundle::rateLimits, RateLimit::name, List.of(
           grouped("modelRoutes", members(RateLimit::modelRoutes)),
-          field("", RateLimit::limit),
-          each("tier", keyed(RateLimit::tiers, Tier::value, (Tier t) -> t.limit().map(BundleDiff::limit)
-              .orElse("unlimited"))))));
+          field("", (RateLimit l) -> l.limit().map(BundleDiff::rules)),
+          each("tier", keyed(RateLimit::tiers, Tier::value, (Tier t) -> t.limit().map(BundleDiff::rules)
+              .orElse("unlimited"))),
+          each("consumer", keyed(RateLimit::consumers, ConsumerRules::consumer,
+              (ConsumerRules c) -> c.limit().map(BundleDiff::rules).orElse("unlimited"))),
+          field("scope", (RateLimit l) -> l.isGlobal() ? "global" : "local"),
+          field("store", (RateLimit l) -> l.global().map(Global::store)),
+          field("enforce", (RateLimit l) -> l.global().map(Global::enforce)),
+          field("failureMode", (RateLimit l) -> l.global().map(g -> g.failureMode().wire())),
+          field("prices", (RateLimit l) -> l.global().map(Global::prices)))));
 
   private BundleDiff() {}
 
@@ -303,6 +315,20 @@ public final class BundleDiff {
       return limit.requests() / minutes + RPM;
     }
     return limit.requests() + "/" + Durations.format(per);
+  }
+
+  /** A rules block in one line: {@code 100 rpm, 50000 tokens/1m, $5/day}. */
+  private static String rules(Rules rules) {
+    List<String> parts = new ArrayList<>();
+    rules.requests().ifPresent(l -> parts.add(limit(l)));
+    rules.tokens().forEach(t -> parts.add(t.tokens() + " " + t.kind().unit().replace('_', ' ') + "/"
+        + Durations.format(t.per())));
+    rules.budgets().forEach(b -> parts.add((b.unit() == BudgetUnit.USD ? "$" + b.amount().toPlainString()
+        : b.amount().toPlainString() + " tokens") + "/" + b.window().wire()));
+    if (rules.bucket() == Bucket.SHARED) {
+      parts.add("shared");
+    }
+    return String.join(", ", parts);
   }
 
   /** {@code a→b}, with a shared unit said once: {@code 100→200 rpm}. */

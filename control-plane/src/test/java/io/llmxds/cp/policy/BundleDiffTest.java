@@ -123,8 +123,8 @@ class BundleDiffTest {
     RateLimit limit = examples.rateLimits().get(0);
     RateLimit changed = new RateLimit(limit.name(), limit.modelRoutes(),
         new Limit(10, Duration.ofSeconds(30)),
-        List.of(new Tier("gold", Optional.of(new Limit(100, Duration.ofMinutes(5)))),
-            new Tier("platinum", Optional.of(new Limit(1000, Duration.ofHours(1))))));
+        List.of(new Tier("gold", Optional.of(RateLimit.Rules.of(new Limit(100, Duration.ofMinutes(5))))),
+            new Tier("platinum", Optional.of(RateLimit.Rules.of(new Limit(1000, Duration.ofHours(1)))))));
     PolicyBundle after = new PolicyBundle(examples.gateway(), examples.providers(), examples.modelRoutes(),
         List.of(changed), examples.contextPolicies());
     assertThat(BundleDiff.summarize(examples, after)).containsExactly(
