@@ -8,7 +8,7 @@ import java.util.Optional;
  * One descriptor the edge sends (GlobalRateLimits), read by entry key, never by position.
  *
  * @param hits what it adds: the descriptor's {@code hits_addend} when set, else the request's, else 1 (Envoy sends the
- *     request's as 0 unless a filter state sets it: docs/envoy-semantics.md RL2)
+ *     request's as 0 unless a filter state sets it: docs/envoy-semantics.md RS2)
  */
 record LimitDescriptor(String limit, String route, Optional<String> consumer, Optional<String> tier, String charge,
     Optional<String> model, long hits) {

@@ -15,9 +15,9 @@ import java.util.Optional;
 
 /**
  * The answer Envoy's ratelimit filter gets (docs/global-rate-limits.md "Answers"). OVER_LIMIT: Envoy replies 429 itself
- * with {@code raw_body} and {@code response_headers_to_add} (RL4, RL5): an OpenAI error, {@code content-type}, {@code
+ * with {@code raw_body} and {@code response_headers_to_add} (RS4, RS5): an OpenAI error, {@code content-type}, {@code
  * retry-after} and OpenAI's {@code x-ratelimit-*} headers. OK: the {@code x-ratelimit-*} headers only, which Envoy adds
- * to the upstream's response (RL3) — never a {@code content-type}, which would be a second one there.
+ * to the upstream's response (RS3) — never a {@code content-type}, which would be a second one there.
  */
 final class RateLimitReply {
   static final String CONTENT_TYPE = "application/json";

@@ -35,7 +35,7 @@ import java.util.stream.Collectors;
  * docs/global-rate-limits.md, counted in Redis and shared by every Envoy and every replica of this service. Each
  * {@code ShouldRateLimit} runs under the data-path snapshot current when it arrives; its request descriptors
  * ({@code charge=request}) are checked and counted, its stream-done descriptors ({@code input_tokens},
- * {@code output_tokens}) charged — Envoy ignores the answer to those (docs/envoy-semantics.md RL1).
+ * {@code output_tokens}) charged — Envoy ignores the answer to those (docs/envoy-semantics.md RS7).
  */
 public final class RateLimitService extends RateLimitServiceGrpc.RateLimitServiceImplBase {
   public static final String INSTRUMENTATION = "io.llmxds.filters.ratelimit";
@@ -88,7 +88,7 @@ public final class RateLimitService extends RateLimitServiceGrpc.RateLimitServic
       responses.onNext(answer(snapshot, request, span));
       responses.onCompleted();
     } catch (RuntimeException e) {
-      // A bug fails the RPC: Envoy applies its own failure_mode_deny (docs/envoy-semantics.md RL6).
+      // A bug fails the RPC: Envoy applies its own failure_mode_deny (docs/envoy-semantics.md RS6).
       span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
       responses.onError(Status.INTERNAL.withDescription("the rate limit check failed").asRuntimeException());
     } finally {

@@ -161,7 +161,7 @@ class GlobalLimitsTest {
       expected.put("content-type", "application/json");
       assertThat(SimulatedEnvoy.headers(over)).containsExactlyEntriesOf(expected);
       assertThat(over.getResponseHeadersToAddList()).allSatisfy(h -> assertThat(h.getRawValue().isEmpty())
-          .as("Envoy reads value (RL3)").isTrue());
+          .as("Envoy reads value (RS3)").isTrue());
 
       List<SpanData> spans = service.spans.getFinishedSpanItems().stream()
           .filter(s -> s.getName().equals("ratelimit.check")).toList();

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 /**
  * One Envoy's ratelimit filter as the RLS sees it, on a gRPC channel of its own: at request time one descriptor per
  * limit ({@code charge=request}); at stream done one {@code input_tokens} and one {@code output_tokens} descriptor
- * per limit, each with its descriptor-level {@code hits_addend}, in one call (docs/envoy-semantics.md RL1, RL2). The
+ * per limit, each with its descriptor-level {@code hits_addend}, in one call (docs/envoy-semantics.md RS7, RS2). The
  * request-level {@code hits_addend} is 0, as Envoy sends it without the filter state that sets it.
  */
 final class SimulatedEnvoy implements AutoCloseable {
