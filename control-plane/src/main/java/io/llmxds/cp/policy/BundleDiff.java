@@ -108,7 +108,12 @@ public final class BundleDiff {
           BundleDiff::credentialRotation)),
       new DocumentKind<>("RateLimit", PolicyBundle::rateLimits, RateLimit::name, List.of(
           grouped("modelRoutes", members(RateLimit::modelRoutes)),
-          field("", (RateLimit l) -> l.limit().map(BundleDiff::rules)),
+          field("", (RateLimit l) -> l.limit().flatMap(Rules::requests)),
+          field("tokens", (RateLimit l) -> l.limit().map(r -> r.tokens().stream().map(BundleDiff::tokens).toList())
+              .filter(t -> !t.isEmpty())),
+          field("budget", (RateLimit l) -> l.limit().map(r -> r.budgets().stream().map(BundleDiff::budget).toList())
+              .filter(b -> !b.isEmpty())),
+          field("bucket", (RateLimit l) -> l.limit().map(r -> r.bucket().wire())),
           each("tier", keyed(RateLimit::tiers, Tier::value, (Tier t) -> t.limit().map(BundleDiff::rules)
               .orElse("unlimited"))),
           each("consumer", keyed(RateLimit::consumers, ConsumerRules::consumer,
@@ -117,7 +122,10 @@ public final class BundleDiff {
           field("store", (RateLimit l) -> l.global().map(Global::store)),
           field("enforce", (RateLimit l) -> l.global().map(Global::enforce)),
           field("failureMode", (RateLimit l) -> l.global().map(g -> g.failureMode().wire())),
-          field("prices", (RateLimit l) -> l.global().map(Global::prices)))));
+          field("prices", (RateLimit l) -> l.global().map(g -> g.prices().entrySet().stream()
+              .map(p -> p.getKey() + " $" + p.getValue().inputPerMillion().toPlainString() + "/$"
+                  + p.getValue().outputPerMillion().toPlainString() + " per 1M").toList())
+              .filter(p -> !p.isEmpty())))));
 
   private BundleDiff() {}
 
@@ -321,14 +329,21 @@ public final class BundleDiff {
   private static String rules(Rules rules) {
     List<String> parts = new ArrayList<>();
     rules.requests().ifPresent(l -> parts.add(limit(l)));
-    rules.tokens().forEach(t -> parts.add(t.tokens() + " " + t.kind().unit().replace('_', ' ') + "/"
-        + Durations.format(t.per())));
-    rules.budgets().forEach(b -> parts.add((b.unit() == BudgetUnit.USD ? "$" + b.amount().toPlainString()
-        : b.amount().toPlainString() + " tokens") + "/" + b.window().wire()));
+    rules.tokens().forEach(t -> parts.add(tokens(t)));
+    rules.budgets().forEach(b -> parts.add(budget(b)));
     if (rules.bucket() == Bucket.SHARED) {
       parts.add("shared");
     }
     return String.join(", ", parts);
+  }
+
+  private static String tokens(RateLimit.TokenLimit limit) {
+    return limit.tokens() + " " + limit.kind().unit().replace('_', ' ') + "/" + Durations.format(limit.per());
+  }
+
+  private static String budget(RateLimit.Budget budget) {
+    return (budget.unit() == BudgetUnit.USD ? "$" + budget.amount().toPlainString()
+        : budget.amount().toPlainString() + " tokens") + "/" + budget.window().wire();
   }
 
   /** {@code a→b}, with a shared unit said once: {@code 100→200 rpm}. */
