@@ -115,7 +115,7 @@ public final class RateLimitService extends RateLimitServiceGrpc.RateLimitServic
         telemetry.decided(verdict);
         statusIndex[i] = verdicts.size();
         verdicts.add(verdict);
-      } else {
+      } else if (d.isTokenCharge()) {
         // Input and output of one answer arrive as two descriptors of the same limit: one charge.
         AnswerOf answer = new AnswerOf(d.limit(), d.route(), d.consumer(), d.tier(), d.model());
         chargedBy.putIfAbsent(answer, d);
