@@ -7,6 +7,7 @@ import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import io.llmxds.bench.OpenLoop;
 import io.llmxds.common.GlobalRateLimits;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -17,7 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * What the global rate-limit service adds to a request (docs/benchmarks.md "Issue 15"): this process plays Envoy's
@@ -125,14 +125,9 @@ public final class RateLimitLoad {
     long redisBefore = cpu(redis);
     int answeredBefore = recorder.done.get() + recorder.failed.get();
     AtomicInteger inFlight = new AtomicInteger();
-    long interval = TimeUnit.SECONDS.toNanos(1) / rate;
-    long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
+    OpenLoop schedule = new OpenLoop(rate);
     for (int i = 0; i < count; i++) {
-      long due = start + i * interval;
-      for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
-        LockSupport.parkNanos(wait);
-      }
-      recorder.maxLag = Math.max(recorder.maxLag, System.nanoTime() - due);
+      recorder.maxLag = Math.max(recorder.maxLag, schedule.awaitSlot(i));
       inFlight.incrementAndGet();
       long began = System.nanoTime();
       variant.stub().withDeadlineAfter(5, TimeUnit.SECONDS).shouldRateLimit(requests.get(i % requests.size()),
