@@ -15,7 +15,7 @@ import io.opentelemetry.context.propagation.TextMapPropagator;
  * {@code auth.check} and {@code ratelimit.check} spans sit in the request's trace.
  */
 public final class CallTrace implements ServerInterceptor {
-  public static final Context.Key<io.opentelemetry.context.Context> PARENT =
+  static final Context.Key<io.opentelemetry.context.Context> PARENT =
       Context.keyWithDefault("llm-xds-call-trace", io.opentelemetry.context.Context.root());
 
   private static final TextMapGetter<Metadata> GETTER = new TextMapGetter<>() {

@@ -39,4 +39,9 @@ record LimitDescriptor(String limit, String route, Optional<String> consumer, Op
   boolean isRequest() {
     return charge.equals(GlobalRateLimits.CHARGE_REQUEST);
   }
+
+  /** A stream-done charge; any other {@code charge} value (a newer edge's) is answered OK and ignored. */
+  boolean isTokenCharge() {
+    return charge.equals(GlobalRateLimits.CHARGE_INPUT_TOKENS) || charge.equals(GlobalRateLimits.CHARGE_OUTPUT_TOKENS);
+  }
 }

@@ -3,6 +3,7 @@ package io.llmxds.filters.ratelimit;
 import io.llmxds.filters.store.StoreException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +30,8 @@ public final class LimitTelemetry {
   private static final Logger log = LoggerFactory.getLogger(LimitTelemetry.class);
   /** Bounds the sets that make a log line appear once per name (names come from config and answers). */
   private static final int ONCE_BOUND = 1024;
+  /** The least time between two log lines about one limit's store failures. */
+  private static final Duration LOG_EVERY = Duration.ofSeconds(10);
 
   /**
    * What {@code GET /healthz} shows of a limit.
@@ -64,10 +68,19 @@ public final class LimitTelemetry {
 
   void storeFailed(GlobalLimit limit, StoreException e) {
     Board board = board(limit.name());
+    Instant now = clock.instant();
     board.lastError = e.getMessage();
-    board.lastErrorAt = clock.instant();
+    board.lastErrorAt = now;
     meters.counter(STORE_ERRORS, "limit", limit.name()).increment();
-    log.warn("rate limit {}: store {} failed: {}", limit.name(), limit.store(), e.getMessage());
+    // A store that is down fails every check: one line per limit per LOG_EVERY, not thousands a second.
+    long suppressed = board.unlogged.getAndIncrement();
+    Instant logged = board.loggedAt;
+    if (logged == null || !now.isBefore(logged.plus(LOG_EVERY))) {
+      board.loggedAt = now;
+      board.unlogged.addAndGet(-suppressed - 1);
+      log.warn("rate limit {}: store {} failed: {}{}", limit.name(), limit.store(), e.getMessage(),
+          suppressed > 0 ? " (and " + suppressed + " more failures since the last line)" : "");
+    }
   }
 
   void unknownLimit(String name, String config) {
@@ -108,6 +121,8 @@ public final class LimitTelemetry {
     final Map<Decision, LongAdder> decisions = new EnumMap<>(Decision.class);
     volatile String lastError;
     volatile Instant lastErrorAt;
+    volatile Instant loggedAt;
+    final AtomicLong unlogged = new AtomicLong();
 
     Board() {
       for (Decision decision : Decision.values()) {

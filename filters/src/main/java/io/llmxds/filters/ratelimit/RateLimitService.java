@@ -10,14 +10,12 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.llmxds.common.GlobalRateLimits;
 import io.llmxds.filters.auth.CallTrace;
+import io.llmxds.filters.auth.DataPathCall;
 import io.llmxds.filters.config.DataPathSnapshot;
-import io.llmxds.filters.config.Lease;
 import io.llmxds.filters.config.SnapshotLeases;
-import io.llmxds.filters.context.ContextSpanAttributes;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import java.time.Clock;
@@ -73,28 +71,16 @@ public final class RateLimitService extends RateLimitServiceGrpc.RateLimitServic
 
   @Override
   public void shouldRateLimit(RateLimitRequest request, StreamObserver<RateLimitResponse> responses) {
-    Lease lease = snapshots.acquire();
-    Span span = tracer.spanBuilder("ratelimit.check").setSpanKind(SpanKind.SERVER).setParent(CallTrace.PARENT.get())
-        .startSpan();
-    try {
-      DataPathSnapshot snapshot = lease.snapshot();
-      span.setAttribute(ContextSpanAttributes.CONFIG_VERSION, snapshot.config());
-      if (!request.getDomain().equals(GlobalRateLimits.DOMAIN)) {
-        responses.onError(Status.INVALID_ARGUMENT.withDescription("domain is " + GlobalRateLimits.DOMAIN + ", not '"
-            + request.getDomain() + "'").asRuntimeException());
-        span.setStatus(StatusCode.ERROR, "unknown domain");
-        return;
-      }
-      responses.onNext(answer(snapshot, request, span));
-      responses.onCompleted();
-    } catch (RuntimeException e) {
-      // A bug fails the RPC: Envoy applies its own failure_mode_deny (docs/envoy-semantics.md RS6).
-      span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
-      responses.onError(Status.INTERNAL.withDescription("the rate limit check failed").asRuntimeException());
-    } finally {
-      span.end();
-      lease.release();
-    }
+    // A bug fails the RPC: Envoy applies its own failure_mode_deny (docs/envoy-semantics.md RS6).
+    DataPathCall.serve(snapshots, tracer, "ratelimit.check", responses, "the rate limit check failed", span -> { },
+        (snapshot, span) -> {
+          if (!request.getDomain().equals(GlobalRateLimits.DOMAIN)) {
+            span.setStatus(StatusCode.ERROR, "unknown domain");
+            throw Status.INVALID_ARGUMENT.withDescription("domain is " + GlobalRateLimits.DOMAIN + ", not '"
+                + request.getDomain() + "'").asRuntimeException();
+          }
+          return answer(snapshot, request, span);
+        });
   }
 
   private RateLimitResponse answer(DataPathSnapshot snapshot, RateLimitRequest request, Span span) {
@@ -115,7 +101,7 @@ public final class RateLimitService extends RateLimitServiceGrpc.RateLimitServic
         telemetry.decided(verdict);
         statusIndex[i] = verdicts.size();
         verdicts.add(verdict);
-      } else {
+      } else if (d.isTokenCharge()) {
         // Input and output of one answer arrive as two descriptors of the same limit: one charge.
         AnswerOf answer = new AnswerOf(d.limit(), d.route(), d.consumer(), d.tier(), d.model());
         chargedBy.putIfAbsent(answer, d);

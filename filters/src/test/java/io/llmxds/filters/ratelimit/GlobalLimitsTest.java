@@ -163,7 +163,7 @@ class GlobalLimitsTest {
       assertThat(over.getResponseHeadersToAddList()).allSatisfy(h -> assertThat(h.getRawValue().isEmpty())
           .as("Envoy reads value (RS3)").isTrue());
 
-      List<SpanData> spans = service.spans.getFinishedSpanItems().stream()
+      List<SpanData> spans = service.tracing.spans().stream()
           .filter(s -> s.getName().equals("ratelimit.check")).toList();
       assertThat(spans).hasSize(4);
       SpanData refusedSpan = spans.get(3);
@@ -175,6 +175,22 @@ class GlobalLimitsTest {
       assertThat(refusedSpan.getAttributes().get(RateLimitService.REMAINING)).isZero();
       assertThat(refusedSpan.getAttributes().asMap().values()).noneMatch(v -> v.toString().contains(
           CounterKeys.PREFIX));
+    }
+  }
+
+  @Test
+  void aCheckSpanContinuesEnvoysTraceFromTheCallsMetadata() throws Exception {
+    try (RateLimitHarness service = new RateLimitHarness(); SimulatedEnvoy envoy = service.envoy()) {
+      service.configure(RateLimitHarness.config("7", counters(), "{" + TestLimits.limit("traced", "counters", "chat",
+          all(rule("rate", "requests", 5, 60)), "") + "}"));
+      envoy.requestTraced("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", TEAM_A, "chat", "traced");
+      SpanData span = service.tracing.spansNamed("ratelimit.check").get(0);
+      assertThat(span.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+      assertThat(span.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
+      assertThat(span.getAttributes().get(io.llmxds.filters.context.ContextSpanAttributes.CONFIG_VERSION))
+          .isEqualTo("7");
+      assertThat(span.getAttributes().get(RateLimitService.DECISION)).isEqualTo("ok");
+      assertThat(span.getAttributes().get(RateLimitService.REMAINING)).isEqualTo(4);
     }
   }
 
@@ -236,7 +252,7 @@ class GlobalLimitsTest {
           (long) enforcedRefused).containsEntry("ok", 21L).containsEntry("over_limit", 0L);
       assertThat(service.telemetry.status().get("enforced").decisions()).containsEntry("over_limit",
           (long) enforcedRefused);
-      assertThat(service.spans.getFinishedSpanItems().stream()
+      assertThat(service.tracing.spans().stream()
           .filter(s -> "would_refuse".equals(s.getAttributes().get(RateLimitService.DECISION)))).hasSize(9);
     }
   }

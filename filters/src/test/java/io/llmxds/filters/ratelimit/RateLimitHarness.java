@@ -13,13 +13,8 @@ import io.llmxds.filters.store.ContextStores;
 import io.llmxds.filters.store.InMemoryContextStore;
 import io.llmxds.filters.testing.TestAdsServer;
 import io.llmxds.filters.testing.TestDataPath;
+import io.llmxds.filters.testing.TestTracing;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
-import io.opentelemetry.context.propagation.ContextPropagators;
-import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -36,11 +31,7 @@ final class RateLimitHarness implements AutoCloseable {
   /** A quiet moment: five seconds into a minute, an hour, a day, a month, so no window ends during a test. */
   static final Instant START = Instant.parse("2026-12-02T00:00:05Z");
 
-  final InMemorySpanExporter spans = InMemorySpanExporter.create();
-  final OpenTelemetrySdk otel = OpenTelemetrySdk.builder()
-      .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
-      .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
-      .build();
+  final TestTracing tracing = new TestTracing();
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   final TestClock clock = new TestClock(START);
   final LimitTelemetry telemetry = new LimitTelemetry(meters, clock);
@@ -56,7 +47,7 @@ final class RateLimitHarness implements AutoCloseable {
     ads = AdsClient.start(new XdsServerAddress("127.0.0.1", controlPlane.port()), "rls-test", snapshots,
         AdsClient.WAIT_LIMIT, new ConfigMetrics(meters, snapshots));
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(new RateLimitService(snapshots, otel, telemetry, clock).service())
+        .addService(new RateLimitService(snapshots, tracing.openTelemetry(), telemetry, clock).service())
         .build().start();
   }
 
@@ -89,6 +80,6 @@ final class RateLimitHarness implements AutoCloseable {
     ads.close();
     controlPlane.close();
     snapshots.close();
-    otel.close();
+    tracing.close();
   }
 }

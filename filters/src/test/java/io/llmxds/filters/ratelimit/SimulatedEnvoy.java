@@ -6,6 +6,8 @@ import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.llmxds.common.GlobalRateLimits;
 import java.util.Map;
@@ -31,11 +33,23 @@ final class SimulatedEnvoy implements AutoCloseable {
   record Caller(String consumer, String tier) {}
 
   RateLimitResponse request(Caller caller, String route, String... limits) {
+    return stub.withDeadlineAfter(10, TimeUnit.SECONDS).shouldRateLimit(requestOf(caller, route, limits));
+  }
+
+  /** The same call with the trace context Envoy's gRPC client puts in the call's initial metadata. */
+  RateLimitResponse requestTraced(String traceparent, Caller caller, String route, String... limits) {
+    Metadata metadata = new Metadata();
+    metadata.put(Metadata.Key.of("traceparent", Metadata.ASCII_STRING_MARSHALLER), traceparent);
+    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(metadata))
+        .withDeadlineAfter(10, TimeUnit.SECONDS).shouldRateLimit(requestOf(caller, route, limits));
+  }
+
+  private static RateLimitRequest requestOf(Caller caller, String route, String... limits) {
     RateLimitRequest.Builder request = RateLimitRequest.newBuilder().setDomain(GlobalRateLimits.DOMAIN);
     for (String limit : limits) {
       request.addDescriptors(descriptor(caller, route, limit, GlobalRateLimits.CHARGE_REQUEST, null));
     }
-    return stub.withDeadlineAfter(10, TimeUnit.SECONDS).shouldRateLimit(request.build());
+    return request.build();
   }
 
   /** The stream-done call after an answer of {@code model} that used these tokens. */
