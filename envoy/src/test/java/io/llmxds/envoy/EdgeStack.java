@@ -241,6 +241,11 @@ final class EdgeStack implements AutoCloseable {
         .findFirst(), Optional::isPresent).orElseThrow();
   }
 
+  /** Waits until the context service (and its rate-limit service) runs the config the control plane serves now. */
+  void awaitContextService() {
+    LoopbackContextServer.awaitConfig(context, servedVersion());
+  }
+
   /** Saves an edit of a policy file (not yet reloaded). */
   void edit(String file, String from, String to) {
     PolicyDirs.edit(controlPlane.policies().resolve(file), from, to);

@@ -6,6 +6,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.llmxds.bench.OpenLoop;
 import io.llmxds.common.Telemetry;
 import io.llmxds.filters.config.XdsServerAddress;
 import io.llmxds.filters.extproc.ContextProcessor;
@@ -25,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Load generator for the context service's overhead (docs/benchmarks.md, "Context service"): plays Envoy's side of
@@ -119,17 +119,12 @@ public final class ContextLoad {
   /** Starts requests on a fixed schedule (open loop: a slow answer never delays the next start). */
   private static void runSlice(Variant variant, ChatTraffic traffic, int rate, int requests, StepRecorder recorder)
       throws InterruptedException {
-    long interval = TimeUnit.SECONDS.toNanos(1) / rate;
-    long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(10);
+    OpenLoop schedule = new OpenLoop(rate);
     for (int i = 0; i < requests; i++) {
-      long due = start + i * interval;
-      for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
-        LockSupport.parkNanos(wait);
-      }
-      recorder.starting(System.nanoTime() - due);
+      recorder.starting(schedule.awaitSlot(i));
       EnvoyStream.open(variant.stub(), traffic.nextRequest(), recorder);
     }
-    recorder.endSlice(start, GRACE_SECONDS);
+    recorder.endSlice(schedule.start(), GRACE_SECONDS);
   }
 
   private static ManagedChannel channel(int port, List<ManagedChannel> channels) {

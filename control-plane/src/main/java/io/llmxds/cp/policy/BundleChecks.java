@@ -46,6 +46,7 @@ final class BundleChecks {
     checks.claims();
     checks.fallbackCredentials();
     checks.consumerTiers();
+    checks.globalLimitStores();
     checks.keysOfOneConsumer();
   }
 
@@ -154,6 +155,20 @@ final class BundleChecks {
         String known = tiers.isEmpty() ? "no RateLimit has tiers" : "tiers: " + String.join(", ", tiers);
         d.scope().error("spec.tier", "tier \"" + consumer.tier() + "\" is given a limit by no RateLimit (" + known
             + "); use one of them or \"" + RateLimit.DEFAULT_TIER + "\"");
+      }
+    }
+  }
+
+  /** A global limit's counters must be shared by every replica of the service: Redis, not memory. */
+  private void globalLimitStores() {
+    for (Declared d : declared) {
+      if (d.value().orElse(null) instanceof RateLimit limit) {
+        limit.global().flatMap(g -> Optional.ofNullable(byName.get(Kind.CONTEXT_STORE).get(g.store())))
+            .flatMap(Declared::value)
+            .map(ContextStore.class::cast)
+            .filter(store -> store.type() == ContextStore.Type.MEMORY)
+            .ifPresent(store -> d.scope().error("spec.store", "ContextStore \"" + store.name() + "\" is a memory "
+                + "store: " + RateLimitSpec.MEMORY_IS_LOCAL));
       }
     }
   }

@@ -4,7 +4,12 @@ import io.llmxds.cp.policy.Consumer.ApiKey;
 import io.llmxds.cp.policy.Gateway.SocketAddress;
 import io.llmxds.cp.policy.ModelRoute.Backend;
 import io.llmxds.cp.policy.Provider.Credentials;
+import io.llmxds.cp.policy.RateLimit.Bucket;
+import io.llmxds.cp.policy.RateLimit.BudgetUnit;
+import io.llmxds.cp.policy.RateLimit.ConsumerRules;
+import io.llmxds.cp.policy.RateLimit.Global;
 import io.llmxds.cp.policy.RateLimit.Limit;
+import io.llmxds.cp.policy.RateLimit.Rules;
 import io.llmxds.cp.policy.RateLimit.Tier;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,9 +108,24 @@ public final class BundleDiff {
           BundleDiff::credentialRotation)),
       new DocumentKind<>("RateLimit", PolicyBundle::rateLimits, RateLimit::name, List.of(
           grouped("modelRoutes", members(RateLimit::modelRoutes)),
-          field("", RateLimit::limit),
-          each("tier", keyed(RateLimit::tiers, Tier::value, (Tier t) -> t.limit().map(BundleDiff::limit)
-              .orElse("unlimited"))))));
+          field("", (RateLimit l) -> l.limit().flatMap(Rules::requests)),
+          field("tokens", (RateLimit l) -> l.limit().map(r -> r.tokens().stream().map(BundleDiff::tokens).toList())
+              .filter(t -> !t.isEmpty())),
+          field("budget", (RateLimit l) -> l.limit().map(r -> r.budgets().stream().map(BundleDiff::budget).toList())
+              .filter(b -> !b.isEmpty())),
+          field("bucket", (RateLimit l) -> l.limit().map(r -> r.bucket().wire())),
+          each("tier", keyed(RateLimit::tiers, Tier::value, (Tier t) -> t.limit().map(BundleDiff::rules)
+              .orElse("unlimited"))),
+          each("consumer", keyed(RateLimit::consumers, ConsumerRules::consumer,
+              (ConsumerRules c) -> c.limit().map(BundleDiff::rules).orElse("unlimited"))),
+          field("scope", (RateLimit l) -> l.isGlobal() ? "global" : "local"),
+          field("store", (RateLimit l) -> l.global().map(Global::store)),
+          field("enforce", (RateLimit l) -> l.global().map(Global::enforce)),
+          field("failureMode", (RateLimit l) -> l.global().map(g -> g.failureMode().wire())),
+          field("prices", (RateLimit l) -> l.global().map(g -> g.prices().entrySet().stream()
+              .map(p -> p.getKey() + " $" + p.getValue().inputPerMillion().toPlainString() + "/$"
+                  + p.getValue().outputPerMillion().toPlainString() + " per 1M").toList())
+              .filter(p -> !p.isEmpty())))));
 
   private BundleDiff() {}
 
@@ -303,6 +323,27 @@ public final class BundleDiff {
       return limit.requests() / minutes + RPM;
     }
     return limit.requests() + "/" + Durations.format(per);
+  }
+
+  /** A rules block in one line: {@code 100 rpm, 50000 tokens/1m, $5/day}. */
+  private static String rules(Rules rules) {
+    List<String> parts = new ArrayList<>();
+    rules.requests().ifPresent(l -> parts.add(limit(l)));
+    rules.tokens().forEach(t -> parts.add(tokens(t)));
+    rules.budgets().forEach(b -> parts.add(budget(b)));
+    if (rules.bucket() == Bucket.SHARED) {
+      parts.add("shared");
+    }
+    return String.join(", ", parts);
+  }
+
+  private static String tokens(RateLimit.TokenLimit limit) {
+    return limit.tokens() + " " + limit.kind().unit().replace('_', ' ') + "/" + Durations.format(limit.per());
+  }
+
+  private static String budget(RateLimit.Budget budget) {
+    return (budget.unit() == BudgetUnit.USD ? "$" + budget.amount().toPlainString()
+        : budget.amount().toPlainString() + " tokens") + "/" + budget.window().wire();
   }
 
   /** {@code a→b}, with a shared unit said once: {@code 100→200 rpm}. */

@@ -31,7 +31,8 @@ public final class ConfigVersion {
       .addModule(new SimpleModule("canonical-policy")
           .addSerializer(Duration.class, ToStringSerializer.instance)
           .addSerializer(new OptionalSerializer())
-          .addSerializer(new FingerprintSerializer()))
+          .addSerializer(new FingerprintSerializer())
+          .addSerializer(new RulesSerializer()))
       .build();
 
   private ConfigVersion() {}
@@ -60,6 +61,35 @@ public final class ConfigVersion {
     @Override
     public boolean isEmpty(SerializerProvider provider, Optional<?> value) {
       return value == null || value.isEmpty();
+    }
+  }
+
+  /**
+   * A rules block as a request limit's fields ({@code per}, {@code requests}) and only the parts it has beyond them,
+   * in name order: a local limit keeps the version it had before rules blocks could hold more.
+   */
+  private static final class RulesSerializer extends StdSerializer<RateLimit.Rules> {
+    RulesSerializer() {
+      super(RateLimit.Rules.class);
+    }
+
+    @Override
+    public void serialize(RateLimit.Rules rules, JsonGenerator gen, SerializerProvider provider) throws IOException {
+      gen.writeStartObject();
+      if (rules.bucket() != RateLimit.Bucket.CONSUMER) {
+        provider.defaultSerializeField("bucket", rules.bucket(), gen);
+      }
+      if (!rules.budgets().isEmpty()) {
+        provider.defaultSerializeField("budgets", rules.budgets(), gen);
+      }
+      if (rules.requests().isPresent()) {
+        provider.defaultSerializeField("per", rules.requests().get().per(), gen);
+        gen.writeNumberField("requests", rules.requests().get().requests());
+      }
+      if (!rules.tokens().isEmpty()) {
+        provider.defaultSerializeField("tokens", rules.tokens(), gen);
+      }
+      gen.writeEndObject();
     }
   }
 

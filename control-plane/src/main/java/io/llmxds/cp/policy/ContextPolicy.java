@@ -61,7 +61,7 @@ public record ContextPolicy(
     }
   }
 
-  /** What the context service does when the store fails. */
+  /** What the context service (or, for a global RateLimit, the rate-limit service) does when the store fails. */
   public enum FailureMode {
     /** Serve the request without history. */
     OPEN("open"),

@@ -2,6 +2,7 @@ package io.llmxds.cp.policy;
 
 import io.llmxds.cp.policy.YamlNode.Scalar;
 import io.llmxds.cp.policy.YamlNode.ScalarType;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -56,6 +57,26 @@ final class Values {
     return node -> {
       BigInteger value = new BigInteger(scalar(node, ScalarType.INTEGER).text());
       return inRange(value, min, max);
+    };
+  }
+
+  /** A decimal number, written with or without a fraction ({@code 5}, {@code 0.01}), from min to max. */
+  static Conversion<BigDecimal> decimal(BigDecimal min, BigDecimal max) {
+    return node -> {
+      if (!(node instanceof Scalar scalar)
+          || (scalar.type() != ScalarType.INTEGER && scalar.type() != ScalarType.FLOAT)) {
+        throw new InvalidValue("expected a decimal number, got " + node.describe());
+      }
+      BigDecimal value;
+      try {
+        value = new BigDecimal(scalar.text());
+      } catch (NumberFormatException e) {
+        throw new InvalidValue("expected a decimal number like 0.01, got \"" + scalar.text() + "\"");
+      }
+      if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+        throw new InvalidValue("must be between " + min.toPlainString() + " and " + max.toPlainString());
+      }
+      return value.stripTrailingZeros();
     };
   }
 

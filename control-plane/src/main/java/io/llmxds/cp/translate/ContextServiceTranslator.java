@@ -26,6 +26,7 @@ import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.GenericSecret;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.llmxds.common.DataPathConfig;
+import io.llmxds.common.GlobalRateLimits;
 import io.llmxds.cp.policy.ConfigVersion;
 import io.llmxds.cp.policy.ContextPolicy;
 import io.llmxds.cp.policy.ContextStore;
@@ -44,7 +45,8 @@ import java.util.TreeSet;
  * passwords and the consumers' key hashes as SDS Secrets, and one RouteConfiguration that maps each ModelRoute's
  * models to its effective context policy, with the consumer table on its virtual host. The service matches the model
  * it reads from the body against these routes, so every request gets its own route's policy — which Envoy's ext_proc
- * metadata, fixed by the first route match, could not give (X3).
+ * metadata, fixed by the first route match, could not give (X3). The global rate limits' table rides on the same
+ * virtual host, and the stores they count in are served like the context policies' ones.
  */
 final class ContextServiceTranslator {
 
@@ -63,6 +65,8 @@ final class ContextServiceTranslator {
       storesInUse.add(p.store());
       p.migrateFrom().ifPresent(m -> storesInUse.add(m.store()));
     }, () -> storesInUse.add(DataPathConfig.BUILT_IN_MEMORY_STORE)));
+    // The rate-limit service counts in these stores, whether or not a context policy uses them.
+    bundle.rateLimits().forEach(limit -> limit.global().ifPresent(g -> storesInUse.add(g.store())));
     List<Cluster> clusters = new ArrayList<>();
     List<Secret> secrets = new ArrayList<>();
     for (String name : storesInUse) {
@@ -77,6 +81,8 @@ final class ContextServiceTranslator {
             .putFields(DataPathConfig.TABLE_CONFIG_VERSION, string(ConfigVersion.of(bundle)))
             .putFields(DataPathConfig.TABLE_MAX_BODY_BYTES, number(bundle.gateway().requestBufferLimitBytes()))
             .build());
+    GlobalLimitTable.of(bundle).ifPresent(limits ->
+        hostMetadata.putFilterMetadata(GlobalRateLimits.LIMITS_METADATA, limits));
     if (bundle.authenticates()) {
       hostMetadata.putFilterMetadata(DataPathConfig.CONSUMERS_METADATA, ConsumerTable.of(bundle.consumers()));
       bundle.consumers().forEach(c -> secrets.add(genericSecret(DataPathConfig.keysSecret(c.name()),
@@ -138,7 +144,7 @@ final class ContextServiceTranslator {
   private static Struct.Builder policyFields(ContextPolicy policy) {
     Struct.Builder fields = Struct.newBuilder()
         .putFields(DataPathConfig.POLICY_NAME, string(policy.name()))
-        .putFields(DataPathConfig.POLICY_VERSION, string(ContextPolicyVersion.of(policy)))
+        .putFields(DataPathConfig.POLICY_VERSION, string(RecordVersion.of(policy)))
         .putFields(DataPathConfig.POLICY_SCHEMA, string(policy.schema().wire()))
         .putFields(DataPathConfig.POLICY_MODE, string(policy.mode().wire()))
         .putFields(DataPathConfig.POLICY_MAX_TURNS, number(policy.maxTurns()))

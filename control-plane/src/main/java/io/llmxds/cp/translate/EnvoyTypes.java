@@ -15,6 +15,7 @@ import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthz;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor;
 import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
+import io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimitPerRoute;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.http.upstream_codec.v3.UpstreamCodec;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
@@ -41,6 +42,8 @@ public final class EnvoyTypes {
       HeaderMutation.getDefaultInstance(),
       ExtProcPerRoute.getDefaultInstance(),
       LocalRateLimit.getDefaultInstance(),
+      io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit.getDefaultInstance(),
+      RateLimitPerRoute.getDefaultInstance(),
       Router.getDefaultInstance(),
       UpstreamTlsContext.getDefaultInstance(),
       HttpProtocolOptions.getDefaultInstance(),

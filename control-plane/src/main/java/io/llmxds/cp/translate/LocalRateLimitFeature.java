@@ -38,7 +38,7 @@ final class LocalRateLimitFeature implements HttpFilterFeature {
 
   @Override
   public Optional<Any> modelRouteConfig(BundleIndex index, ModelRoute route) {
-    List<RateLimit> limits = index.rateLimitsOf(route.name());
+    List<RateLimit> limits = index.rateLimitsOf(route.name()).stream().filter(l -> !l.isGlobal()).toList();
     if (limits.size() > 1) {
       // A route has one default bucket; merging two limits' buckets would silently change both.
       throw new IllegalArgumentException("ModelRoute " + route.name() + " is named by more than one RateLimit: "
@@ -51,7 +51,7 @@ final class LocalRateLimitFeature implements HttpFilterFeature {
     String runtimePrefix = "llm_xds.ratelimit." + limit.name();
     return LocalRateLimit.newBuilder()
         .setStatPrefix(STAT_PREFIX + "_" + limit.name())
-        .setTokenBucket(RateLimitDescriptors.bucket(limit.limit()))
+        .setTokenBucket(RateLimitDescriptors.bucket(limit.requestLimit()))
         .setFilterEnabled(always(runtimePrefix + ".enabled"))
         .setFilterEnforced(always(runtimePrefix + ".enforced"))
         // Otherwise every request would also drain the shared default bucket, even one with its own descriptor.

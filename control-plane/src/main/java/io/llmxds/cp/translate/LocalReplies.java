@@ -11,6 +11,7 @@ import io.envoyproxy.envoy.config.core.v3.RuntimeUInt32;
 import io.envoyproxy.envoy.config.core.v3.SubstitutionFormatString;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.LocalReplyConfig;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.ResponseMapper;
+import io.llmxds.cp.policy.ContextPolicy;
 import io.llmxds.cp.policy.Gateway;
 import io.llmxds.cp.policy.PolicyBundle;
 
@@ -31,6 +32,9 @@ final class LocalReplies {
   static final int AUTHENTICATION_ERROR_STATUS = 503;
   /** The response flag ext_authz sets on its denials and errors (ext_authz.cc:784-785, 829-830). */
   static final String UNAUTHORIZED_EXTERNAL_SERVICE = "UAEX";
+  static final String RATE_LIMIT_UNAVAILABLE = "rate_limit_unavailable";
+  /** The response flag of a ratelimit filter that failed closed (ratelimit.cc:281, stream_info/utility.h:93). */
+  static final String RATE_LIMIT_SERVICE_ERROR = "RLSE";
 
   private LocalReplies() {}
 
@@ -41,16 +45,27 @@ final class LocalReplies {
         .addMappers(mapper(status(413), openAiError(message, "invalid_request_error", TOO_LARGE_CODE)));
     if (bundle.authenticates()) {
       // A 503 with UAEX is ext_authz failing closed; a router 503 has no UAEX, a denial is never a 503.
-      AccessLogFilter authzError = AccessLogFilter.newBuilder()
-          .setAndFilter(AndFilter.newBuilder()
-              .addFilters(status(AUTHENTICATION_ERROR_STATUS))
-              .addFilters(AccessLogFilter.newBuilder().setResponseFlagFilter(
-                  ResponseFlagFilter.newBuilder().addFlags(UNAUTHORIZED_EXTERNAL_SERVICE))))
-          .build();
+      AccessLogFilter authzError = flagged(AUTHENTICATION_ERROR_STATUS, UNAUTHORIZED_EXTERNAL_SERVICE);
       config.addMappers(mapper(authzError, openAiError("authentication is unavailable", AUTHENTICATION_UNAVAILABLE,
           AUTHENTICATION_UNAVAILABLE)));
     }
+    if (bundle.rateLimits().stream().anyMatch(l -> l.global()
+        .filter(g -> g.failureMode() == ContextPolicy.FailureMode.CLOSED).isPresent())) {
+      // A fail-closed ratelimit filter whose service failed answers 503 with an empty body and RLSE (RL6); the
+      // service's own 429s carry their JSON and no flag that a mapper matches, so they pass unchanged (RL7).
+      config.addMappers(mapper(flagged(GlobalRateLimitFeature.ERROR_STATUS, RATE_LIMIT_SERVICE_ERROR),
+          openAiError("rate limiting is unavailable", RATE_LIMIT_UNAVAILABLE, RATE_LIMIT_UNAVAILABLE)));
+    }
     return config.build();
+  }
+
+  private static AccessLogFilter flagged(int code, String flag) {
+    return AccessLogFilter.newBuilder()
+        .setAndFilter(AndFilter.newBuilder()
+            .addFilters(status(code))
+            .addFilters(AccessLogFilter.newBuilder().setResponseFlagFilter(
+                ResponseFlagFilter.newBuilder().addFlags(flag))))
+        .build();
   }
 
   private static ResponseMapper mapper(AccessLogFilter filter, Struct body) {

@@ -42,6 +42,9 @@ public final class Names {
   public static final String EXT_AUTHZ_FILTER = "envoy.filters.http.ext_authz";
   public static final String EARLY_HEADER_MUTATION = "envoy.http.early_header_mutation.header_mutation";
   public static final String LOCAL_RATELIMIT_FILTER = "envoy.filters.http.local_ratelimit";
+  /** The ratelimit filter of the global limits that fail open, and of those that fail closed (one field each). */
+  public static final String GLOBAL_RATELIMIT_OPEN_FILTER = "llm-xds.ratelimit.fail-open";
+  public static final String GLOBAL_RATELIMIT_CLOSED_FILTER = "llm-xds.ratelimit.fail-closed";
   public static final String ROUTER_FILTER = "envoy.filters.http.router";
   public static final String CREDENTIAL_INJECTOR_FILTER = "envoy.filters.http.credential_injector";
   public static final String UPSTREAM_CODEC_FILTER = "envoy.filters.http.upstream_codec";

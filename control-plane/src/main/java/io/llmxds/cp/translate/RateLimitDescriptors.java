@@ -39,6 +39,11 @@ final class RateLimitDescriptors {
     return bucket(limit.requests(), limit.per());
   }
 
+  /** A local limit's rules are a request limit and nothing else (RateLimitSpec). */
+  private static TokenBucket bucket(RateLimit.Rules rules) {
+    return bucket(rules.requests().orElseThrow());
+  }
+
   static List<io.envoyproxy.envoy.config.route.v3.RateLimit> actions(RateLimit limit) {
     List<io.envoyproxy.envoy.config.route.v3.RateLimit> rateLimits = new ArrayList<>();
     if (!tiered(limit)) {
@@ -56,7 +61,7 @@ final class RateLimitDescriptors {
   static List<LocalRateLimitDescriptor> descriptors(RateLimit limit) {
     List<LocalRateLimitDescriptor> descriptors = new ArrayList<>();
     if (!tiered(limit)) {
-      descriptors.add(descriptor(bucket(limit.limit()), entry(CONSUMER_KEY, "")));
+      descriptors.add(descriptor(bucket(limit.requestLimit()), entry(CONSUMER_KEY, "")));
       return descriptors;
     }
     for (Tier tier : sortedTiers(limit)) {
@@ -65,7 +70,7 @@ final class RateLimitDescriptors {
           .orElseGet(() -> descriptor(UNLIMITED, entry(TIER_KEY, tier.value()))));
     }
     descriptors.add(
-        descriptor(bucket(limit.limit()), entry(TIER_KEY, RateLimit.DEFAULT_TIER), entry(CONSUMER_KEY, "")));
+        descriptor(bucket(limit.requestLimit()), entry(TIER_KEY, RateLimit.DEFAULT_TIER), entry(CONSUMER_KEY, "")));
     return descriptors;
   }
 

@@ -17,6 +17,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.SdsSecretConfig;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.Secret;
 import io.llmxds.common.DataPathConfig;
+import io.llmxds.common.GlobalRateLimits;
 import io.llmxds.cp.translate.EnvoyResources;
 import io.llmxds.cp.translate.Names;
 import java.util.ArrayList;
@@ -73,6 +74,7 @@ public final class ReferenceCheck {
           clusterReferences(route, anys).stream().filter(c -> !clusters.containsKey(c))
               .forEach(c -> problems.add(where + ": cluster '" + c + "' does not exist"));
         }
+        problems.addAll(limitTableProblems(config, host, clusters.keySet()));
       }
     }
     problems.addAll(edsProblems(resources, clusters));
@@ -152,6 +154,31 @@ public final class ReferenceCheck {
         .map(m -> m.getFieldsMap().get(DataPathConfig.STORE_PASSWORD_SECRET))
         .map(Value::getStringValue)
         .filter(name -> !name.isEmpty());
+  }
+
+  /**
+   * The global limit table (GlobalRateLimits): each limit's store is a served cluster, and each of its ModelRoutes a
+   * route of the same table (the service counts a request only under a route it can match).
+   */
+  private static List<String> limitTableProblems(RouteConfiguration config, VirtualHost host, Set<String> clusters) {
+    Struct limits = host.getMetadata().getFilterMetadataMap()
+        .getOrDefault(GlobalRateLimits.LIMITS_METADATA, Struct.getDefaultInstance());
+    Set<String> routes = new HashSet<>();
+    host.getRoutesList().forEach(r -> routes.add(r.getName()));
+    List<String> problems = new ArrayList<>();
+    limits.getFieldsMap().forEach((name, limit) -> {
+      String where = "RouteConfiguration " + config.getName() + "/" + host.getName() + " rate limit " + name;
+      Map<String, Value> fields = limit.getStructValue().getFieldsMap();
+      String store = DataPathConfig.storeCluster(
+          fields.getOrDefault(GlobalRateLimits.LIMIT_STORE, Value.getDefaultInstance()).getStringValue());
+      if (!clusters.contains(store)) {
+        problems.add(where + ": store cluster '" + store + "' does not exist");
+      }
+      fields.getOrDefault(GlobalRateLimits.LIMIT_MODEL_ROUTES, Value.getDefaultInstance()).getListValue()
+          .getValuesList().stream().map(Value::getStringValue).filter(r -> !routes.contains(r))
+          .forEach(r -> problems.add(where + ": model route '" + r + "' is not a route of the table"));
+    });
+    return problems;
   }
 
   /** The consumers' key secrets (docs/data-path-config.md): named in the consumer table on the virtual hosts. */

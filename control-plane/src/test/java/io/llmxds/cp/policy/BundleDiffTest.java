@@ -123,12 +123,29 @@ class BundleDiffTest {
     RateLimit limit = examples.rateLimits().get(0);
     RateLimit changed = new RateLimit(limit.name(), limit.modelRoutes(),
         new Limit(10, Duration.ofSeconds(30)),
-        List.of(new Tier("gold", Optional.of(new Limit(100, Duration.ofMinutes(5)))),
-            new Tier("platinum", Optional.of(new Limit(1000, Duration.ofHours(1))))));
+        List.of(new Tier("gold", Optional.of(RateLimit.Rules.of(new Limit(100, Duration.ofMinutes(5))))),
+            new Tier("platinum", Optional.of(RateLimit.Rules.of(new Limit(1000, Duration.ofHours(1)))))));
     PolicyBundle after = new PolicyBundle(examples.gateway(), examples.providers(), examples.modelRoutes(),
         List.of(changed), examples.contextPolicies());
     assertThat(BundleDiff.summarize(examples, after)).containsExactly(
         "RateLimit/default 100 rpm→10/30s, tier gold 1000→20 rpm, +tier platinum 1000/3600s, -tier premium");
+  }
+
+  @Test
+  void aLimitMadeGlobalNamesItsScopeStoreAndNewRules() {
+    RateLimit limit = examples.rateLimits().get(0);
+    RateLimit.Rules rules = new RateLimit.Rules(limit.limit().orElseThrow().requests(),
+        List.of(new RateLimit.TokenLimit(RateLimit.TokenKind.TOTAL, 20000, Duration.ofMinutes(1))),
+        List.of(new RateLimit.Budget(RateLimit.BudgetUnit.USD, new java.math.BigDecimal("0.01"),
+            RateLimit.Window.DAY)), RateLimit.Bucket.CONSUMER);
+    RateLimit global = new RateLimit(limit.name(), limit.modelRoutes(), Optional.of(rules), limit.tiers(), List.of(),
+        Optional.of(new RateLimit.Global("counters", false, ContextPolicy.FailureMode.CLOSED, java.util.Map.of(
+            "gpt-4o", new RateLimit.Price(new java.math.BigDecimal("2.5"), java.math.BigDecimal.TEN)))));
+    PolicyBundle after = new PolicyBundle(examples.gateway(), examples.providers(), examples.modelRoutes(),
+        List.of(global), examples.contextPolicies());
+    assertThat(BundleDiff.summarize(examples, after)).as("capped at the entry length").containsExactly(
+        "RateLimit/default tokens (none)→[20000 tokens/60s], budget (none)→[$0.01/day], scope local→global, "
+            + "store (none)→counters, enforce (none)→false, failureMode (none)→closed, prices (none)→[gpt-4o $2.5/$…");
   }
 
   @Test

@@ -72,7 +72,8 @@ class DefaultsTest {
   void rateLimitWithoutTiers() {
     RateLimit limit = bundle.rateLimits().get(0);
     assertThat(limit.tiers()).isEmpty();
-    assertThat(limit.limit()).isEqualTo(new RateLimit.Limit(10, Duration.ofSeconds(1)));
+    assertThat(limit.requestLimit()).isEqualTo(new RateLimit.Limit(10, Duration.ofSeconds(1)));
+    assertThat(limit.global()).isEmpty();
   }
 
   @Test

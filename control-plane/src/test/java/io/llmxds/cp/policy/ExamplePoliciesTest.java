@@ -40,9 +40,9 @@ class ExamplePoliciesTest {
   @Test
   void rateLimitTiersAreSortedAndUnlimitedIsEmpty() {
     RateLimit limit = bundle.rateLimits().get(0);
-    assertThat(limit.limit()).isEqualTo(new Limit(100, Duration.ofMinutes(1)));
+    assertThat(limit.requestLimit()).isEqualTo(new Limit(100, Duration.ofMinutes(1)));
     assertThat(limit.tiers()).extracting(RateLimit.Tier::value).containsExactly("gold", "premium");
-    assertThat(limit.tiers().get(0).limit()).contains(new Limit(1000, Duration.ofMinutes(1)));
+    assertThat(limit.tiers().get(0).limit()).contains(RateLimit.Rules.of(new Limit(1000, Duration.ofMinutes(1))));
     assertThat(limit.tiers().get(1).unlimited()).isTrue();
   }
 

@@ -70,7 +70,7 @@ public final class Bundles {
     RateLimit.Limit perMinute = new RateLimit.Limit(100, Duration.ofMinutes(1));
     return new RateLimit("default", List.of("chat"), perMinute,
         List.of(new RateLimit.Tier("premium", Optional.empty()),
-            new RateLimit.Tier("gold", Optional.of(new RateLimit.Limit(1000, Duration.ofMinutes(1))))));
+            new RateLimit.Tier("gold", Optional.of(RateLimit.Rules.of(new RateLimit.Limit(1000, Duration.ofMinutes(1)))))));
   }
 
   /** The bundle examples/policies describes. */

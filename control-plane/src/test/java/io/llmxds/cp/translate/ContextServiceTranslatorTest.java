@@ -107,10 +107,10 @@ class ContextServiceTranslatorTest {
   /** A policy's version is its own content's: editing a provider or another policy leaves it alone. */
   @Test
   void aPolicysVersionDependsOnThePolicyAlone() {
-    String version = ContextPolicyVersion.of(Bundles.contextPolicy("default"));
-    assertThat(version).matches("[0-9a-f]{16}").isEqualTo(ContextPolicyVersion.of(Bundles.contextPolicy("default")));
+    String version = RecordVersion.of(Bundles.contextPolicy("default"));
+    assertThat(version).matches("[0-9a-f]{16}").isEqualTo(RecordVersion.of(Bundles.contextPolicy("default")));
     ContextPolicy fewerTurns = new ContextPolicy("default", "x-session-id", "x-user-id", ContextPolicy.Schema.V1,
         ContextPolicy.Mode.STRICT, 19, 32000, "memory", ContextPolicy.FailureMode.OPEN, Optional.empty());
-    assertThat(ContextPolicyVersion.of(fewerTurns)).isNotEqualTo(version);
+    assertThat(RecordVersion.of(fewerTurns)).isNotEqualTo(version);
   }
 }

@@ -50,6 +50,27 @@ class ReferenceCheckTest {
         "Route edge/llm/gpt-4o: cluster 'provider/openai' does not exist");
   }
 
+  /** The global-limits golden case's context-service flavor, without its counters' store or with a stray route. */
+  @Test
+  void aGlobalLimitsStoreMustBeServedAndItsRoutesBeInTheTable() {
+    EnvoyResources table = io.llmxds.cp.translate.Flavor.CONTEXT_SERVICE.translate(((io.llmxds.cp.policy.LoadResult
+        .Loaded) io.llmxds.cp.policy.PolicyLoader.load(java.nio.file.Path.of("src/test/resources/golden/in/"
+        + "global-limits"))).bundle());
+    assertThat(ReferenceCheck.check(table)).isEmpty();
+    List<Cluster> withoutStore = table.clusters().stream()
+        .filter(c -> !c.getName().equals("context-store/counters")).toList();
+    RouteConfiguration withoutChat = table.routes().get(0).toBuilder().setVirtualHosts(0, table.routes().get(0)
+        .getVirtualHosts(0).toBuilder().removeRoutes(0)).build();
+    assertThat(ReferenceCheck.check(with(withoutStore, table.endpoints(), table.listeners(), List.of(withoutChat),
+        table.secrets()))).containsExactly(
+        "RouteConfiguration llm-xds/context/models rate limit chat-global: store cluster 'context-store/counters' "
+            + "does not exist",
+        "RouteConfiguration llm-xds/context/models rate limit chat-global: model route 'chat' is not a route of the "
+            + "table",
+        "RouteConfiguration llm-xds/context/models rate limit reasoning-budget: store cluster "
+            + "'context-store/counters' does not exist");
+  }
+
   @Test
   void listenerToAMissingRouteConfiguration() {
     EnvoyResources broken = with(good.clusters(), good.endpoints(), good.listeners(), List.of(), good.secrets());

@@ -7,6 +7,7 @@ import static io.llmxds.cp.testing.AdsTestClient.RDS;
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
+import com.google.protobuf.Struct;
 import com.google.protobuf.util.JsonFormat;
 import io.envoyproxy.envoy.config.accesslog.v3.AccessLogFilter;
 import io.envoyproxy.envoy.config.accesslog.v3.ComparisonFilter;
@@ -22,6 +23,7 @@ import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.envoyproxy.envoy.config.route.v3.WeightedCluster.ClusterWeight;
 import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthz;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute;
+import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingResponse;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor;
 import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
@@ -90,6 +92,7 @@ final class PushedConfigRouter {
   private final LongSupplier nanos;
   private RouteConfiguration builtFrom;
   private final Map<Integer, LocalRateLimitModel> rateLimits = new LinkedHashMap<>();
+  private final Map<String, GlobalRateLimitModel> globalRateLimits = new LinkedHashMap<>();
   private FakeEnvoy extProc;
 
   PushedConfigRouter(AdsTestClient node, RandomGenerator random) {
@@ -141,14 +144,20 @@ final class PushedConfigRouter {
         processor.getFailureModeAllow(), false, Map.of());
     Route[] served = new Route[1];
     List<UpstreamTries.Try> tries = new ArrayList<>();
+    List<Map.Entry<GlobalRateLimitModel, GlobalRateLimitModel.Saved>> checked = new ArrayList<>();
     Route matched = first;
     FakeEnvoy.Answers answers = extProc().exchange(filter, metadata, headers, request.body(), forwarded -> {
       Route route = forwarded.routeCacheCleared()
           ? RouteMatcher.match(host, forwarded.headers()).orElseThrow(() -> new AssertionError("no route"))
           : matched;
       served[0] = route;
-      return decodeAfterExtProc(routes, host, route, streamId, forwarded, tries, received(processor, forwarded));
+      return decodeAfterExtProc(routes, host, route, streamId, forwarded, tries, received(processor, forwarded),
+          checked);
     });
+    // RL4: when the stream ends, each ratelimit filter that checked the request sends its stream-done charges, with
+    // the dynamic metadata the context service wrote meanwhile (X18).
+    Map<String, Struct> dynamicMetadata = dynamicMetadata(processor, answers);
+    checked.forEach(c -> c.getKey().streamDone(c.getValue(), dynamicMetadata));
     if (answers.localReply().isPresent()) {
       FakeEnvoy.LocalReply reply = answers.localReply().get();
       return localReply(first, first, reply.status(), reply.body(), reply.headers(), tries);
@@ -171,9 +180,13 @@ final class PushedConfigRouter {
     return metadata.build();
   }
 
-  /** local_ratelimit, then the router: what comes back goes through ext_proc's response path (X9). */
+  /**
+   * local_ratelimit, the global ratelimit filters in listener order, then the router: what comes back goes through
+   * ext_proc's response path (X9).
+   */
   private FakeEnvoy.Upstream decodeAfterExtProc(RouteConfiguration routes, VirtualHost host, Route route, long streamId,
-      FakeEnvoy.Forwarded forwarded, List<UpstreamTries.Try> tries, Metadata dynamicMetadata) {
+      FakeEnvoy.Forwarded forwarded, List<UpstreamTries.Try> tries, Metadata dynamicMetadata,
+      List<Map.Entry<GlobalRateLimitModel, GlobalRateLimitModel.Saved>> checked) {
     Map<String, String> responseHeaders = new LinkedHashMap<>();
     Optional<LocalRateLimitModel> limit = rateLimitOf(routes, host, route);
     if (limit.isPresent()) {
@@ -182,6 +195,29 @@ final class PushedConfigRouter {
       if (!decision.allowed()) {
         return answer(429, withRouteHeaders(route, responseHeaders), "local_rate_limited");
       }
+    }
+    Map<String, String> afterGlobal = new LinkedHashMap<>();
+    for (HttpFilter ratelimit : hcm().getHttpFiltersList()) {
+      if (!ratelimit.getTypedConfig().is(io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit.class)) {
+        continue;
+      }
+      GlobalRateLimitModel model = globalRateLimit(ratelimit);
+      Optional<GlobalRateLimitModel.Saved> saved = model.perRoute(routes, host, route, forwarded.headers());
+      if (saved.isEmpty()) {
+        continue;
+      }
+      checked.add(Map.entry(model, saved.get()));
+      // The context service writes dynamic metadata only with the response (UsageMetadata): none exists yet.
+      GlobalRateLimitModel.Decision decision = model.check(saved.get(), Map.of());
+      if (decision instanceof GlobalRateLimitModel.Reply reply) {
+        Map<String, String> replyHeaders = new LinkedHashMap<>(reply.headers());
+        if (!reply.body().isEmpty()) {
+          replyHeaders.putIfAbsent("content-type", "text/plain"); // RL7: the service's content-type wins
+        }
+        Mapped mapped = mapped(reply.status(), reply.body(), replyHeaders, reply.flags());
+        return answer(mapped.status(), withRouteHeaders(route, mapped.headers()), mapped.body());
+      }
+      afterGlobal.putAll(((GlobalRateLimitModel.Continue) decision).responseHeaders());
     }
     if (route.hasDirectResponse()) {
       return answer(route.getDirectResponse().getStatus(), withRouteHeaders(route, responseHeaders),
@@ -201,6 +237,11 @@ final class PushedConfigRouter {
         forwarded.body());
     tries.addAll(result.tries());
     responseHeaders.putAll(result.headers());
+    afterGlobal.forEach((k, v) -> {
+      if (responseHeaders.putIfAbsent(k, v) != null) {
+        throw new AssertionError("RL7 appends " + k + " to the upstream's own; two values are not modelled");
+      }
+    });
     return answer(result.status(), withRouteHeaders(route, responseHeaders), result.body());
   }
 
@@ -228,9 +269,17 @@ final class PushedConfigRouter {
     return localReply(first, route, status, body, headers, tries, Set.of());
   }
 
-  /** H3, I3: the first mapper whose filter matches the reply's status and response flags rewrites its body. */
+  /** H3, I3: a local reply as the client gets it. */
   private Served localReply(Route first, Route route, int status, String body,
       Map<String, String> headers, List<UpstreamTries.Try> tries, Set<String> responseFlags) {
+    Mapped mapped = mapped(status, body, headers, responseFlags);
+    return new Served(first, route, tries, mapped.status(), mapped.headers(), mapped.body());
+  }
+
+  private record Mapped(int status, Map<String, String> headers, String body) {}
+
+  /** H3, I3: the first mapper whose filter matches the reply's status and response flags rewrites its body. */
+  private Mapped mapped(int status, String body, Map<String, String> headers, Set<String> responseFlags) {
     Map<String, String> replyHeaders = new LinkedHashMap<>(headers);
     String replyBody = body;
     for (ResponseMapper mapper : hcm().getLocalReplyConfig().getMappersList()) {
@@ -249,7 +298,7 @@ final class PushedConfigRouter {
       replyHeaders.put("content-type", "application/json");
       break;
     }
-    return new Served(first, route, tries, status, replyHeaders, replyBody);
+    return new Mapped(status, replyHeaders, replyBody);
   }
 
   /** The access-log filters the translation puts in mappers: status equal to a code, response flags, and both. */
@@ -410,6 +459,48 @@ final class PushedConfigRouter {
     return extProc;
   }
 
+  /** The model of one ratelimit filter, connected to the first endpoint of its gRPC service's cluster. */
+  private GlobalRateLimitModel globalRateLimit(HttpFilter filter) {
+    io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit config = unpack(filter.getTypedConfig(),
+        io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit.class);
+    GlobalRateLimitModel known = globalRateLimits.get(filter.getName());
+    if (known != null && known.config().equals(config)) {
+      return known;
+    }
+    if (known != null) {
+      known.close();
+    }
+    String cluster = config.getRateLimitService().getGrpcService().getEnvoyGrpc().getClusterName();
+    Cluster service = node.acked(CDS, Cluster.class).stream().filter(c -> c.getName().equals(cluster))
+        .findFirst().orElseThrow(() -> new AssertionError("no cluster " + cluster));
+    GlobalRateLimitModel model = new GlobalRateLimitModel(filter.getName(), config,
+        UpstreamTries.endpoints(node, service).get(0).port());
+    globalRateLimits.put(filter.getName(), model);
+    return model;
+  }
+
+  /** X18: the struct values the processor returned under the namespaces the filter receives, merged in order. */
+  private static Map<String, Struct> dynamicMetadata(ExternalProcessor processor, FakeEnvoy.Answers answers) {
+    List<String> namespaces = processor.getMetadataOptions().getReceivingNamespaces().getUntypedList();
+    List<ProcessingResponse> responses = new ArrayList<>();
+    for (ProcessingResponse r : new ProcessingResponse[] {answers.requestHeaders(), answers.requestBody(),
+        answers.responseHeaders()}) {
+      if (r != null) {
+        responses.add(r);
+      }
+    }
+    responses.addAll(answers.responseBodies());
+    Map<String, Struct> merged = new LinkedHashMap<>();
+    for (ProcessingResponse response : responses) {
+      response.getDynamicMetadata().getFieldsMap().forEach((namespace, value) -> {
+        if (namespaces.contains(namespace) && value.hasStructValue()) {
+          merged.merge(namespace, value.getStructValue(), (a, b) -> a.toBuilder().mergeFrom(b).build());
+        }
+      });
+    }
+    return merged;
+  }
+
   private Optional<HttpFilter> httpFilter(String name) {
     return hcm().getHttpFiltersList().stream()
         .filter(f -> f.getName().equals(name))
@@ -461,5 +552,6 @@ final class PushedConfigRouter {
     if (extProc != null) {
       extProc.close();
     }
+    globalRateLimits.values().forEach(GlobalRateLimitModel::close);
   }
 }

@@ -15,15 +15,11 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.llmxds.common.GatewayIdentity;
-import io.llmxds.filters.config.DataPathSnapshot;
-import io.llmxds.filters.config.Lease;
 import io.llmxds.filters.config.SnapshotLeases;
-import io.llmxds.filters.context.ContextSpanAttributes;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.propagation.TextMapPropagator;
@@ -77,30 +73,17 @@ public final class AuthorizationService extends AuthorizationGrpc.AuthorizationI
 
   @Override
   public void check(CheckRequest request, StreamObserver<CheckResponse> responses) {
-    Lease lease = snapshots.acquire();
-    Span span = tracer.spanBuilder("auth.check").setSpanKind(SpanKind.SERVER).setParent(CallTrace.PARENT.get())
-        .startSpan();
-    try {
-      DataPathSnapshot snapshot = lease.snapshot();
-      span.setAttribute(ContextSpanAttributes.CONFIG_VERSION, snapshot.config());
-      if (snapshot.consumers().isEmpty()) {
-        ended(span, Outcome.UNCONFIGURED, Optional.empty());
-        span.setStatus(StatusCode.ERROR, "no consumer table");
-        responses.onError(Status.UNAVAILABLE.withDescription("no consumer table: data-path config "
-            + snapshot.config() + " has no consumers, so no API key can be checked").asRuntimeException());
-        return;
-      }
-      responses.onNext(answer(request, snapshot.consumers().get(), span));
-      responses.onCompleted();
-    } catch (RuntimeException e) {
-      // A bug must not let a request through: a failed RPC is Envoy's status_on_error.
-      ended(span, Outcome.FAILED, Optional.empty());
-      span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
-      responses.onError(Status.INTERNAL.withDescription("the key check failed").asRuntimeException());
-    } finally {
-      span.end();
-      lease.release();
-    }
+    // A bug must not let a request through: a failed RPC is Envoy's status_on_error.
+    DataPathCall.serve(snapshots, tracer, "auth.check", responses, "the key check failed",
+        span -> ended(span, Outcome.FAILED, Optional.empty()), (snapshot, span) -> {
+          if (snapshot.consumers().isEmpty()) {
+            ended(span, Outcome.UNCONFIGURED, Optional.empty());
+            span.setStatus(StatusCode.ERROR, "no consumer table");
+            throw Status.UNAVAILABLE.withDescription("no consumer table: data-path config " + snapshot.config()
+                + " has no consumers, so no API key can be checked").asRuntimeException();
+          }
+          return answer(request, snapshot.consumers().get(), span);
+        });
   }
 
   private CheckResponse answer(CheckRequest request, Consumers consumers, Span span) {

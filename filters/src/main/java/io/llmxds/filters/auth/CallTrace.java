@@ -12,9 +12,9 @@ import io.opentelemetry.context.propagation.TextMapPropagator;
 /**
  * The trace a {@code Check} belongs to: Envoy's gRPC client starts a child span of the request for the call and puts
  * its context into the call's initial metadata (docs/envoy-semantics.md EA6), from where this reads it, so the
- * {@code auth.check} span sits in the request's trace.
+ * {@code auth.check} and {@code ratelimit.check} spans sit in the request's trace.
  */
-final class CallTrace implements ServerInterceptor {
+public final class CallTrace implements ServerInterceptor {
   static final Context.Key<io.opentelemetry.context.Context> PARENT =
       Context.keyWithDefault("llm-xds-call-trace", io.opentelemetry.context.Context.root());
 
@@ -34,7 +34,7 @@ final class CallTrace implements ServerInterceptor {
 
   private final TextMapPropagator propagator;
 
-  CallTrace(TextMapPropagator propagator) {
+  public CallTrace(TextMapPropagator propagator) {
     this.propagator = propagator;
   }
 

@@ -6,6 +6,7 @@ import io.llmxds.filters.auth.ConsumerTable;
 import io.llmxds.filters.auth.KeyHash;
 import io.llmxds.filters.config.StoreClusters.Declared;
 import io.llmxds.filters.context.RequestPolicy;
+import io.llmxds.filters.ratelimit.GlobalLimit;
 import io.llmxds.filters.store.StoreSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,8 +40,11 @@ record Candidate(Map<String, Declared> stores, Optional<ModelTable> table, Secre
         continue;
       }
       RequestPolicy policy = route.policy().get();
-      storeMissing(policy.store(), policy.route(), missing);
-      policy.migrateFrom().ifPresent(from -> storeMissing(from.store(), policy.route(), missing));
+      storeMissing(policy.store(), "route " + policy.route(), missing);
+      policy.migrateFrom().ifPresent(from -> storeMissing(from.store(), "route " + policy.route(), missing));
+    }
+    for (GlobalLimit limit : table.map(ModelTable::limits).orElse(Map.of()).values()) {
+      storeMissing(limit.store(), "rate limit " + limit.name(), missing);
     }
     consumers().values().stream().filter(consumer -> !secrets.keys().containsKey(consumer.keysSecret()))
         .forEach(consumer -> missing.add(new Missing("secret " + consumer.keysSecret() + " (named by consumer "
@@ -52,9 +56,10 @@ record Candidate(Map<String, Declared> stores, Optional<ModelTable> table, Secre
     return missing;
   }
 
-  private void storeMissing(String store, String route, List<Missing> missing) {
+  /** @param referrer who names the store: {@code route <name>} or {@code rate limit <name>} */
+  private void storeMissing(String store, String referrer, List<Missing> missing) {
     if (!stores.containsKey(store)) {
-      missing.add(new Missing("cluster " + DataPathConfig.storeCluster(store) + " (named by route " + route + ")",
+      missing.add(new Missing("cluster " + DataPathConfig.storeCluster(store) + " (named by " + referrer + ")",
           store, Optional.of(ResourceType.RDS), ResourceType.CDS));
     }
   }

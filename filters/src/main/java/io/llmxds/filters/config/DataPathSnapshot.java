@@ -1,6 +1,7 @@
 package io.llmxds.filters.config;
 
 import io.llmxds.filters.auth.Consumers;
+import io.llmxds.filters.ratelimit.GlobalLimit;
 import io.llmxds.filters.store.ContextStore;
 import java.util.List;
 import java.util.Map;
@@ -14,18 +15,20 @@ import java.util.Optional;
  * @param maxBodyBytes the largest body the service reads (413 above it)
  * @param stores the open stores, by the names policies use
  * @param consumers who may call the gateway; empty: an anonymous gateway (no key is checked)
+ * @param limits the global rate limits by name; each one's store is among {@code stores}
  */
 public record DataPathSnapshot(String config, long maxBodyBytes, List<TableRoute> routes,
-    Map<String, ContextStore> stores, Optional<Consumers> consumers) {
+    Map<String, ContextStore> stores, Optional<Consumers> consumers, Map<String, GlobalLimit> limits) {
 
   public DataPathSnapshot {
     routes = List.copyOf(routes);
     stores = Map.copyOf(stores);
+    limits = Map.copyOf(limits);
   }
 
-  /** A snapshot of an anonymous gateway. */
+  /** A snapshot of an anonymous gateway without global limits. */
   public DataPathSnapshot(String config, long maxBodyBytes, List<TableRoute> routes, Map<String, ContextStore> stores) {
-    this(config, maxBodyBytes, routes, stores, Optional.empty());
+    this(config, maxBodyBytes, routes, stores, Optional.empty(), Map.of());
   }
 
   /** The first route that matches {@code model} (a routable model, if the body named one). */

@@ -85,6 +85,7 @@ public final class LiveSnapshot implements SnapshotLeases, AutoCloseable {
    * @throws StoreException naming every store that could not be opened; nothing is switched then
    */
   void switchTo(AssembledConfig config) throws StoreException {
+    checkCounterStores(config);
     Held before = current.get();
     Map<StoreSpec, SharedStore> running = new HashMap<>();
     before.stores.forEach(store -> running.put(store.spec, store));
@@ -115,8 +116,23 @@ public final class LiveSnapshot implements SnapshotLeases, AutoCloseable {
     stores.forEach((name, store) -> byName.put(name, store.store));
     ModelTable table = config.table();
     install(new Held(new DataPathSnapshot(table.configVersion(), table.maxBodyBytes(), table.routes(), byName,
-        config.consumers().map(Consumers::new)), List.copyOf(stores.values())));
+        config.consumers().map(Consumers::new), table.limits()), List.copyOf(stores.values())));
     release(before);
+  }
+
+  /** A limit's counters must be shared by every replica: a memory store is this process's alone. */
+  private static void checkCounterStores(AssembledConfig config) throws StoreException {
+    List<String> local = new ArrayList<>();
+    new TreeMap<>(config.table().limits()).values().forEach(limit -> {
+      StoreSpec spec = config.stores().get(limit.store());
+      if (spec != null && spec.type() == StoreSpec.Type.MEMORY) {
+        local.add("rate limit " + limit.name() + ": its store " + limit.store()
+            + " is a memory store; global limits count in a redis or redis-cluster store");
+      }
+    });
+    if (!local.isEmpty()) {
+      throw new StoreException(String.join("; ", local));
+    }
   }
 
   private void install(Held next) {

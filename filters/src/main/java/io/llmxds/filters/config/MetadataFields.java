@@ -52,6 +52,51 @@ final class MetadataFields {
     return new MetadataFields(where + "." + key, value.getStructValue());
   }
 
+  /** The field {@code key}, which must be a list of structs, each read the same way ({@code <key>[<i>]}). */
+  List<MetadataFields> structs(String key) throws ConfigException {
+    Value value = fields.getFieldsMap().get(key);
+    if (value == null || !value.hasListValue()) {
+      throw new ConfigException(where + "." + key + " must be a list of structs");
+    }
+    List<MetadataFields> structs = new ArrayList<>();
+    List<Value> items = value.getListValue().getValuesList();
+    for (int i = 0; i < items.size(); i++) {
+      if (!items.get(i).hasStructValue()) {
+        throw new ConfigException(where + "." + key + "[" + i + "] must be a struct");
+      }
+      structs.add(new MetadataFields(where + "." + key + "[" + i + "]", items.get(i).getStructValue()));
+    }
+    return structs;
+  }
+
+  /** The optional bool field {@code key}. */
+  boolean flag(String key, boolean absent) throws ConfigException {
+    Value value = fields.getFieldsMap().get(key);
+    if (value == null) {
+      return absent;
+    }
+    if (!value.hasBoolValue()) {
+      throw new ConfigException(where + "." + key + " must be true or false");
+    }
+    return value.getBoolValue();
+  }
+
+  /** The number field {@code key}, which must be finite and above zero (not necessarily whole). */
+  double positive(String key) throws ConfigException {
+    Value value = fields.getFieldsMap().get(key);
+    if (value == null || !value.hasNumberValue() || !(value.getNumberValue() > 0)
+        || Double.isInfinite(value.getNumberValue())) {
+      throw new ConfigException(where + "." + key + " must be a number above 0");
+    }
+    return value.getNumberValue();
+  }
+
+  /** Whether the field {@code key} is a string (else it may be a number). */
+  boolean isString(String key) {
+    Value value = fields.getFieldsMap().get(key);
+    return value != null && value.hasStringValue();
+  }
+
   /** The optional field {@code key}: a list of non-empty strings. */
   Optional<List<String>> optionalStrings(String key) throws ConfigException {
     Value value = fields.getFieldsMap().get(key);

@@ -20,8 +20,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * RDS as the data path reads it: the model → context policy table and the consumer table (docs/data-path-config.md
- * "RDS").
+ * RDS as the data path reads it: the model → context policy table, the consumer table (docs/data-path-config.md
+ * "RDS") and the global rate limits (docs/global-rate-limits.md).
  */
 final class ModelTables {
   private static final String STRICT = "strict";
@@ -63,10 +63,11 @@ final class ModelTables {
           : TableRoute.DEFAULT_PROVIDER_APIS;
       routes.add(new TableRoute(route.getName(), matcher(route, resource), policy, apis));
     }
+    String where = TABLE + " virtual host " + DataPathConfig.VIRTUAL_HOST;
     return new ModelTable(config,
         fields.number(DataPathConfig.TABLE_MAX_BODY_BYTES, 1, ContextPolicyMetadata.MAX_BUFFERED_BODY_BYTES),
-        routes, ConsumerMetadata.decode(host.getMetadata(), TABLE + " virtual host " + DataPathConfig.VIRTUAL_HOST,
-            names));
+        routes, ConsumerMetadata.decode(host.getMetadata(), where, names),
+        LimitMetadata.decode(host.getMetadata(), where, names));
   }
 
   /** The route's one header matcher, on the model header: {@code exact} or {@code safe_regex}, case-sensitive. */

@@ -15,6 +15,8 @@ import io.llmxds.filters.config.LiveSnapshot;
 import io.llmxds.filters.config.XdsServerAddress;
 import io.llmxds.filters.context.StoredConversationMemory;
 import io.llmxds.filters.extproc.ContextProcessor;
+import io.llmxds.filters.ratelimit.LimitTelemetry;
+import io.llmxds.filters.ratelimit.RateLimitService;
 import io.llmxds.filters.store.ContextStores;
 import io.llmxds.filters.store.StoreException;
 import io.llmxds.filters.store.StoreFactory;
@@ -28,7 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The context service as a process: the gRPC server (ext_proc and ext_authz on one port), the data-path snapshots
+ * The context service as a process: the gRPC server (ext_proc, ext_authz and the rate-limit service on one port), the data-path snapshots
  * and their stores (the built-in default until the control plane's config is applied), the ADS client that gets that
  * config when {@code --xds} names the control plane, and the admin HTTP ({@code /metrics}, {@code /healthz}).
  */
@@ -101,6 +103,7 @@ public final class ContextServer implements AutoCloseable {
       tls = ReloadingTls.forServer(settings.tls());
       snapshots = LiveSnapshot.startingWithBuiltInDefault(stores, settings.maxBodyBytes(), storeCloser);
       ConfigMetrics configMetrics = new ConfigMetrics(telemetry.meters(), snapshots);
+      LimitTelemetry limits = new LimitTelemetry(telemetry.meters(), Clock.systemUTC());
       ContextProcessor processor = new ContextProcessor(snapshots,
           new StoredConversationMemory(settings.ttl(), telemetry.openTelemetry(), telemetry.meters()),
           telemetry.openTelemetry(), telemetry.meters(), Clock.systemUTC());
@@ -110,6 +113,7 @@ public final class ContextServer implements AutoCloseable {
               : NettyServerBuilder.forAddress(address))
           .addService(processor.service())
           .addService(new AuthorizationService(snapshots, telemetry.openTelemetry(), telemetry.meters()).service())
+          .addService(new RateLimitService(snapshots, telemetry.openTelemetry(), limits, Clock.systemUTC()).service())
           .maxInboundMessageSize(MAX_MESSAGE_BYTES)
           .build()
           .start();
@@ -120,7 +124,7 @@ public final class ContextServer implements AutoCloseable {
       }
       Optional<AdsClient> client = ads;
       AdminHttp admin = AdminHttp.start(settings.adminAddress(), settings.adminPort(), telemetry.meters(),
-          () -> HealthReport.json(live.current(), client.map(AdsClient::status)));
+          () -> HealthReport.json(live.current(), client.map(AdsClient::status), limits.status()));
       return new ContextServer(snapshots, storeCloser, grpc, tls, ads, admin);
     } catch (IOException | StoreException | RuntimeException e) {
       ads.ifPresent(AdsClient::close);

@@ -1,6 +1,7 @@
 package io.llmxds.filters.store;
 
 import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
@@ -14,7 +15,7 @@ import java.util.List;
  * gets no answer fails after the command timeout: a request then degrades per its policy's failure mode instead of
  * hanging. Lettuce reconnects in the background (at most a second apart) and the store works again.
  */
-public final class RedisContextStore implements ContextStore {
+public final class RedisContextStore implements ContextStore, ScriptedStore {
 
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(250);
 
@@ -96,6 +97,22 @@ public final class RedisContextStore implements ContextStore {
       return wrote == 1L;
     } catch (RedisException e) {
       throw RedisFailure.inCommand(spec, "write", e);
+    }
+  }
+
+  @Override
+  public List<Long> run(LuaScript script, List<String> keys, List<String> args) throws StoreException {
+    String[] keyArray = keys.toArray(String[]::new);
+    String[] argArray = args.toArray(String[]::new);
+    RedisClusterCommands<String, String> commands = connections.next();
+    try {
+      try {
+        return commands.evalsha(script.sha1(), ScriptOutputType.MULTI, keyArray, argArray);
+      } catch (RedisNoScriptException notCached) {
+        return commands.eval(script.body(), ScriptOutputType.MULTI, keyArray, argArray); // EVAL caches it too
+      }
+    } catch (RedisException e) {
+      throw RedisFailure.inCommand(spec, "count", e);
     }
   }
 

@@ -8,6 +8,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.llmxds.common.GlobalRateLimits;
 import io.llmxds.common.Telemetry;
 import io.llmxds.filters.config.XdsServerAddress;
 import io.llmxds.filters.extproc.ContextProcessor;
@@ -15,6 +22,7 @@ import io.llmxds.filters.extproc.FakeEnvoy;
 import io.llmxds.filters.testing.LoopbackContextServer;
 import io.llmxds.filters.testing.TestAdsServer;
 import io.llmxds.filters.testing.TestDataPath;
+import io.llmxds.filters.testing.TestLimits;
 import io.llmxds.filters.testing.TestStores;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -175,6 +183,51 @@ class ContextServerTest {
       assertThat(get(configured.server(), "/metrics").body())
           .contains("llm_xds_auth_checks_total{consumer=\"a\",outcome=\"ok\"} 1.0");
     }
+  }
+
+  @Test
+  void servesTheRateLimitServiceOnTheSamePortAndShowsEachLimitInHealth() throws Exception {
+    TestDataPath.Config config = TestDataPath.Config.of("v1",
+        List.of(memoryStore(), redisStore("counters", TestStores.sharedRedis().uri())),
+        TestDataPath.routeWithoutPolicy("chat", "m"))
+        .withLimits(TestLimits.table("{" + TestLimits.limit("health-" + java.util.UUID.randomUUID(), "counters",
+            "chat", "[{'kind': 'all', 'rules': [{'kind': 'rate', 'unit': 'requests', 'amount': 1, 'window': 3600}]}]",
+            "") + "}"));
+    String limit = config.table().getVirtualHosts(0).getMetadata()
+        .getFilterMetadataOrThrow(GlobalRateLimits.LIMITS_METADATA).getFieldsMap().keySet().iterator().next();
+    try (Configured configured = Configured.by(config)) {
+      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", configured.server().port())
+          .usePlaintext().build();
+      try {
+        RateLimitServiceGrpc.RateLimitServiceBlockingStub rls = RateLimitServiceGrpc.newBlockingStub(channel);
+        RateLimitRequest request = RateLimitRequest.newBuilder().setDomain(GlobalRateLimits.DOMAIN)
+            .addDescriptors(RateLimitDescriptor.newBuilder()
+                .addEntries(entry(GlobalRateLimits.LIMIT_ENTRY, limit))
+                .addEntries(entry(GlobalRateLimits.ROUTE_ENTRY, "chat"))
+                .addEntries(entry(GlobalRateLimits.CONSUMER_ENTRY, "a"))
+                .addEntries(entry(GlobalRateLimits.TIER_ENTRY, "gold"))
+                .addEntries(entry(GlobalRateLimits.CHARGE_ENTRY, GlobalRateLimits.CHARGE_REQUEST)))
+            .build();
+        assertThat(rls.shouldRateLimit(request).getOverallCode()).isEqualTo(RateLimitResponse.Code.OK);
+        assertThat(rls.shouldRateLimit(request).getOverallCode()).isEqualTo(RateLimitResponse.Code.OVER_LIMIT);
+      } finally {
+        channel.shutdownNow();
+      }
+      JsonNode shown = health(configured.server()).path("rate_limits").path(limit);
+      assertThat(shown.path("store").asText()).isEqualTo("counters");
+      assertThat(shown.path("enforce").asBoolean()).isTrue();
+      assertThat(shown.path("failure_mode").asText()).isEqualTo("open");
+      assertThat(shown.path("decisions").path("ok").asLong()).isEqualTo(1);
+      assertThat(shown.path("decisions").path("over_limit").asLong()).isEqualTo(1);
+      assertThat(shown.path("decisions").path("error_open").asLong()).isZero();
+      assertThat(shown.has("last_error")).isFalse();
+      assertThat(get(configured.server(), "/metrics").body())
+          .contains("llm_xds_ratelimit_decisions_total{decision=\"over_limit\",route=\"chat\",tier=\"gold\"} 1.0");
+    }
+  }
+
+  private static RateLimitDescriptor.Entry entry(String key, String value) {
+    return RateLimitDescriptor.Entry.newBuilder().setKey(key).setValue(value).build();
   }
 
   private record Configured(TestAdsServer ads, Telemetry telemetry, ContextServer server, FakeEnvoy envoy)

@@ -51,6 +51,14 @@ public final class TestDataPath {
           table.getVirtualHosts(0).getRoutesList().toArray(Route[]::new)), secrets);
     }
 
+    /** The global rate limits: the table's limit metadata ({@link TestLimits#table}). */
+    public Config withLimits(Struct limits) {
+      RouteConfiguration.Builder limited = table.toBuilder();
+      limited.getVirtualHostsBuilder(0).getMetadataBuilder()
+          .putFilterMetadata(io.llmxds.common.GlobalRateLimits.LIMITS_METADATA, limits);
+      return new Config(version, clusters, limited.build(), secrets);
+    }
+
     /** The gateway's consumers: the table's consumer metadata, and each one's keys secret among the secrets. */
     public Config withConsumers(Consumer... consumers) {
       Struct.Builder metadata = Struct.newBuilder();

@@ -2,6 +2,8 @@ package io.llmxds.filters.testing;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
@@ -9,7 +11,10 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.util.List;
 
-/** An OpenTelemetry SDK whose ended spans a test reads back at once (no batching, no global state). */
+/**
+ * An OpenTelemetry SDK whose ended spans a test reads back at once (no batching, no global state), propagating W3C
+ * trace context (what Envoy's OpenTelemetry tracer sends).
+ */
 public final class TestTracing implements AutoCloseable {
 
   private final InMemorySpanExporter exporter = InMemorySpanExporter.create();
@@ -17,6 +22,7 @@ public final class TestTracing implements AutoCloseable {
       OpenTelemetrySdk.builder()
           .setTracerProvider(
               SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
+          .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
           .build();
 
   public OpenTelemetry openTelemetry() {

@@ -54,9 +54,11 @@ public final class EnvoyLoadChecks {
       LocalRateLimitRules.DEFAULT_FILL_INTERVAL,
       LocalRateLimitRules.DESCRIPTOR_FILL_INTERVAL,
       LocalRateLimitRules.DUPLICATE_DESCRIPTOR,
-      LocalRateLimitRules.HITS_ADDEND,
-      LocalRateLimitRules.STAGE_AND_DISABLE_KEY,
-      LocalRateLimitRules.LIMIT,
+      RateLimitConfigRules.HITS_ADDEND,
+      RateLimitConfigRules.STAGE_AND_DISABLE_KEY,
+      RateLimitConfigRules.LIMIT,
+      RateLimitConfigRules.ACTION_SUPPORTED,
+      GlobalRateLimitRules.TRANSPORT_VERSION,
       // LDS: the listener, its HttpConnectionManager
       ListenerRules.ADDRESS_IS_IP,
       HcmRules.REMOTE_ADDRESS_WITHOUT_IP_DETECTION,
@@ -76,6 +78,7 @@ public final class EnvoyLoadChecks {
       PerRouteRules.SUPPORTED,
       PerRouteRules.READ,
       PerRouteRules.FOR_ITS_FILTER,
+      GlobalRateLimitRules.ROUTE_HITS_ADDEND,
       // everywhere: header lists, format strings, regexes
       HeaderRules.ADDED_MODIFIABLE,
       HeaderRules.REMOVED_MODIFIABLE,

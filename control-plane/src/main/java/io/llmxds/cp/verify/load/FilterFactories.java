@@ -8,6 +8,7 @@ import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthzPerRoute
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExtProcPerRoute;
 import io.envoyproxy.envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor;
 import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
+import io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimitPerRoute;
 import io.envoyproxy.envoy.extensions.filters.http.router.v3.Router;
 import io.envoyproxy.envoy.extensions.filters.http.upstream_codec.v3.UpstreamCodec;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
@@ -83,6 +84,10 @@ final class FilterFactories {
       // FactoryBase<LocalRateLimit> with a per-route config of the same type (local_ratelimit/config.cc:26-31)
       new Factory("envoy.filters.http.local_ratelimit", name(LocalRateLimit.getDescriptor()),
           name(LocalRateLimit.getDescriptor()), true, Set.of(Chain.HTTP), false),
+      // ExceptionFreeFactoryBase<RateLimit, RateLimitPerRoute>, downstream only (ratelimit/config.h:18-22, config.cc:45-59)
+      new Factory("envoy.filters.http.ratelimit",
+          name(io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit.getDescriptor()),
+          name(RateLimitPerRoute.getDescriptor()), true, Set.of(Chain.HTTP), false),
       // ExceptionFreeFactoryBase<Router>, terminal (router/config.h:18-24), no per-route config
       new Factory("envoy.filters.http.router", name(Router.getDescriptor()), name(Router.getDescriptor()), false,
           Set.of(Chain.HTTP), true),

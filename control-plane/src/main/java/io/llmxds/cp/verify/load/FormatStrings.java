@@ -53,7 +53,7 @@ final class FormatStrings {
           }
         }
       }
-      for (Located<RateLimit> entry : LocalRateLimitRules.entries(config)) {
+      for (Located<RateLimit> entry : RateLimitConfigRules.entries(config)) {
         if (!entry.item().getHitsAddend().getFormat().isEmpty()) {
           all.add(new Located<>(entry.resource(), entry.where().field("hits_addend").field("format"),
               entry.item().getHitsAddend().getFormat()));

@@ -71,6 +71,12 @@ final class HeaderRules {
         addAll(added, built.resource(), built.where(), "request_headers_to_add_when_not_enforced",
             limit.getRequestHeadersToAddWhenNotEnforcedList());
       }
+      // The ratelimit filter parses its response_headers_to_add with the same HeaderParser (ratelimit.h:74-77).
+      for (Located<io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit> filter : config.filterConfigs(
+          io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit.class)) {
+        addAll(added, filter.resource(), filter.where(), "response_headers_to_add",
+            filter.item().getResponseHeadersToAddList());
+      }
       for (Located<HeaderMutation> early : EarlyHeaderMutationRules.mutations(config)) {
         List<io.envoyproxy.envoy.config.common.mutation_rules.v3.HeaderMutation> mutations =
             early.item().getMutationsList();

@@ -1,7 +1,6 @@
 package io.llmxds.cp.verify.load;
 
 import com.google.protobuf.util.Durations;
-import io.envoyproxy.envoy.config.route.v3.RateLimit;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.LocalRateLimitDescriptor;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
 import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
@@ -13,15 +12,14 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * What the local rate limit filter's {@code FilterConfig}, its {@code LocalRateLimiterImpl} and the
- * {@code RateLimitPolicy} of its own {@code rate_limits} check; built for the HttpConnectionManager's filter and for
+ * What the local rate limit filter's {@code FilterConfig} and its {@code LocalRateLimiterImpl} check (its own
+ * {@code rate_limits}: {@link RateLimitConfigRules}); built for the HttpConnectionManager's filter and for
  * every per-route config (with {@code per_route} true, local_ratelimit/config.cc:26-31).
  */
 final class LocalRateLimitRules {
 
   private static final String FILTER = "source/extensions/filters/http/local_ratelimit/local_ratelimit.cc:";
   private static final String LIMITER = "source/extensions/filters/common/local_ratelimit/local_ratelimit_impl.cc:";
-  private static final String POLICY = "source/extensions/filters/common/ratelimit_config/ratelimit_config.cc:";
   private static final long MIN_FILL_MS = 50;
 
   /** A LocalRateLimit as Envoy builds it. */
@@ -65,32 +63,6 @@ final class LocalRateLimitRules {
         }
       });
 
-  /**
-   * Either a number or a format with exactly one substitution (a format that does not parse is
-   * {@link FormatStrings#PARSE}'s finding).
-   */
-  static final Each<RateLimit> HITS_ADDEND = Each.rejects(POLICY + "19-43", LocalRateLimitRules::entries,
-      Each.reason(entry -> {
-        if (!entry.hasHitsAddend()) {
-          return null;
-        }
-        RateLimit.HitsAddend hits = entry.getHitsAddend();
-        if (hits.getFormat().isEmpty() != hits.hasNumber()) {
-          return "hits_addend must contain either a format or a number";
-        }
-        SubstitutionFormat.Parsed parsed = hits.hasNumber() ? null : SubstitutionFormat.parse(hits.getFormat());
-        return parsed == null || !parsed.ok() || parsed.providers() == 1 ? null
-            : "hits_addend format must contain exactly one substitution";
-      }));
-
-  static final Each<RateLimit> STAGE_AND_DISABLE_KEY = Each.rejects(POLICY + "46-50", LocalRateLimitRules::entries,
-      Each.reason(entry -> entry.hasStage() || !entry.getDisableKey().isEmpty()
-          ? "'stage' field and 'disable_key' field are not supported" : null));
-
-  /** The local rate limit builds its policies with {@code no_limit} true (ratelimit_config.h:24). */
-  static final Each<RateLimit> LIMIT = Each.rejects(POLICY + "52-57", LocalRateLimitRules::entries,
-      Each.reason(entry -> entry.hasLimit() ? "'limit' field is not supported" : null));
-
   /** Every LocalRateLimit Envoy builds: the HttpConnectionManagers' filters, then the per-route configs. */
   static List<Located<Built>> built(LoadedConfig config) {
     return config.memo(Built.class, () -> {
@@ -102,20 +74,6 @@ final class LocalRateLimitRules {
             entry.resource(), entry.where().unpacked(LocalRateLimit.getDescriptor()), new Built(limit, true))));
       }
       return built;
-    });
-  }
-
-  /** The entries of every built LocalRateLimit's own {@code rate_limits}. */
-  static List<Located<RateLimit>> entries(LoadedConfig config) {
-    return config.memo(RateLimit.class, () -> {
-      List<Located<RateLimit>> entries = new ArrayList<>();
-      for (Located<Built> at : built(config)) {
-        List<RateLimit> limits = at.item().limit().getRateLimitsList();
-        for (int i = 0; i < limits.size(); i++) {
-          entries.add(new Located<>(at.resource(), at.where().item("rate_limits", i), limits.get(i)));
-        }
-      }
-      return entries;
     });
   }
 }

@@ -383,26 +383,26 @@ class EnvoyLoadChecksTest {
         valid().rateLimit(l -> l.addDescriptors(l.getDescriptors(0).toBuilder().setEntries(0,
             l.getDescriptors(0).getEntries(0).toBuilder().setValue("vip")))));
     String ratelimitConfig = "source/extensions/filters/common/ratelimit_config/ratelimit_config.cc:";
-    add("hits_addend with text around its substitution", LocalRateLimitRules.HITS_ADDEND,
+    add("hits_addend with text around its substitution", RateLimitConfigRules.HITS_ADDEND,
         valid().rateLimit(l -> l.addRateLimits(RateLimit.newBuilder().setApplyOnStreamDone(true)
             .setHitsAddend(RateLimit.HitsAddend.newBuilder().setFormat("1%DYNAMIC_METADATA(io.llmxds.usage:total)%")))),
         RATE_LIMIT + ".rate_limits[0]: hits_addend format must contain exactly one substitution" + ENVOY
             + ratelimitConfig + "19-43)",
         valid().rateLimit(l -> l.addRateLimits(RateLimit.newBuilder().setApplyOnStreamDone(true)
             .setHitsAddend(RateLimit.HitsAddend.newBuilder().setFormat("%DYNAMIC_METADATA(io.llmxds.usage:total)%")))));
-    add("hits_addend with a format and a number", LocalRateLimitRules.HITS_ADDEND,
+    add("hits_addend with a format and a number", RateLimitConfigRules.HITS_ADDEND,
         valid().rateLimit(l -> l.addRateLimits(RateLimit.newBuilder().setHitsAddend(RateLimit.HitsAddend.newBuilder()
             .setFormat("%DYNAMIC_METADATA(io.llmxds.usage:total)%").setNumber(UInt64Value.of(1))))),
         RATE_LIMIT + ".rate_limits[0]: hits_addend must contain either a format or a number" + ENVOY
             + ratelimitConfig + "19-43)",
         valid().rateLimit(l -> l.addRateLimits(RateLimit.newBuilder().setHitsAddend(RateLimit.HitsAddend.newBuilder()
             .setNumber(UInt64Value.of(1))))));
-    add("a rate limit entry with a stage", LocalRateLimitRules.STAGE_AND_DISABLE_KEY,
+    add("a rate limit entry with a stage", RateLimitConfigRules.STAGE_AND_DISABLE_KEY,
         valid().rateLimit(l -> l.addRateLimits(RateLimit.newBuilder().setStage(UInt32Value.of(1)))),
         RATE_LIMIT + ".rate_limits[0]: 'stage' field and 'disable_key' field are not supported" + ENVOY
             + ratelimitConfig + "46-50)",
         valid().rateLimit(l -> l.addRateLimits(RateLimit.getDefaultInstance())));
-    add("a rate limit entry with a limit", LocalRateLimitRules.LIMIT,
+    add("a rate limit entry with a limit", RateLimitConfigRules.LIMIT,
         valid().rateLimit(l -> l.addRateLimits(RateLimit.newBuilder().setLimit(RateLimit.Override.newBuilder()
             .setDynamicMetadata(RateLimit.Override.DynamicMetadata.newBuilder().setMetadataKey(MetadataKey.newBuilder()
                 .setKey("io.llmxds").addPath(MetadataKey.PathSegment.newBuilder().setKey("limit"))))))),
@@ -421,6 +421,38 @@ class EnvoyLoadChecksTest {
                 io.envoyproxy.envoy.config.core.v3.SocketAddress.newBuilder().setAddress("::")
                     .setPortValue(10000))).build()));
     // ext_authz
+    RateLimit.Action dynamicMetadata = RateLimit.Action.newBuilder().setDynamicMetadata(
+        RateLimit.Action.DynamicMetaData.newBuilder().setDescriptorKey("llm_xds.model").setMetadataKey(
+            MetadataKey.newBuilder().setKey("io.llmxds.usage").addPath(MetadataKey.PathSegment.newBuilder()
+                .setKey("model")))).build();
+    add("a dynamic_metadata action in a per-route rate_limits", RateLimitConfigRules.ACTION_SUPPORTED,
+        valid().rateLimit(l -> l.addRateLimits(RateLimit.newBuilder().addActions(dynamicMetadata))),
+        RATE_LIMIT + ".rate_limits[0].actions[0]: Unsupported rate limit action: 7" + ENVOY + ratelimitConfig
+            + "59-130)",
+        valid().rateLimit(l -> l.addRateLimits(RateLimit.newBuilder().addActions(RateLimit.Action.newBuilder()
+            .setMetadata(RateLimit.Action.MetaData.newBuilder().setDescriptorKey("llm_xds.model")
+                .setMetadataKey(dynamicMetadata.getDynamicMetadata().getMetadataKey())
+                .setSource(RateLimit.Action.MetaData.Source.DYNAMIC))))));
+    add("the ratelimit filter on the v2 transport", GlobalRateLimitRules.TRANSPORT_VERSION,
+        valid().hcm(h -> h.addHttpFilters(0, filter("llm-xds.ratelimit.fail-open", globalRateLimit(ApiVersion.V2)))),
+        HCM + "http_filters[0].typed_config<RateLimit>.rate_limit_service.transport_api_version: V2 xDS transport "
+            + "protocol version is deprecated: use V3" + ENVOY + "source/extensions/filters/http/ratelimit/config.cc:34)",
+        valid().hcm(h -> h.addHttpFilters(0, filter("llm-xds.ratelimit.fail-open", globalRateLimit(ApiVersion.V3)))));
+    RateLimit.Action genericKey = RateLimit.Action.newBuilder().setGenericKey(RateLimit.Action.GenericKey.newBuilder()
+        .setDescriptorKey("llm_xds.limit").setDescriptorValue("chat")).build();
+    add("a token charge in a route's own rate_limits", GlobalRateLimitRules.ROUTE_HITS_ADDEND,
+        valid().route(r -> {
+          r.getRouteBuilder().addRateLimits(RateLimit.newBuilder().addActions(genericKey).setApplyOnStreamDone(true)
+              .setHitsAddend(RateLimit.HitsAddend.newBuilder()
+                  .setFormat("%DYNAMIC_METADATA(io.llmxds.usage:prompt_tokens)%")));
+          return r;
+        }),
+        ROUTE + "route.rate_limits[0].hits_addend: a route's own rate_limits ignore hits_addend; put the entry in the "
+            + "ratelimit filter's RateLimitPerRoute" + IGNORED + "source/common/router/router_ratelimit.cc:292-398)",
+        valid().route(r -> {
+          r.getRouteBuilder().addRateLimits(RateLimit.newBuilder().addActions(genericKey));
+          return r;
+        }));
     String authz = HCM + "http_filters[0].typed_config<ExtAuthz>.";
     String authzCc = ENVOY + "source/extensions/filters/http/ext_authz/";
     add("ext_authz on the v2 transport", ExtAuthzRules.TRANSPORT_VERSION,
@@ -672,6 +704,17 @@ class EnvoyLoadChecksTest {
 
   private static void add(String name, LoadTimeRule rule, Snapshot broken, String expected, Snapshot fixed) {
     CASES.add(Arguments.of(name, rule, broken.resources(), expected, fixed.resources()));
+  }
+
+  private static io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit globalRateLimit(ApiVersion version) {
+    return io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit.newBuilder()
+        .setDomain("llm-xds")
+        .setRateLimitService(io.envoyproxy.envoy.config.ratelimit.v3.RateLimitServiceConfig.newBuilder()
+            .setGrpcService(io.envoyproxy.envoy.config.core.v3.GrpcService.newBuilder()
+                .setEnvoyGrpc(io.envoyproxy.envoy.config.core.v3.GrpcService.EnvoyGrpc.newBuilder()
+                    .setClusterName("provider/a")))
+            .setTransportApiVersion(version))
+        .build();
   }
 
   private static ExtAuthz.Builder extAuthz() {
