@@ -260,6 +260,18 @@ class UnifiedApiScenarioTest {
     assertThat(stack.mock("mock-anthropic").requests()).isEqualTo(before);
   }
 
+  /** A provider's 429 comes back translated: each SDK raises its own rate-limit error with the provider's message. */
+  @Test
+  void aProvidersErrorReachesEachSdkInItsOwnShape() {
+    assertThatThrownBy(() -> openAi.withOptions(o -> o.putHeader("x-mock-status", "429")).chat().completions()
+        .create(ChatCompletionCreateParams.builder().model("gpt-on-claude").addUserMessage("hello").build()))
+        .isInstanceOf(com.openai.errors.RateLimitException.class).hasMessageContaining("simulated 429");
+    assertThatThrownBy(() -> anthropic.withOptions(o -> o.putHeader("x-mock-status", "429")).messages()
+        .create(com.anthropic.models.messages.MessageCreateParams.builder().model("claude-on-gpt").maxTokens(64)
+            .addUserMessage("hello").build()))
+        .isInstanceOf(com.anthropic.errors.RateLimitException.class).hasMessageContaining("simulated 429");
+  }
+
   /**
    * Mutated chat bodies through both phases to the Anthropic provider: each is answered in the OpenAI client's own
    * shape — a chat completion, or an OpenAI error (ours, or the provider's translated) — never a 5xx of ours.
