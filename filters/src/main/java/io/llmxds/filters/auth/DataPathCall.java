@@ -20,8 +20,8 @@ import java.util.function.Consumer;
  * One unary call Envoy makes to the data-path service (ext_authz {@code Check}, ratelimit {@code ShouldRateLimit}):
  * it runs under the snapshot current when it arrives, in a SERVER span that continues Envoy's trace ({@link
  * CallTrace}) and names the config version. A handler refuses a call on purpose by throwing a {@link
- * StatusRuntimeException} (or failing its future with one; passed on as is); anything else is a bug, answered {@code INTERNAL} — Envoy then
- * applies its own failure mode, so a bug never lets a request through on its own.
+ * StatusRuntimeException} (or failing its future with one; passed on as is); anything else is a bug, answered
+ * {@code INTERNAL} — Envoy then applies its own failure mode, so a bug never lets a request through on its own.
  */
 public final class DataPathCall {
 

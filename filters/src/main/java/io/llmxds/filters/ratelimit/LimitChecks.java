@@ -81,7 +81,9 @@ final class LimitChecks {
         states.add(new RuleState(counted.rule(), value, over, Duration.between(now, counted.rule().window().end(now))));
       }
       // the other buckets are not counted for a refused request
-      return result.admitted() ? checkFrom(store, buckets, i + 1, states, now) : CompletableFuture.completedFuture(false);
+      return result.admitted()
+          ? checkFrom(store, buckets, i + 1, states, now)
+          : CompletableFuture.completedFuture(false);
     });
   }
 
