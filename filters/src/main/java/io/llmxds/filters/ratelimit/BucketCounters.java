@@ -2,11 +2,11 @@ package io.llmxds.filters.ratelimit;
 
 import io.llmxds.filters.store.LuaScript;
 import io.llmxds.filters.store.ScriptedStore;
-import io.llmxds.filters.store.StoreException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The counters of one bucket (one hash tag), checked and counted by one Lua script, atomically: Redis runs a script
@@ -61,16 +61,16 @@ final class BucketCounters {
 
   private BucketCounters() {}
 
-  static Result check(ScriptedStore store, String bucket, List<Counted> rules, Instant now) throws StoreException {
+  static CompletableFuture<Result> check(ScriptedStore store, String bucket, List<Counted> rules, Instant now) {
     return run(store, "check", bucket, rules, now);
   }
 
-  static Result charge(ScriptedStore store, String bucket, List<Counted> rules, Instant now) throws StoreException {
+  static CompletableFuture<Result> charge(ScriptedStore store, String bucket, List<Counted> rules, Instant now) {
     return run(store, "charge", bucket, rules, now);
   }
 
-  private static Result run(ScriptedStore store, String mode, String bucket, List<Counted> rules, Instant now)
-      throws StoreException {
+  private static CompletableFuture<Result> run(ScriptedStore store, String mode, String bucket, List<Counted> rules,
+      Instant now) {
     List<String> keys = new ArrayList<>();
     List<String> args = new ArrayList<>();
     args.add(mode);
@@ -80,7 +80,7 @@ final class BucketCounters {
       args.add(Long.toString(counted.add()));
       args.add(Long.toString(Duration.between(now, counted.rule().window().end(now)).plus(SLACK).toMillis()));
     }
-    List<Long> out = store.run(SCRIPT, keys, args);
-    return new Result(out.get(0) == 1L, List.copyOf(out.subList(1, out.size())));
+    return store.run(SCRIPT, keys, args)
+        .thenApply(out -> new Result(out.get(0) == 1L, List.copyOf(out.subList(1, out.size()))));
   }
 }

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * What a descriptor does to a limit's counters under one snapshot: a request descriptor is checked (and counted when
@@ -38,50 +40,63 @@ final class LimitChecks {
         .map(target -> Map.entry(limit, target));
   }
 
-  Verdict check(DataPathSnapshot snapshot, LimitDescriptor d, Instant now) {
+  /**
+   * The verdict on a request descriptor, once the store answered: buckets are checked one after the other (consumer
+   * first), and a refusing bucket ends the check. A store failure becomes the limit's failure mode's verdict.
+   */
+  CompletableFuture<Verdict> check(DataPathSnapshot snapshot, LimitDescriptor d, Instant now) {
     Optional<Map.Entry<GlobalLimit, LimitTarget>> applying = applying(snapshot, d);
     if (applying.isEmpty()) {
-      return Verdict.notLimited(d);
+      return CompletableFuture.completedFuture(Verdict.notLimited(d));
     }
     GlobalLimit limit = applying.get().getKey();
-    LimitTarget target = applying.get().getValue();
-    List<RuleState> states = new ArrayList<>();
-    boolean admitted = true;
-    try {
-      for (Map.Entry<String, List<BucketCounters.Counted>> bucket : buckets(limit, target, d, now, null).entrySet()) {
-        BucketCounters.Result result = BucketCounters.check(store(snapshot, limit), bucket.getKey(),
-            bucket.getValue(), now);
-        for (int i = 0; i < bucket.getValue().size(); i++) {
-          BucketCounters.Counted counted = bucket.getValue().get(i);
-          long value = result.values().get(i);
-          boolean over = !result.admitted() && (counted.add() > 0 ? value + counted.add() > counted.rule().amount()
-              : value >= counted.rule().amount());
-          states.add(new RuleState(counted.rule(), value, over, Duration.between(now, counted.rule().window().end(now))));
-        }
-        if (!result.admitted()) {
-          admitted = false;
-          break; // the other buckets are not counted for a refused request
-        }
+    List<Map.Entry<String, List<BucketCounters.Counted>>> buckets =
+        List.copyOf(buckets(limit, applying.get().getValue(), d, now, null).entrySet());
+    List<RuleState> states = new ArrayList<>(); // filled stage after stage, each after the one before
+    return checkFrom(store(snapshot, limit), buckets, 0, states, now).handle((admitted, error) -> {
+      if (error != null) {
+        telemetry.storeFailed(limit, storeFailure(error));
+        Decision failed = limit.failureMode() == GlobalLimit.FailureMode.OPEN || !limit.enforce()
+            ? Decision.ERROR_OPEN : Decision.ERROR_CLOSED;
+        return new Verdict(d, Optional.of(limit), failed, List.of());
       }
-    } catch (StoreException e) {
-      telemetry.storeFailed(limit, e);
-      Decision failed = limit.failureMode() == GlobalLimit.FailureMode.OPEN || !limit.enforce()
-          ? Decision.ERROR_OPEN : Decision.ERROR_CLOSED;
-      return new Verdict(d, Optional.of(limit), failed, List.of());
+      Decision decision = admitted ? Decision.OK : limit.enforce() ? Decision.OVER_LIMIT : Decision.WOULD_REFUSE;
+      return new Verdict(d, Optional.of(limit), decision, List.copyOf(states));
+    });
+  }
+
+  /** Checks {@code buckets} from the {@code i}th on; completes with whether all of them admitted. */
+  private static CompletableFuture<Boolean> checkFrom(ScriptedStore store,
+      List<Map.Entry<String, List<BucketCounters.Counted>>> buckets, int i, List<RuleState> states, Instant now) {
+    if (i == buckets.size()) {
+      return CompletableFuture.completedFuture(true);
     }
-    Decision decision = admitted ? Decision.OK : limit.enforce() ? Decision.OVER_LIMIT : Decision.WOULD_REFUSE;
-    return new Verdict(d, Optional.of(limit), decision, states);
+    List<BucketCounters.Counted> rules = buckets.get(i).getValue();
+    return BucketCounters.check(store, buckets.get(i).getKey(), rules, now).thenCompose(result -> {
+      for (int r = 0; r < rules.size(); r++) {
+        BucketCounters.Counted counted = rules.get(r);
+        long value = result.values().get(r);
+        boolean over = !result.admitted() && (counted.add() > 0 ? value + counted.add() > counted.rule().amount()
+            : value >= counted.rule().amount());
+        states.add(new RuleState(counted.rule(), value, over, Duration.between(now, counted.rule().window().end(now))));
+      }
+      // the other buckets are not counted for a refused request
+      return result.admitted()
+          ? checkFrom(store, buckets, i + 1, states, now)
+          : CompletableFuture.completedFuture(false);
+    });
   }
 
   /**
    * Adds an answer's tokens, and their cost through the limit's price table, to the limit's token and money counters;
-   * refuses nothing. Returns the charge with its cost; empty when the limit does not apply.
+   * refuses nothing. Completes with the charge and its cost once the store answered (or failed); empty when the limit
+   * does not apply.
    */
-  Optional<Charge> charge(DataPathSnapshot snapshot, LimitDescriptor d, long inputTokens, long outputTokens,
-      Instant now) {
+  CompletableFuture<Optional<Charge>> charge(DataPathSnapshot snapshot, LimitDescriptor d, long inputTokens,
+      long outputTokens, Instant now) {
     Optional<Map.Entry<GlobalLimit, LimitTarget>> applying = applying(snapshot, d);
     if (applying.isEmpty()) {
-      return Optional.empty();
+      return CompletableFuture.completedFuture(Optional.empty());
     }
     GlobalLimit limit = applying.get().getKey();
     Optional<ModelPrice> price = d.model().map(limit.prices()::get);
@@ -90,15 +105,26 @@ final class LimitChecks {
     }
     Charge charge = new Charge(inputTokens, outputTokens,
         price.map(p -> p.nanoDollars(inputTokens, outputTokens)).orElse(0L));
-    try {
-      for (Map.Entry<String, List<BucketCounters.Counted>> bucket
-          : buckets(limit, applying.get().getValue(), d, now, charge).entrySet()) {
-        BucketCounters.charge(store(snapshot, limit), bucket.getKey(), bucket.getValue(), now);
+    ScriptedStore store = store(snapshot, limit);
+    // The buckets are independent (nothing is refused): charged at once, a failure counted once per charge.
+    CompletableFuture<?>[] charged = buckets(limit, applying.get().getValue(), d, now, charge).entrySet().stream()
+        .map(bucket -> BucketCounters.charge(store, bucket.getKey(), bucket.getValue(), now))
+        .toArray(CompletableFuture<?>[]::new);
+    return CompletableFuture.allOf(charged).handle((done, error) -> {
+      if (error != null) {
+        telemetry.storeFailed(limit, storeFailure(error));
       }
-    } catch (StoreException e) {
-      telemetry.storeFailed(limit, e);
+      return Optional.of(charge);
+    });
+  }
+
+  /** The store's failure behind a failed stage; anything else is a bug, passed on. */
+  private static StoreException storeFailure(Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof StoreException e) {
+      return e;
     }
-    return Optional.of(charge);
+    throw error instanceof CompletionException completion ? completion : new CompletionException(cause);
   }
 
   /**

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 
 /**
@@ -69,10 +70,14 @@ public final class RateLimitService extends RateLimitServiceGrpc.RateLimitServic
     return ServerInterceptors.intercept(this, new CallTrace(openTelemetry.getPropagators().getTextMapPropagator()));
   }
 
+  /**
+   * Answered when the store has answered: no thread waits for Redis (a blocked thread per check piled up under CPU
+   * starvation, docs/benchmarks.md "Issue 15"); the span ends and the snapshot is released with the answer.
+   */
   @Override
   public void shouldRateLimit(RateLimitRequest request, StreamObserver<RateLimitResponse> responses) {
     // A bug fails the RPC: Envoy applies its own failure_mode_deny (docs/envoy-semantics.md RS6).
-    DataPathCall.serve(snapshots, tracer, "ratelimit.check", responses, "the rate limit check failed", span -> { },
+    DataPathCall.serveAsync(snapshots, tracer, "ratelimit.check", responses, "the rate limit check failed", span -> { },
         (snapshot, span) -> {
           if (!request.getDomain().equals(GlobalRateLimits.DOMAIN)) {
             span.setStatus(StatusCode.ERROR, "unknown domain");
@@ -83,13 +88,15 @@ public final class RateLimitService extends RateLimitServiceGrpc.RateLimitServic
         });
   }
 
-  private RateLimitResponse answer(DataPathSnapshot snapshot, RateLimitRequest request, Span span) {
+  private CompletableFuture<RateLimitResponse> answer(DataPathSnapshot snapshot, RateLimitRequest request,
+      Span span) {
     Instant now = clock.instant();
     List<LimitDescriptor> descriptors = new ArrayList<>();
     for (RateLimitDescriptor descriptor : request.getDescriptorsList()) {
       descriptors.add(LimitDescriptor.of(descriptor, request.getHitsAddend()));
     }
-    List<Verdict> verdicts = new ArrayList<>();
+    // Descriptors of different limits count independently: their checks run at once.
+    List<CompletableFuture<Verdict>> checked = new ArrayList<>();
     int[] statusIndex = new int[descriptors.size()];
     Map<AnswerOf, long[]> charges = new LinkedHashMap<>();
     Map<AnswerOf, LimitDescriptor> chargedBy = new LinkedHashMap<>();
@@ -97,10 +104,11 @@ public final class RateLimitService extends RateLimitServiceGrpc.RateLimitServic
       LimitDescriptor d = descriptors.get(i);
       statusIndex[i] = -1;
       if (d.isRequest()) {
-        Verdict verdict = checks.check(snapshot, d, now);
-        telemetry.decided(verdict);
-        statusIndex[i] = verdicts.size();
-        verdicts.add(verdict);
+        statusIndex[i] = checked.size();
+        checked.add(checks.check(snapshot, d, now).thenApply(verdict -> {
+          telemetry.decided(verdict);
+          return verdict;
+        }));
       } else if (d.isTokenCharge()) {
         // Input and output of one answer arrive as two descriptors of the same limit: one charge.
         AnswerOf answer = new AnswerOf(d.limit(), d.route(), d.consumer(), d.tier(), d.model());
@@ -109,9 +117,12 @@ public final class RateLimitService extends RateLimitServiceGrpc.RateLimitServic
         tokens[d.charge().equals(GlobalRateLimits.CHARGE_OUTPUT_TOKENS) ? 1 : 0] += d.hits();
       }
     }
-    chargeAll(snapshot, charges, chargedBy, now);
-    describe(span, descriptors, verdicts, charges.isEmpty());
-    return RateLimitReply.of(verdicts, statusIndex);
+    CompletableFuture<Void> charged = chargeAll(snapshot, charges, chargedBy, now);
+    return CompletableFuture.allOf(checked.toArray(CompletableFuture<?>[]::new)).thenCombine(charged, (c, d) -> {
+      List<Verdict> verdicts = checked.stream().map(CompletableFuture::join).toList();
+      describe(span, descriptors, verdicts, charges.isEmpty());
+      return RateLimitReply.of(verdicts, statusIndex);
+    });
   }
 
   /** One answer as one limit's stream-done descriptors name it. */
@@ -121,18 +132,23 @@ public final class RateLimitService extends RateLimitServiceGrpc.RateLimitServic
   /** One answer as the meters count it. */
   private record Metered(Optional<String> consumer, String model, long inputTokens, long outputTokens) {}
 
-  private void chargeAll(DataPathSnapshot snapshot, Map<AnswerOf, long[]> charges,
+  private CompletableFuture<Void> chargeAll(DataPathSnapshot snapshot, Map<AnswerOf, long[]> charges,
       Map<AnswerOf, LimitDescriptor> chargedBy, Instant now) {
-    // Every limit covering the route gets the same answer's tokens: the meters count it once.
-    Map<Metered, Optional<Long>> metered = new LinkedHashMap<>();
-    charges.forEach((answer, tokens) -> {
-      Optional<Charge> charge = checks.charge(snapshot, chargedBy.get(answer), tokens[0], tokens[1], now);
-      Optional<Long> cost = charge.filter(c -> c.nanoDollars() > 0).map(Charge::nanoDollars);
-      metered.merge(new Metered(answer.consumer(), answer.model().orElse("unknown"), tokens[0], tokens[1]), cost,
-          (first, next) -> first.or(() -> next));
+    Map<AnswerOf, CompletableFuture<Optional<Charge>>> charged = new LinkedHashMap<>();
+    charges.forEach((answer, tokens) ->
+        charged.put(answer, checks.charge(snapshot, chargedBy.get(answer), tokens[0], tokens[1], now)));
+    return CompletableFuture.allOf(charged.values().toArray(CompletableFuture<?>[]::new)).thenRun(() -> {
+      // Every limit covering the route gets the same answer's tokens: the meters count it once.
+      Map<Metered, Optional<Long>> metered = new LinkedHashMap<>();
+      charged.forEach((answer, charge) -> {
+        Optional<Long> cost = charge.join().filter(c -> c.nanoDollars() > 0).map(Charge::nanoDollars);
+        long[] tokens = charges.get(answer);
+        metered.merge(new Metered(answer.consumer(), answer.model().orElse("unknown"), tokens[0], tokens[1]), cost,
+            (first, next) -> first.or(() -> next));
+      });
+      metered.forEach((answer, cost) ->
+          telemetry.charged(answer.consumer(), answer.model(), answer.inputTokens(), answer.outputTokens(), cost));
     });
-    metered.forEach((answer, cost) ->
-        telemetry.charged(answer.consumer(), answer.model(), answer.inputTokens(), answer.outputTokens(), cost));
   }
 
   /** Ids, counts and the decision: never a counter's key. */

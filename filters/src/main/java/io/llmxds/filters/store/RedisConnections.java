@@ -9,6 +9,7 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.resource.ClientResources;
 import java.time.Duration;
@@ -36,6 +37,7 @@ final class RedisConnections implements AutoCloseable {
   private final AbstractRedisClient client;
   private final List<StatefulConnection<String, String>> connections = new ArrayList<>();
   private final List<RedisClusterCommands<String, String>> commands = new ArrayList<>();
+  private final List<RedisClusterAsyncCommands<String, String>> asyncCommands = new ArrayList<>();
   private final AtomicInteger next = new AtomicInteger();
   private Disposable topologyFollower = Disposables.disposed();
 
@@ -104,6 +106,7 @@ final class RedisConnections implements AutoCloseable {
         StatefulRedisConnection<String, String> connection = standalone.connect();
         connections.add(connection);
         commands.add(connection.sync());
+        asyncCommands.add(connection.async());
       }
       return;
     }
@@ -112,6 +115,7 @@ final class RedisConnections implements AutoCloseable {
       StatefulRedisClusterConnection<String, String> connection = ((RedisClusterClient) client).connect();
       connections.add(connection);
       commands.add(connection.sync());
+      asyncCommands.add(connection.async());
       clusterConnections.add(connection);
       ClusterMasters.connect(spec, connection);
     }
@@ -159,7 +163,16 @@ final class RedisConnections implements AutoCloseable {
 
   /** The next connection's commands, round-robin. */
   RedisClusterCommands<String, String> next() {
-    return commands.get(Math.floorMod(next.getAndIncrement(), commands.size()));
+    return commands.get(nextIndex());
+  }
+
+  /** The next connection's asynchronous commands (same round-robin): their futures complete on lettuce's threads. */
+  RedisClusterAsyncCommands<String, String> nextAsync() {
+    return asyncCommands.get(nextIndex());
+  }
+
+  private int nextIndex() {
+    return Math.floorMod(next.getAndIncrement(), commands.size());
   }
 
   @Override

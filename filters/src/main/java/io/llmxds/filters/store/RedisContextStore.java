@@ -1,11 +1,16 @@
 package io.llmxds.filters.store;
 
 import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 /**
  * The store shared by several ext_proc replicas: one Redis list per key, on a standalone Redis or a Redis Cluster
@@ -101,19 +106,31 @@ public final class RedisContextStore implements ContextStore, ScriptedStore {
   }
 
   @Override
-  public List<Long> run(LuaScript script, List<String> keys, List<String> args) throws StoreException {
+  public CompletableFuture<List<Long>> run(LuaScript script, List<String> keys, List<String> args) {
     String[] keyArray = keys.toArray(String[]::new);
     String[] argArray = args.toArray(String[]::new);
-    RedisClusterCommands<String, String> commands = connections.next();
+    RedisClusterAsyncCommands<String, String> commands = connections.nextAsync();
+    // The async API: the command timeout (TimeoutOptions, LettuceOptions) fails these futures too, so an unanswered
+    // script ends in RedisCommandTimeoutException like the synchronous call did, without a thread waiting for it.
+    return this.<List<Long>>command(() -> commands.evalsha(script.sha1(), ScriptOutputType.MULTI, keyArray, argArray))
+        .exceptionallyCompose(e -> cause(e) instanceof RedisNoScriptException
+            ? command(() -> commands.eval(script.body(), ScriptOutputType.MULTI, keyArray, argArray)) // caches it too
+            : CompletableFuture.failedFuture(e))
+        .exceptionallyCompose(e -> CompletableFuture.failedFuture(cause(e) instanceof RedisException redis
+            ? RedisFailure.inCommand(spec, "count", redis) : cause(e)));
+  }
+
+  /** A command's future; lettuce may also throw at once (a rejected command), which becomes a failed future. */
+  private <T> CompletableFuture<T> command(Supplier<RedisFuture<T>> send) {
     try {
-      try {
-        return commands.evalsha(script.sha1(), ScriptOutputType.MULTI, keyArray, argArray);
-      } catch (RedisNoScriptException notCached) {
-        return commands.eval(script.body(), ScriptOutputType.MULTI, keyArray, argArray); // EVAL caches it too
-      }
+      return send.get().toCompletableFuture();
     } catch (RedisException e) {
-      throw RedisFailure.inCommand(spec, "count", e);
+      return CompletableFuture.failedFuture(e);
     }
+  }
+
+  private static Throwable cause(Throwable e) {
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
   }
 
   @Override

@@ -14,9 +14,14 @@ import io.llmxds.filters.testing.TestLimits;
 import io.llmxds.filters.testing.TestAdsServer;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,6 +51,13 @@ class GlobalLimitsTest {
   private static String rule(String kind, String unit, Object amount, Object window) {
     String w = window instanceof String ? "'" + window + "'" : window.toString();
     return "{'kind': '" + kind + "', 'unit': '" + unit + "', 'amount': " + amount + ", 'window': " + w + "}";
+  }
+
+  /** Two limits {@code open} and {@code closed} on store {@code own}, each {@code amount} requests a minute. */
+  private static String openAndClosed(int amount) {
+    return "{" + TestLimits.limit("open", "own", "chat", all(rule("rate", "requests", amount, 60)), "") + ", "
+        + TestLimits.limit("closed", "own", "chat", all(rule("rate", "requests", amount, 60)), "")
+        .replace("'failure_mode': 'open'", "'failure_mode': 'closed'") + "}";
   }
 
   private static String all(String... rules) {
@@ -261,9 +273,7 @@ class GlobalLimitsTest {
   void redisStoppedAdmitsWhenOpenRefusesWhenClosedAndCountingResumesWhenItIsBack() throws Exception {
     try (LocalRedis own = LocalRedis.start(); RateLimitHarness service = new RateLimitHarness();
         SimulatedEnvoy envoy = service.envoy()) {
-      String limits = "{" + TestLimits.limit("open", "own", "chat", all(rule("rate", "requests", 10, 60)), "") + ", "
-          + TestLimits.limit("closed", "own", "chat", all(rule("rate", "requests", 10, 60)), "")
-          .replace("'failure_mode': 'open'", "'failure_mode': 'closed'") + "}";
+      String limits = openAndClosed(10);
       service.configure(RateLimitHarness.config("1", TestDataPath.redisStore("own", own.uri()), limits));
       assertThat(envoy.request(TEAM_A, "chat", "open").getStatuses(0).getLimitRemaining()).isEqualTo(9);
       own.stop();
@@ -288,6 +298,48 @@ class GlobalLimitsTest {
           envoy.request(TEAM_A, "chat", "closed").getOverallCode() == Code.OK);
       assertThat(envoy.request(TEAM_A, "chat", "open").getStatuses(0).getLimitRemaining()).isEqualTo(9);
       assertThat(envoy.request(TEAM_A, "chat", "open").getStatuses(0).getLimitRemaining()).isEqualTo(8);
+    }
+  }
+
+  @Test
+  void checksWaitingForAnUnansweringRedisHoldNoThreadAndTheCommandTimeoutDecidesThem() throws Exception {
+    int calls = 20;
+    ExecutorService oneThread = Executors.newSingleThreadExecutor();
+    ExecutorService callers = Executors.newFixedThreadPool(calls);
+    try (LocalRedis own = LocalRedis.start(); RateLimitHarness service = new RateLimitHarness(oneThread);
+        SimulatedEnvoy envoy = service.envoy()) {
+      String limits = openAndClosed(100);
+      service.configure(RateLimitHarness.config("1", TestDataPath.redisStore("own", own.uri()), limits));
+      assertThat(envoy.request(TEAM_A, "chat", "open").getStatuses(0).getLimitRemaining()).isEqualTo(99);
+
+      // Redis takes the commands and answers none for 30 s; the store's command timeout is 2 s. A thread blocked per
+      // check would answer these one at a time on the server's one thread (20 × 2 s): most would not be answered.
+      own.cli("CLIENT", "PAUSE", "30000");
+      long start = System.nanoTime();
+      List<Future<RateLimitResponse>> answers = new ArrayList<>();
+      for (int i = 0; i < calls; i++) {
+        String limit = i % 2 == 0 ? "open" : "closed";
+        answers.add(callers.submit(() -> envoy.request(TEAM_A, "chat", limit)));
+      }
+      List<Code> codes = new ArrayList<>();
+      for (Future<RateLimitResponse> answer : answers) {
+        codes.add(answer.get(10, TimeUnit.SECONDS).getOverallCode());
+      }
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(1900), Duration.ofSeconds(8));
+      for (int i = 0; i < calls; i++) {
+        assertThat(codes.get(i)).isEqualTo(i % 2 == 0 ? Code.OK : Code.OVER_LIMIT);
+      }
+      assertThat(service.counter(LimitTelemetry.DECISIONS, "route", "chat", "tier", "gold", "decision",
+          "error_open")).isEqualTo(calls / 2);
+      assertThat(service.counter(LimitTelemetry.DECISIONS, "route", "chat", "tier", "gold", "decision",
+          "error_closed")).isEqualTo(calls / 2);
+      assertThat(service.telemetry.status().get("closed").lastError()).hasValueSatisfying(error ->
+          assertThat(error).endsWith(": count failed: timed out after 2s"));
+      assertThat(service.tracing.spansNamed("ratelimit.check")).hasSize(calls + 1);
+      own.kill(); // a paused Redis would not take SIGTERM until the pause ends
+    } finally {
+      callers.shutdownNow();
+      oneThread.shutdownNow();
     }
   }
 

@@ -20,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,6 +42,11 @@ final class RateLimitHarness implements AutoCloseable {
   final Server server;
 
   RateLimitHarness() throws Exception {
+    this(null);
+  }
+
+  /** With the gRPC server's calls on {@code executor}; null: gRPC's default (unbounded) executor. */
+  RateLimitHarness(Executor executor) throws Exception {
     controlPlane = TestAdsServer.start();
     snapshots = LiveSnapshot.startingWithBuiltInDefault(new ContextStores(InMemoryContextStore.DEFAULT_MAX_CHARS),
         1 << 20, Runnable::run);
@@ -48,6 +54,7 @@ final class RateLimitHarness implements AutoCloseable {
         AdsClient.WAIT_LIMIT, new ConfigMetrics(meters, snapshots));
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
         .addService(new RateLimitService(snapshots, tracing.openTelemetry(), telemetry, clock).service())
+        .executor(executor)
         .build().start();
   }
 
