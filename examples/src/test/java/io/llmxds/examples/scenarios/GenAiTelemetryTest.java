@@ -31,22 +31,21 @@ import org.junit.jupiter.api.io.TempDir;
  * log line.
  */
 class GenAiTelemetryTest {
+  /** The prompt's text: it must appear nowhere but in the request and the mock's echo. */
   private static final String MARKER = "WOMBAT-5e1d22";
+  /** The client's own trace: Envoy's request span continues it, the GenAI span only links to it (H5). */
   private static final String CLIENT_TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
-  @TempDir Path tmp;
-
   @Test
-  void aPlainAndAStreamedChatAreGenAiSpansAndHistogramsOfTheMocksUsage() throws Exception {
+  void aPlainAndAStreamedChatAreGenAiSpansAndHistogramsOfTheMocksUsage(@TempDir Path tmp) throws Exception {
     try (CapturedStderr logs = new CapturedStderr(); ScenarioStack stack = ScenarioStack.start("fallback", tmp)) {
-      PushedConfigRouter router = new PushedConfigRouter(stack.connectEnvoy("envoy-1"), new Random(5));
-
-      PushedConfigRouter.Served plain = router.send(PushedConfigRouter.Request.chat(
-          chat("chat", false, "plain " + MARKER), "traceparent", CLIENT_TRACEPARENT));
-      String plainStream = router.lastExtProcTraceparent();
-      PushedConfigRouter.Served streamed = router.send(PushedConfigRouter.Request.chat(
-          chat("chat", true, "streamed " + MARKER)));
-      String streamedStream = router.lastExtProcTraceparent();
+      Call plainCall = Call.through(new PushedConfigRouter(stack.connectEnvoy("envoy-1"), new Random(5)),
+          chat("chat", false, "plain " + MARKER), "traceparent", CLIENT_TRACEPARENT);
+      Call streamedCall = Call.through(plainCall.router(), chat("chat", true, "streamed " + MARKER));
+      PushedConfigRouter.Served plain = plainCall.served();
+      PushedConfigRouter.Served streamed = streamedCall.served();
+      String plainStream = plainCall.streamTraceparent();
+      String streamedStream = streamedCall.streamTraceparent();
       assertThat(plain.status()).as(plain.body()).isEqualTo(200);
       assertThat(streamed.status()).as(streamed.body()).isEqualTo(200);
       assertThat(plain.headers()).as("the try's identity stays inside the gateway")
@@ -113,6 +112,15 @@ class GenAiTelemetryTest {
       assertThat(stack.contextTelemetry().spans()).allSatisfy(s -> assertThat(s.toString()).doesNotContain(MARKER));
       assertThat(scraped).doesNotContain(MARKER);
       assertThat(logs.text()).doesNotContain(MARKER);
+    }
+  }
+
+  /** A chat sent through the Envoy model, and the traceparent of Envoy's span for its ext_proc stream (H5). */
+  private record Call(PushedConfigRouter router, PushedConfigRouter.Served served, String streamTraceparent) {
+
+    static Call through(PushedConfigRouter router, String body, String... headers) {
+      PushedConfigRouter.Served served = router.send(PushedConfigRouter.Request.chat(body, headers));
+      return new Call(router, served, router.lastExtProcTraceparent());
     }
   }
 

@@ -22,22 +22,31 @@ import java.util.Optional;
  * and backend are the answering try's ({@link TryIdentity}).
  */
 final class GenAiCall {
+  /** {@link LlmApi#operation}. */
   static final AttributeKey<String> OPERATION = AttributeKey.stringKey("gen_ai.operation.name");
+  /** The answering Provider's API: the telemetry flavour the conventions key on ({@code openai}, {@code anthropic}). */
   static final AttributeKey<String> PROVIDER = AttributeKey.stringKey("gen_ai.provider.name");
+  /** The model the answering provider was sent. */
   static final AttributeKey<String> REQUEST_MODEL = AttributeKey.stringKey("gen_ai.request.model");
-  static final AttributeKey<String> RESPONSE_MODEL = AttributeKey.stringKey("gen_ai.response.model");
-  static final AttributeKey<Long> INPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.input_tokens");
-  static final AttributeKey<Long> OUTPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.output_tokens");
   static final AttributeKey<List<String>> FINISH_REASONS =
       AttributeKey.stringArrayKey("gen_ai.response.finish_reasons");
+  static final AttributeKey<String> RESPONSE_MODEL = AttributeKey.stringKey("gen_ai.response.model");
+  /** The provider's own counts ({@link TokenUsage}): billable tokens, as the conventions ask. */
+  static final AttributeKey<Long> INPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.input_tokens");
+  static final AttributeKey<Long> OUTPUT_TOKENS = AttributeKey.longKey("gen_ai.usage.output_tokens");
   static final AttributeKey<Double> TIME_TO_FIRST_CHUNK =
       AttributeKey.doubleKey("gen_ai.response.time_to_first_chunk");
+  /** The answer's status code when not 2xx, or {@link #CANCELLED}. */
   static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
   static final AttributeKey<Long> STATUS_CODE = AttributeKey.longKey("http.response.status_code");
+  // Ours: where the call went in the gateway's config, and for whom.
   static final AttributeKey<String> MODEL_ROUTE = AttributeKey.stringKey("llm_xds.model_route");
+  static final AttributeKey<String> CLIENT_MODEL =
+      AttributeKey.stringKey("llm_xds.client_model");
+  /** The Provider (policy name) whose try answered. */
   static final AttributeKey<String> BACKEND = AttributeKey.stringKey("llm_xds.backend");
+  /** The authenticated Consumer's name: never its key. */
   static final AttributeKey<String> CONSUMER = AttributeKey.stringKey("llm_xds.consumer");
-  static final AttributeKey<String> CLIENT_MODEL = AttributeKey.stringKey("llm_xds.client_model");
   /** What the provider name is when no try's headers named one (a local reply, a try without the upstream phase). */
   static final String UNKNOWN = "unknown";
   /** The error type of a call whose answer never ended: Envoy closed the stream first (client gone, timeout). */

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,11 +37,12 @@ class GenAiCallTest {
   private static final String[] ANSWERED_BY = {TryIdentity.PROVIDER_HEADER, "mock-b",
       TryIdentity.API_HEADER, "openai", TryIdentity.MODEL_HEADER, "gpt-4o-mini"};
 
-  private final ContextService service = new ContextService();
+  private final ContextService service = servingTheExamplePolicy();
 
-  @BeforeEach
-  void configure() {
+  private static ContextService servingTheExamplePolicy() {
+    ContextService service = new ContextService();
     service.configure("1", examplePolicy());
+    return service;
   }
 
   @AfterEach
