@@ -136,8 +136,12 @@ final class GenAiCall {
     Duration took = Duration.between(started, clock.instant());
     span.end(started.plus(took));
 
+    // A client may send any model name (a regex route, the catch-all's 404): as a label it must be one the config
+    // names (a rename) or a provider accepted (a 2xx answer), else every made-up name would be a new series.
+    Optional<String> boundedModel = answeredBy.model()
+        .or(() -> errorType.isEmpty() ? request.clientModel() : Optional.empty());
     Tags tags = Tags.of(OPERATION.getKey(), request.api().operation, PROVIDER.getKey(), provider,
-        REQUEST_MODEL.getKey(), requestModel.orElse(""), RESPONSE_MODEL.getKey(), answer.model().orElse(""),
+        REQUEST_MODEL.getKey(), boundedModel.orElse(""), RESPONSE_MODEL.getKey(), answer.model().orElse(""),
         MODEL_ROUTE.getKey(), request.route().orElse(""));
     answer.usage().ifPresent(u -> {
       metrics.tokens(tags, "input", u.promptTokens());

@@ -90,8 +90,10 @@ class GenAiCallTest {
     assertThat(span.getAttributes().get(GenAiCall.ERROR_TYPE)).isEqualTo("503");
     assertThat(span.getAttributes().get(GenAiCall.PROVIDER)).as("no try named itself").isEqualTo("unknown");
     assertThat(span.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
-    Timer duration = service.meters.find(GenAiMetrics.OPERATION_DURATION).tag("error.type", "503").timer();
-    assertThat(duration).isNotNull();
+    assertThat(span.getAttributes().get(GenAiCall.REQUEST_MODEL)).isEqualTo("gpt-4o");
+    Timer duration = service.meters.find(GenAiMetrics.OPERATION_DURATION).tag("error.type", "503")
+        .tag("gen_ai.request.model", "").timer();
+    assertThat(duration).as("a model no provider accepted is no label").isNotNull();
     assertThat(duration.count()).isEqualTo(1);
     assertThat(service.meters.find(GenAiMetrics.TOKEN_USAGE).summaries()).isEmpty();
     assertThat(service.meters.find(GenAiMetrics.TIME_TO_FIRST_CHUNK).timers()).isEmpty();
