@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.ByteString;
 import io.envoyproxy.envoy.service.ext_proc.v3.HttpBody;
 import io.envoyproxy.envoy.service.ext_proc.v3.ProcessingRequest;
+import io.llmxds.filters.testing.TestDataPath;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.trace.SpanKind;
@@ -118,6 +119,24 @@ class GenAiCallTest {
     DistributionSummary input = service.meters.find(GenAiMetrics.TOKEN_USAGE).tag(GenAiMetrics.TOKEN_TYPE, "input")
         .tag("gen_ai.response.model", "claude-x-2025").summary();
     assertThat(input.totalAmount()).isEqualTo(30);
+  }
+
+  @Test
+  void onAGatewayWithConsumersTheCallNamesTheConsumerButNeverItsKey() {
+    String key = "sk-genai-" + UUID.randomUUID();
+    service.configure(TestDataPath.Config.of("2", List.of(TestDataPath.memoryStore()),
+        TestDataPath.routeMatching("chat", TestDataPath.Policy.of("p", "memory"), ".+"))
+        .withConsumers(TestDataPath.Consumer.of("alice", key)));
+
+    FakeEnvoy.Answers answers = service.chatWithKey(key, "s-" + UUID.randomUUID(), chatRequest("gpt-4o", null, "hi"),
+        "yo");
+
+    assertThat(answers.delivered().status()).isEqualTo(200);
+    SpanData span = call("chat gpt-4o");
+    assertThat(span.getAttributes().get(GenAiCall.CONSUMER)).isEqualTo("alice");
+    assertThat(span.getAttributes().get(io.llmxds.filters.context.ContextSpanAttributes.CONFIG_VERSION))
+        .isEqualTo("2");
+    assertThat(service.spans.getFinishedSpanItems()).allSatisfy(s -> assertThat(s.toString()).doesNotContain(key));
   }
 
   @Test
