@@ -66,7 +66,8 @@ final class GenAiCall {
   private Optional<Duration> firstChunk = Optional.empty();
   private boolean ended;
 
-  private GenAiCall(ServiceParts parts, Instant started, Request request, SpanContext client) {
+  /** A call that arrived at {@code started}, in the current context's trace; {@code client} is the client's span. */
+  GenAiCall(ServiceParts parts, Instant started, Request request, SpanContext client) {
     this.metrics = parts.genAi();
     this.clock = parts.clock();
     this.started = started;
@@ -84,11 +85,6 @@ final class GenAiCall {
       builder.addLink(client);
     }
     this.span = builder.startSpan();
-  }
-
-  /** A call that arrived at {@code started}, in the current context's trace. */
-  static GenAiCall start(ServiceParts parts, Instant started, Request request, SpanContext client) {
-    return new GenAiCall(parts, started, request, client);
   }
 
   /** The answer's headers: its status, and who answered. */

@@ -122,7 +122,7 @@ final class LlmExchange implements ExchangeHandler {
     if (!response.hasRequestBody()) {
       return response;
     }
-    call = Optional.of(GenAiCall.start(parts, arrivedAt, new GenAiCall.Request(api, requestModel, routeName,
+    call = Optional.of(new GenAiCall(parts, arrivedAt, new GenAiCall.Request(api, requestModel, routeName,
         consumer.map(Consumer::name), snapshot.config()), clientTrace));
     CommonResponse common = response.getRequestBody().getResponse();
     long forwarded = common.hasBodyMutation() ? common.getBodyMutation().getBody().size() : body.getBody().size();
