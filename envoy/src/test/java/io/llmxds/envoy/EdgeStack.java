@@ -162,6 +162,11 @@ final class EdgeStack implements AutoCloseable {
     context.close();
   }
 
+  /** The spans of the context service (the GenAI spans and the context.* ones). */
+  TestTelemetry contextTelemetry() {
+    return contextTelemetry;
+  }
+
   OtlpTraceReceiver traces() {
     return traces;
   }

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.llmxds.cp.translate.Names;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +34,28 @@ class EnvoyTracingTest extends EnvoyEndToEnd {
     assertThat(after.headers().firstValue(Names.ROUTE_VERSION_HEADER)).hasValue(second);
     awaitRequestSpan(second, "chat");
     assertThat(stack.introducedBy(second).path("configVersion").asText()).isEqualTo(stack.servedVersion());
+  }
+
+  /**
+   * H5: Envoy's ext_proc client starts a child span of the request for the stream and puts its context into the
+   * stream's initial metadata; the context service's GenAI span of the call is that span's child, in Envoy's trace.
+   */
+  @Test
+  void theGenAiSpanOfACallIsAChildOfEnvoysSpanForTheExtProcStream() {
+    HttpResponse<String> reply = stack.chat("chat", "traced");
+    assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
+    await().atMost(EdgeStack.PATIENCE).untilAsserted(() -> {
+      SpanData call = stack.contextTelemetry().spans().stream()
+          .filter(s -> s.getKind() == SpanKind.CLIENT
+              && "chat".equals(s.getAttributes().get(AttributeKey.stringKey("gen_ai.operation.name"))))
+          .findFirst().orElseThrow(() -> new AssertionError("no GenAI span yet"));
+      assertThat(stack.traces().spans()).filteredOn(s -> s.service().equals(ENVOY_SERVICE))
+          .anySatisfy(s -> {
+            assertThat(s.traceId()).isEqualTo(call.getTraceId());
+            assertThat(s.spanId()).isEqualTo(call.getParentSpanId());
+            assertThat(s.name()).contains("ExternalProcessor.Process");
+          });
+    });
   }
 
   /** Envoy batches spans (every 5 s by default): wait for one tagged with {@code version} and {@code modelRoute}. */

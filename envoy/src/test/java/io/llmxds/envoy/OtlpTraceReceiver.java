@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 final class OtlpTraceReceiver implements AutoCloseable {
 
   /** One received span with its string attributes and its resource's {@code service.name}. */
-  record ReceivedSpan(String service, String name, String traceId, Map<String, String> attributes) {}
+  record ReceivedSpan(String service, String name, String traceId, String spanId, Map<String, String> attributes) {}
 
   private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
   private final Server server;
@@ -64,7 +64,8 @@ final class OtlpTraceReceiver implements AutoCloseable {
       for (ScopeSpans scope : resource.getScopeSpansList()) {
         for (Span span : scope.getSpansList()) {
           received.add(new ReceivedSpan(service, span.getName(),
-              HexFormat.of().formatHex(span.getTraceId().toByteArray()), strings(span.getAttributesList())));
+              HexFormat.of().formatHex(span.getTraceId().toByteArray()),
+              HexFormat.of().formatHex(span.getSpanId().toByteArray()), strings(span.getAttributesList())));
         }
       }
     }

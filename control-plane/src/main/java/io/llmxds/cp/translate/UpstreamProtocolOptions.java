@@ -67,8 +67,8 @@ final class UpstreamProtocolOptions {
    * chosen host's provider, API and API root, the model the route sends it (absent when the route does not rename
    * it), and the client's path and body length as the downstream phase wrote them into the stream's dynamic metadata
    * (U5). The configured modes are those of a try that changes the body and its answer; at the headers the service
-   * answers every other try with a {@code mode_override} that skips the body and the answer (X13), so only a
-   * translated try pays for the round trips. The filter has a name of its own: Envoy looks up per-route configs by
+   * answers every other try with a {@code mode_override} that skips the body and the answer's body (X13), so only a
+   * translated try pays for the body round trips; every try's answer headers come back, to name the try (G1). The filter has a name of its own: Envoy looks up per-route configs by
    * filter name, and the route's config for the downstream ext_proc must not be merged into this one (U3).
    */
   private static ExternalProcessor upstreamPhase(Gateway.ExtProcService service) {

@@ -94,6 +94,7 @@ final class PushedConfigRouter {
   private final Map<Integer, LocalRateLimitModel> rateLimits = new LinkedHashMap<>();
   private final Map<String, GlobalRateLimitModel> globalRateLimits = new LinkedHashMap<>();
   private FakeEnvoy extProc;
+  private String lastExtProcTraceparent;
 
   PushedConfigRouter(AdsTestClient node, RandomGenerator random) {
     this(node, random, System::nanoTime);
@@ -140,6 +141,10 @@ final class PushedConfigRouter {
     }
     ExternalProcessor processor = unpack(extProcFilter.get().getTypedConfig(), ExternalProcessor.class);
     Map<String, String> metadata = streamMetadata(processor, extProcFilter.get().getName(), routes, host, first);
+    // H5: the stream's initial metadata carries Envoy's span for the stream, a child of the request span, which
+    // continues the client's traceparent (or starts a trace); the request headers keep the client's.
+    lastExtProcTraceparent = extProcSpan(headers.get("traceparent"));
+    metadata.put("traceparent", lastExtProcTraceparent);
     FakeEnvoy.Filter filter = new FakeEnvoy.Filter(processor.getProcessingMode(), processor.getAllowModeOverride(),
         processor.getFailureModeAllow(), false, Map.of());
     Route[] served = new Route[1];
@@ -166,6 +171,28 @@ final class PushedConfigRouter {
     Map<String, String> clientHeaders = new LinkedHashMap<>(delivered.headers());
     clientHeaders.remove(":status");
     return new Served(first, served[0], tries, delivered.status(), clientHeaders, delivered.body());
+  }
+
+  /** The W3C traceparent of Envoy's span for the last request's ext_proc stream, as its initial metadata had it (H5). */
+  String lastExtProcTraceparent() {
+    return lastExtProcTraceparent;
+  }
+
+  /** A new span id in the client's trace when its traceparent is well-formed, else in a new trace; sampled. */
+  private String extProcSpan(String clientTraceparent) {
+    String traceId = clientTraceparent != null && clientTraceparent.matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
+        ? clientTraceparent.substring(3, 35) : hex(16);
+    return "00-" + traceId + "-" + hex(8) + "-01";
+  }
+
+  private String hex(int bytes) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < bytes; i++) {
+      // Not the router's own generator: the weighted picks a test seeds must not shift.
+      out.append(String.format("%02x", java.util.concurrent.ThreadLocalRandom.current().nextInt(256)));
+    }
+    // All zeros is the invalid id.
+    return out.toString().matches("0+") ? hex(bytes) : out.toString();
   }
 
   /** X18: the stream's dynamic metadata: what the processor wrote, in the namespaces the filter receives. */

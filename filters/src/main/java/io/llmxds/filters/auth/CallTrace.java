@@ -12,7 +12,8 @@ import io.opentelemetry.context.propagation.TextMapPropagator;
 /**
  * The trace a {@code Check} belongs to: Envoy's gRPC client starts a child span of the request for the call and puts
  * its context into the call's initial metadata (docs/envoy-semantics.md EA6), from where this reads it, so the
- * {@code auth.check} and {@code ratelimit.check} spans sit in the request's trace.
+ * {@code auth.check} and {@code ratelimit.check} spans sit in the request's trace. An ext_proc stream is opened the
+ * same way (H5): the context service's spans of a request continue Envoy's span for the stream.
  */
 public final class CallTrace implements ServerInterceptor {
   static final Context.Key<io.opentelemetry.context.Context> PARENT =
@@ -33,6 +34,11 @@ public final class CallTrace implements ServerInterceptor {
   };
 
   private final TextMapPropagator propagator;
+
+  /** The trace context of the call being served (root when Envoy sent none). */
+  public static io.opentelemetry.context.Context parent() {
+    return PARENT.get();
+  }
 
   public CallTrace(TextMapPropagator propagator) {
     this.propagator = propagator;

@@ -2,6 +2,7 @@ package io.llmxds.filters.extproc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,6 +27,7 @@ final class AnthropicStream extends StreamedAnswer {
         }
       }
       case "message_delta" -> {
+        JsonBody.text(event.path("delta"), "stop_reason").ifPresent(reason -> finishReasons(List.of(reason)));
         JsonNode counts = event.path("usage");
         if (counts.path("output_tokens").canConvertToLong()) {
           // Newer API versions repeat input_tokens here; message_start's count stands otherwise.

@@ -16,5 +16,6 @@ final class ChatStream extends StreamedAnswer {
     model(chunk);
     text(chunk.path("choices").path(0).path("delta").path("content"));
     usage(TokenUsage.read(chunk.get("usage")));
+    finishReasons(FinishReasons.ofChoices(chunk));
   }
 }

@@ -12,6 +12,7 @@ import io.llmxds.filters.config.SnapshotLeases;
 import io.llmxds.filters.context.ConversationMemory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
+import io.llmxds.filters.auth.CallTrace;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.time.Clock;
 
@@ -33,13 +34,17 @@ public final class ContextProcessor extends ExternalProcessorGrpc.ExternalProces
   public ContextProcessor(SnapshotLeases snapshots, ConversationMemory memory, OpenTelemetry openTelemetry,
       MeterRegistry meters, Clock clock) {
     this.snapshots = snapshots;
-    this.parts = new ServiceParts(memory, openTelemetry.getTracer(INSTRUMENTATION), new ServiceMetrics(meters), clock);
     this.propagator = openTelemetry.getPropagators().getTextMapPropagator();
+    this.parts = new ServiceParts(memory, openTelemetry.getTracer(INSTRUMENTATION), propagator,
+        new ServiceMetrics(meters), new GenAiMetrics(meters), clock);
   }
 
-  /** This service behind the interceptor that reads each stream's phase from its initial metadata. */
+  /**
+   * This service behind the interceptors that read each stream's phase and Envoy's trace context (H5) from its
+   * initial metadata.
+   */
   public ServerServiceDefinition service() {
-    return ServerInterceptors.intercept(this, new PhaseInterceptor());
+    return ServerInterceptors.intercept(this, new PhaseInterceptor(), new CallTrace(propagator));
   }
 
   @Override
@@ -52,6 +57,7 @@ public final class ContextProcessor extends ExternalProcessorGrpc.ExternalProces
     ExchangeHandler handler = PhaseInterceptor.UPSTREAM.get()
         ? new UpstreamRewrite(lease.snapshot(), parts)
         : new LlmExchange(lease.snapshot(), parts);
-    return new ExchangeStream(responses, handler, propagator, parts.metrics(), lease);
+    // Envoy's span for this stream (H5), not the client's traceparent: the request's spans sit in Envoy's trace.
+    return new ExchangeStream(responses, handler, CallTrace.parent(), parts.metrics(), lease);
   }
 }

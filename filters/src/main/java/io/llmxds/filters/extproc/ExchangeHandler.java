@@ -30,4 +30,7 @@ interface ExchangeHandler {
   default ProcessingResponse responseTrailers() {
     return Responses.passThrough(RequestCase.RESPONSE_TRAILERS);
   }
+
+  /** The stream ended, whichever way (Envoy half-closes or cancels it, X5). */
+  default void closed() {}
 }

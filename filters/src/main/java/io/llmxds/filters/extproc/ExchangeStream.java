@@ -7,13 +7,12 @@ import io.grpc.stub.StreamObserver;
 import io.llmxds.filters.config.Lease;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import io.opentelemetry.context.propagation.TextMapPropagator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One ext_proc stream (one HTTP request): answers each message with exactly one response of its kind, inside the
- * request's trace. A failure while handling a message never fails the request: the message passes unchanged. The
+ * request's trace (Envoy's span for the stream). A failure while handling a message never fails the request: the message passes unchanged. The
  * stream's end, whichever way it ends, releases its snapshot.
  */
 final class ExchangeStream implements StreamObserver<ProcessingRequest> {
@@ -21,16 +20,16 @@ final class ExchangeStream implements StreamObserver<ProcessingRequest> {
 
   private final StreamObserver<ProcessingResponse> responses;
   private final ExchangeHandler handler;
-  private final TextMapPropagator propagator;
+  private final Context trace;
   private final ServiceMetrics metrics;
   private final Lease lease;
-  private Context trace = Context.root();
 
-  ExchangeStream(StreamObserver<ProcessingResponse> responses, ExchangeHandler handler,
-      TextMapPropagator propagator, ServiceMetrics metrics, Lease lease) {
+  /** @param trace Envoy's span for the stream, from its initial metadata (docs/envoy-semantics.md H5) */
+  ExchangeStream(StreamObserver<ProcessingResponse> responses, ExchangeHandler handler, Context trace,
+      ServiceMetrics metrics, Lease lease) {
     this.responses = responses;
     this.handler = handler;
-    this.propagator = propagator;
+    this.trace = trace;
     this.metrics = metrics;
     this.lease = lease;
   }
@@ -41,9 +40,6 @@ final class ExchangeStream implements StreamObserver<ProcessingRequest> {
     RequestCase kind = request.getRequestCase();
     ProcessingResponse response;
     try {
-      if (kind == RequestCase.REQUEST_HEADERS) {
-        trace = RequestTrace.extract(propagator, Headers.of(request.getRequestHeaders().getHeaders()));
-      }
       if (request.getAttributesCount() > 0) {
         handler.attributes(request.getAttributesMap());
       }
@@ -59,6 +55,17 @@ final class ExchangeStream implements StreamObserver<ProcessingRequest> {
       response = Responses.passThrough(kind);
     }
     responses.onNext(response);
+  }
+
+  /** The handler's last word; a failure in it is a bug, logged like one in a message, and the stream still ends. */
+  @SuppressWarnings("try") // the scope is only held open, never read
+  private void close() {
+    try (Scope ignored = trace.makeCurrent()) {
+      handler.closed();
+    } catch (RuntimeException e) {
+      metrics.error("internal");
+      log.error("closing an ext_proc stream failed ({})", e.getClass().getName());
+    }
   }
 
   private ProcessingResponse handle(ProcessingRequest request) {
@@ -81,12 +88,14 @@ final class ExchangeStream implements StreamObserver<ProcessingRequest> {
   /** Envoy gave up on the request (client gone, timeout): nothing was stored yet, nothing is. */
   @Override
   public void onError(Throwable t) {
+    close();
     lease.release();
     log.debug("ext_proc stream ended by Envoy: {}", t.toString());
   }
 
   @Override
   public void onCompleted() {
+    close();
     try {
       responses.onCompleted();
     } finally {

@@ -11,26 +11,31 @@ import java.util.Optional;
  * path, the query ignored; multipart endpoints (image edits, audio) are not among them.
  */
 enum LlmApi {
-  CHAT_COMPLETIONS("/v1/chat/completions", true, ErrorShape.OPENAI, AnswerFormat.CHAT_COMPLETION),
-  COMPLETIONS("/v1/completions", false, ErrorShape.OPENAI, AnswerFormat.PROMPT_COMPLETION_USAGE),
-  EMBEDDINGS("/v1/embeddings", false, ErrorShape.OPENAI, AnswerFormat.PROMPT_COMPLETION_USAGE),
-  MODERATIONS("/v1/moderations", false, ErrorShape.OPENAI, AnswerFormat.PROMPT_COMPLETION_USAGE),
+  CHAT_COMPLETIONS("/v1/chat/completions", true, ErrorShape.OPENAI, AnswerFormat.CHAT_COMPLETION, "chat"),
+  COMPLETIONS("/v1/completions", false, ErrorShape.OPENAI, AnswerFormat.PROMPT_COMPLETION_USAGE, "text_completion"),
+  EMBEDDINGS("/v1/embeddings", false, ErrorShape.OPENAI, AnswerFormat.PROMPT_COMPLETION_USAGE, "embeddings"),
+  /** No well-known operation name fits: a custom one, as the semantic conventions allow. */
+  MODERATIONS("/v1/moderations", false, ErrorShape.OPENAI, AnswerFormat.PROMPT_COMPLETION_USAGE, "moderations"),
   /** Its {@code input} gets no history: the API keeps its own state ({@code previous_response_id}). */
-  RESPONSES("/v1/responses", false, ErrorShape.OPENAI, AnswerFormat.INPUT_OUTPUT_USAGE),
-  IMAGE_GENERATIONS("/v1/images/generations", false, ErrorShape.OPENAI, AnswerFormat.INPUT_OUTPUT_USAGE),
-  ANTHROPIC_MESSAGES("/v1/messages", true, ErrorShape.ANTHROPIC, AnswerFormat.ANTHROPIC_MESSAGE);
+  RESPONSES("/v1/responses", false, ErrorShape.OPENAI, AnswerFormat.INPUT_OUTPUT_USAGE, "chat"),
+  IMAGE_GENERATIONS("/v1/images/generations", false, ErrorShape.OPENAI, AnswerFormat.INPUT_OUTPUT_USAGE,
+      "generate_content"),
+  ANTHROPIC_MESSAGES("/v1/messages", true, ErrorShape.ANTHROPIC, AnswerFormat.ANTHROPIC_MESSAGE, "chat");
 
   final String path;
   /** A {@code messages} conversation: history is injected into it and its exchanges are stored. */
   final boolean conversation;
   final ErrorShape errors;
   final AnswerFormat answers;
+  /** The GenAI semantic conventions' {@code gen_ai.operation.name} of a call to this API. */
+  final String operation;
 
-  LlmApi(String path, boolean conversation, ErrorShape errors, AnswerFormat answers) {
+  LlmApi(String path, boolean conversation, ErrorShape errors, AnswerFormat answers, String operation) {
     this.path = path;
     this.conversation = conversation;
     this.errors = errors;
     this.answers = answers;
+    this.operation = operation;
   }
 
   /** The API a request calls, when it is a {@code POST} to one of their paths. */

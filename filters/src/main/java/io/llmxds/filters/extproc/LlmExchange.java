@@ -21,6 +21,7 @@ import io.llmxds.filters.store.StoreException;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
 import java.time.Instant;
@@ -71,6 +72,11 @@ final class LlmExchange implements ExchangeHandler {
   private SseAnswer sse;
   private boolean usageEmitted;
   private boolean finished;
+  /** The client's own trace, which the call's span links to. */
+  private SpanContext clientTrace = SpanContext.getInvalid();
+  private Optional<String> routeName = Optional.empty();
+  /** The LLM call's telemetry, once the request is on its way to a provider. */
+  private Optional<GenAiCall> call = Optional.empty();
 
   LlmExchange(DataPathSnapshot snapshot, ServiceParts parts) {
     this.snapshot = snapshot;
@@ -96,6 +102,7 @@ final class LlmExchange implements ExchangeHandler {
     }
     arrivedAt = parts.clock().instant();
     requestHeaders = headers;
+    clientTrace = RequestTrace.client(parts.propagator(), headers);
     // The service must read the answer (to store it, and its usage): ask the provider for it uncompressed.
     CommonResponse.Builder common = CommonResponse.newBuilder();
     common.getHeaderMutationBuilder().addRemoveHeaders("accept-encoding");
@@ -115,6 +122,8 @@ final class LlmExchange implements ExchangeHandler {
     if (!response.hasRequestBody()) {
       return response;
     }
+    call = Optional.of(new GenAiCall(parts, arrivedAt, new GenAiCall.Request(api, requestModel, routeName,
+        consumer.map(Consumer::name), snapshot.config()), clientTrace));
     CommonResponse common = response.getRequestBody().getResponse();
     long forwarded = common.hasBodyMutation() ? common.getBodyMutation().getBody().size() : body.getBody().size();
     return response.toBuilder()
@@ -149,6 +158,7 @@ final class LlmExchange implements ExchangeHandler {
       common.setClearRouteCache(true);
     });
     Optional<TableRoute> route = snapshot.routeFor(routable);
+    routeName = route.map(TableRoute::name);
     if (route.isPresent() && consumer.filter(c -> !c.mayUse(route.get().name())).isPresent()) {
       // The service's own answer, not a failure: it holds whatever the policy's failure mode says.
       parts.metrics().outcome(Outcome.MODEL_NOT_ALLOWED);
@@ -236,16 +246,24 @@ final class LlmExchange implements ExchangeHandler {
     if (api == null) {
       return Responses.passThrough(RequestCase.RESPONSE_HEADERS);
     }
-    succeeded = headers.get(":status").filter(s -> s.length() == 3 && s.charAt(0) == '2').isPresent();
+    int status = headers.get(":status").filter(s -> s.matches("[1-5][0-9][0-9]")).map(Integer::parseInt).orElse(0);
+    succeeded = status / 100 == 2;
     readable = headers.get("content-encoding").map(e -> e.equalsIgnoreCase("identity")).orElse(true);
+    TryIdentity answeredBy = TryIdentity.of(headers);
+    call.ifPresent(c -> c.answered(status, answeredBy));
+    CommonResponse.Builder common = CommonResponse.newBuilder();
+    if (!answeredBy.equals(TryIdentity.NONE)) {
+      // Which provider answered is the gateway's business, not the client's.
+      TryIdentity.removeFrom(common.getHeaderMutationBuilder());
+    }
     boolean streaming = headers.get("content-type")
         .map(t -> t.toLowerCase(Locale.ROOT).startsWith("text/event-stream")).orElse(false);
     if (!streaming) {
-      return Responses.passThrough(RequestCase.RESPONSE_HEADERS);
+      return Responses.of(RequestCase.RESPONSE_HEADERS, common.build()).build();
     }
     // Each chunk must reach the client as it comes, not once the whole answer is buffered.
     sse = new SseAnswer(snapshot.maxBodyBytes(), api.answers.stream());
-    return Responses.of(RequestCase.RESPONSE_HEADERS, CommonResponse.getDefaultInstance())
+    return Responses.of(RequestCase.RESPONSE_HEADERS, common.build())
         .setModeOverride(ProcessingModes.STREAMED_RESPONSE)
         .build();
   }
@@ -254,10 +272,16 @@ final class LlmExchange implements ExchangeHandler {
   public ProcessingResponse responseBody(HttpBody body) {
     ProcessingResponse.Builder response =
         Responses.of(RequestCase.RESPONSE_BODY, CommonResponse.getDefaultInstance());
+    if (api != null && !readable && body.getEndOfStream()) {
+      call.ifPresent(c -> c.end(LlmAnswer.NONE));
+    }
     if (api == null || !readable || finished) {
       return response.build();
     }
     if (sse != null) {
+      if (!body.getBody().isEmpty()) {
+        call.ifPresent(GenAiCall::chunk);
+      }
       sse.feed(body.getBody());
       if (body.getEndOfStream()) {
         sse.end();
@@ -297,6 +321,7 @@ final class LlmExchange implements ExchangeHandler {
   /** The answer is complete: store the exchange, once, when the request ran with context and succeeded. */
   private void finish(LlmAnswer answer, Bypass unreadable) {
     finished = true;
+    call.ifPresent(c -> c.end(answer));
     if (!succeeded || !api.conversation) {
       return;
     }
@@ -321,6 +346,12 @@ final class LlmExchange implements ExchangeHandler {
       parts.metrics().error("write");
       log.warn("context store '{}' could not store an exchange: {}", policy.get().store(), e.getMessage());
     }
+  }
+
+  /** A call whose answer never completed ends as cancelled. */
+  @Override
+  public void closed() {
+    call.ifPresent(GenAiCall::closed);
   }
 
   private ProcessingResponse stateless(CommonResponse.Builder common, Bypass reason) {

@@ -17,8 +17,15 @@ final class ProcessingModes {
       .setResponseBodyMode(BodySendMode.NONE)
       .setResponseTrailerMode(HeaderSendMode.SKIP)
       .build();
-  /** The request body whole, nothing of the answer. */
-  static final ProcessingMode REQUEST_BODY_ONLY = NOTHING_MORE.toBuilder()
+  /**
+   * A try's upstream phase: nothing more of the request, and only the headers of its answer, where it names the
+   * try that answered ({@link TryIdentity}).
+   */
+  static final ProcessingMode ANSWER_HEADERS_ONLY = NOTHING_MORE.toBuilder()
+      .setResponseHeaderMode(HeaderSendMode.SEND)
+      .build();
+  /** The request body whole, and the headers of the answer. */
+  static final ProcessingMode REQUEST_BODY_AND_ANSWER_HEADERS = ANSWER_HEADERS_ONLY.toBuilder()
       .setRequestBodyMode(BodySendMode.BUFFERED)
       .build();
   /** At the response headers: the answer chunk by chunk, each forwarded once answered. */

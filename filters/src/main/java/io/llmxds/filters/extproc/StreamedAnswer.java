@@ -2,6 +2,8 @@ package io.llmxds.filters.extproc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,6 +15,7 @@ abstract class StreamedAnswer {
   private final StringBuilder content = new StringBuilder();
   private Optional<TokenUsage> usage = Optional.empty();
   private Optional<String> model = Optional.empty();
+  private final List<String> finishReasons = new ArrayList<>();
   private boolean done;
   private boolean failed;
 
@@ -39,7 +42,7 @@ abstract class StreamedAnswer {
   /** The answer, when the stream was complete, well-formed (as SseAnswer judged it) and had text. */
   final LlmAnswer answer(boolean wellFormed) {
     boolean complete = done && !failed && wellFormed && content.length() > 0;
-    return new LlmAnswer(complete ? Optional.of(content.toString()) : Optional.empty(), usage, model);
+    return new LlmAnswer(complete ? Optional.of(content.toString()) : Optional.empty(), usage, model, finishReasons);
   }
 
   protected final void text(JsonNode delta) {
@@ -50,6 +53,11 @@ abstract class StreamedAnswer {
 
   protected final void model(JsonNode holder) {
     model = model.or(() -> JsonBody.text(holder, "model"));
+  }
+
+  /** Why the answer (or one choice of it) stopped. */
+  protected final void finishReasons(List<String> reasons) {
+    finishReasons.addAll(reasons);
   }
 
   /** The final counts: the first an API reports as final is kept. */

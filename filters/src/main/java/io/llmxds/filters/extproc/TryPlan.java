@@ -14,19 +14,20 @@ import java.util.OptionalLong;
  * API and the path standing for its {@code /v1}, and the client's path and body length as the downstream phase saw
  * them — never from the request headers, which carry every earlier try's mutations (RT3).
  *
+ * @param provider the Provider the chosen host belongs to
  * @param model the provider's model name when the route renames it
  * @param api the provider's API; empty for an endpoint the control plane did not label (nothing is translated)
  * @param apiRoot the path standing for the provider's {@code /v1}
  * @param clientPath the client's {@code :path}, query included
  * @param clientBodyBytes the length of the body the router sends every try
  */
-record TryPlan(Optional<String> model, Optional<ProviderApi> api, Optional<String> apiRoot,
+record TryPlan(Optional<String> provider, Optional<String> model, Optional<ProviderApi> api, Optional<String> apiRoot,
     Optional<String> clientPath, OptionalLong clientBodyBytes) {
 
   /** The path every API of a model route lives under. */
   private static final String V1 = "/v1";
   static final TryPlan NONE = new TryPlan(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-      OptionalLong.empty());
+      Optional.empty(), OptionalLong.empty());
 
   static TryPlan of(Map<String, Struct> attributes) {
     Struct evaluated = attributes.get(ContextPolicyMetadata.ATTRIBUTES_KEY);
@@ -34,12 +35,18 @@ record TryPlan(Optional<String> model, Optional<ProviderApi> api, Optional<Strin
       return NONE;
     }
     return new TryPlan(
+        text(evaluated, ContextPolicyMetadata.UPSTREAM_PROVIDER_ATTRIBUTE).filter(p -> !p.isEmpty()),
         text(evaluated, ContextPolicyMetadata.UPSTREAM_MODEL_ATTRIBUTE).filter(m -> !m.isEmpty()),
         text(evaluated, ContextPolicyMetadata.UPSTREAM_API_ATTRIBUTE).flatMap(ProviderApi::of),
         text(evaluated, ContextPolicyMetadata.UPSTREAM_API_ROOT_ATTRIBUTE),
         text(evaluated, ContextPolicyMetadata.CLIENT_PATH_ATTRIBUTE).filter(p -> p.startsWith("/")),
         text(evaluated, ContextPolicyMetadata.CLIENT_BODY_BYTES_ATTRIBUTE).map(TryPlan::length)
             .orElse(OptionalLong.empty()));
+  }
+
+  /** What this try tells the downstream phase about itself, with its answer's headers. */
+  TryIdentity identity() {
+    return new TryIdentity(provider, api.map(a -> a.wire), model);
   }
 
   /** The API the client called: a {@code POST} to its path (the method no try can change, X10). */

@@ -19,7 +19,8 @@ import java.util.Optional;
  * has chosen the host, and the request attributes ({@link TryPlan}) say which provider it belongs to, which API it
  * speaks and what the client called. At the headers the try gets its provider's path, the API's headers (an
  * {@code anthropic-version} for Anthropic, never the other API's key header) and its body's length; a try that
- * changes nothing else is told to send nothing more (a {@code mode_override}, X13). A renamed try gets its model in
+ * changes nothing else is told to send nothing more but its answer's headers (a {@code mode_override}, X13), which
+ * name the try ({@link TryIdentity}). A renamed try gets its model in
  * the body; a try whose client speaks the other API gets its body, and then its answer, translated
  * ({@link TranslatedAnswer}). Nothing here can refuse the request (an upstream filter cannot answer the client, U4):
  * a body the codec cannot translate was refused by the downstream phase already, and otherwise goes on as it is.
@@ -78,7 +79,7 @@ final class UpstreamRewrite implements ExchangeHandler {
     }
     return Responses.of(RequestCase.REQUEST_HEADERS, common.build())
         .setModeOverride(plan.needsBody(translation)
-            ? ProcessingModes.REQUEST_BODY_ONLY : ProcessingModes.NOTHING_MORE)
+            ? ProcessingModes.REQUEST_BODY_AND_ANSWER_HEADERS : ProcessingModes.ANSWER_HEADERS_ONLY)
         .build();
   }
 
@@ -120,9 +121,16 @@ final class UpstreamRewrite implements ExchangeHandler {
     return Responses.of(RequestCase.REQUEST_BODY, common.build()).build();
   }
 
+  /**
+   * The answer's headers name this try ({@link TryIdentity}): the answer that reaches the client is the last try's,
+   * and the client-facing phase reads from them who answered it.
+   */
   @Override
   public ProcessingResponse responseHeaders(Headers headers) {
-    return answer.map(a -> a.headers(headers)).orElseGet(() -> Responses.passThrough(RequestCase.RESPONSE_HEADERS));
+    ProcessingResponse.Builder response = answer.map(a -> a.headers(headers))
+        .orElseGet(() -> Responses.passThrough(RequestCase.RESPONSE_HEADERS)).toBuilder();
+    plan.identity().writeTo(response.getResponseHeadersBuilder().getResponseBuilder().getHeaderMutationBuilder());
+    return response.build();
   }
 
   @Override

@@ -20,6 +20,7 @@ import io.llmxds.filters.ratelimit.RateLimitService;
 import io.llmxds.filters.store.ContextStores;
 import io.llmxds.filters.store.StoreException;
 import io.llmxds.filters.store.StoreFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -71,15 +72,17 @@ public final class ContextServer implements AutoCloseable {
   private final Optional<ReloadingTls> tls;
   private final Optional<AdsClient> ads;
   private final AdminHttp admin;
+  private final MeterExport meters;
 
   private ContextServer(LiveSnapshot snapshots, ExecutorService storeCloser, Server grpc, Optional<ReloadingTls> tls,
-      Optional<AdsClient> ads, AdminHttp admin) {
+      Optional<AdsClient> ads, AdminHttp admin, MeterExport meters) {
     this.snapshots = snapshots;
     this.storeCloser = storeCloser;
     this.grpc = grpc;
     this.tls = tls;
     this.ads = ads;
     this.admin = admin;
+    this.meters = meters;
   }
 
   /** Starts everything, with the stores this build opens. */
@@ -99,20 +102,23 @@ public final class ContextServer implements AutoCloseable {
     Server grpc = null;
     Optional<ReloadingTls> tls = Optional.empty();
     Optional<AdsClient> ads = Optional.empty();
+    // Scraped from the Prometheus registry; also pushed over OTLP when the environment asks for it.
+    MeterExport export = MeterExport.fromEnvironment(telemetry.meters());
+    MeterRegistry meters = export.registry();
     try {
       tls = ReloadingTls.forServer(settings.tls());
       snapshots = LiveSnapshot.startingWithBuiltInDefault(stores, settings.maxBodyBytes(), storeCloser);
-      ConfigMetrics configMetrics = new ConfigMetrics(telemetry.meters(), snapshots);
-      LimitTelemetry limits = new LimitTelemetry(telemetry.meters(), Clock.systemUTC());
+      ConfigMetrics configMetrics = new ConfigMetrics(meters, snapshots);
+      LimitTelemetry limits = new LimitTelemetry(meters, Clock.systemUTC());
       ContextProcessor processor = new ContextProcessor(snapshots,
-          new StoredConversationMemory(settings.ttl(), telemetry.openTelemetry(), telemetry.meters()),
-          telemetry.openTelemetry(), telemetry.meters(), Clock.systemUTC());
+          new StoredConversationMemory(settings.ttl(), telemetry.openTelemetry(), meters),
+          telemetry.openTelemetry(), meters, Clock.systemUTC());
       InetSocketAddress address = new InetSocketAddress(settings.address(), settings.port());
       grpc = (tls.isPresent()
               ? NettyServerBuilder.forAddress(address, tls.get().serverCredentials())
               : NettyServerBuilder.forAddress(address))
           .addService(processor.service())
-          .addService(new AuthorizationService(snapshots, telemetry.openTelemetry(), telemetry.meters()).service())
+          .addService(new AuthorizationService(snapshots, telemetry.openTelemetry(), meters).service())
           .addService(new RateLimitService(snapshots, telemetry.openTelemetry(), limits, Clock.systemUTC()).service())
           .maxInboundMessageSize(MAX_MESSAGE_BYTES)
           .build()
@@ -125,7 +131,7 @@ public final class ContextServer implements AutoCloseable {
       Optional<AdsClient> client = ads;
       AdminHttp admin = AdminHttp.start(settings.adminAddress(), settings.adminPort(), telemetry.meters(),
           () -> HealthReport.json(live.current(), client.map(AdsClient::status), limits.status()));
-      return new ContextServer(snapshots, storeCloser, grpc, tls, ads, admin);
+      return new ContextServer(snapshots, storeCloser, grpc, tls, ads, admin, export);
     } catch (IOException | StoreException | RuntimeException e) {
       ads.ifPresent(AdsClient::close);
       if (grpc != null) {
@@ -136,6 +142,7 @@ public final class ContextServer implements AutoCloseable {
         snapshots.close();
       }
       storeCloser.shutdown();
+      export.close();
       throw e;
     }
   }
@@ -175,5 +182,6 @@ public final class ContextServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    meters.close();
   }
 }

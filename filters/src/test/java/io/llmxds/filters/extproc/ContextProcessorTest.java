@@ -18,6 +18,7 @@ import io.llmxds.common.ContextPolicyMetadata;
 import io.llmxds.filters.context.RequestPolicy;
 import io.llmxds.filters.context.SessionKey;
 import io.llmxds.filters.context.StoredConversationMemory;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -238,7 +239,8 @@ class ContextProcessorTest {
     assertThat(header(answers.requestBody().getRequestBody().getResponse(), "x-llm-model")).contains("gpt-4o");
     assertThat(answers.responseBodies().get(0).hasDynamicMetadata()).isTrue();
     assertThat(service.counter(ServiceMetrics.BYPASSES, "reason", "no_session")).isEqualTo(1);
-    assertThat(service.spans.getFinishedSpanItems()).isEmpty();
+    assertThat(service.spans.getFinishedSpanItems()).as("no context spans: only the LLM call's")
+        .extracting(SpanData::getName).containsExactly("chat gpt-4o");
   }
 
   @Test

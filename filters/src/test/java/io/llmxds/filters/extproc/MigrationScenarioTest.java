@@ -5,7 +5,6 @@ import static io.llmxds.filters.extproc.ContextService.chatRequest;
 import static io.llmxds.filters.extproc.ContextService.jsonAnswer;
 import static io.llmxds.filters.extproc.ContextService.jsonResponseHeaders;
 import static io.llmxds.filters.extproc.ContextService.messages;
-import static io.llmxds.filters.extproc.ContextService.with;
 import static io.llmxds.filters.testing.TestPolicies.examplePolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,8 +43,9 @@ class MigrationScenarioTest {
       service.spans.reset();
 
       String next = chatRequest("m", "sys", "q3");
-      FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(Map.of(),
-          with(chatHeaders(session), "traceparent", "00-" + TRACE_ID + "-" + PARENT_SPAN_ID + "-01"), next,
+      // H5: Envoy's span for the ext_proc stream rides in the stream's initial metadata.
+      FakeEnvoy.Answers answers = service.envoy.exchange(new FakeEnvoy.Http(
+          Map.of("traceparent", "00-" + TRACE_ID + "-" + PARENT_SPAN_ID + "-01"), chatHeaders(session), next,
           jsonResponseHeaders(), List.of(jsonAnswer("m", "a3", 1, 1))));
 
       assertThat(messages(answers.upstreamBody(next))).containsExactly(

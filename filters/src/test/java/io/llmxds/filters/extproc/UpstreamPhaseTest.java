@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
+import io.envoyproxy.envoy.service.ext_proc.v3.CommonResponse;
 import io.llmxds.common.ContextPolicyMetadata;
 import io.llmxds.common.DataPathConfig;
 import io.llmxds.filters.testing.TestDataPath;
@@ -98,7 +99,7 @@ class UpstreamPhaseTest {
             List.of("{}".getBytes(StandardCharsets.UTF_8))));
 
     assertThat(answers.requestBody()).as("no body message").isNull();
-    assertThat(answers.responseHeaders()).as("no answer message").isNull();
+    assertOnlyNamesTheTry(answers, "azure", "openai", null);
     assertThat(answers.forwarded().headers()).containsEntry(":path", "/openai/v1/embeddings?api-version=1")
         .containsEntry("content-length", Integer.toString(body.length()))
         .doesNotContainKeys("x-api-key", "anthropic-version");
@@ -123,7 +124,7 @@ class UpstreamPhaseTest {
     JsonNode sent = JSON.readTree(answers.forwarded().body());
     assertThat(sent.path("model").asText()).isEqualTo("claude-opus-4");
     assertThat(sent.path("max_tokens")).isEqualTo(JSON.readTree(body).path("max_tokens"));
-    assertThat(answers.responseHeaders()).as("an answer in the client's own API is not read").isNull();
+    assertOnlyNamesTheTry(answers, "claude", "anthropic", "claude-opus-4");
   }
 
   @Test
@@ -206,6 +207,24 @@ class UpstreamPhaseTest {
                 DataPathConfig.ROUTE_METADATA, Struct.newBuilder()
                     .putFields(DataPathConfig.ROUTE_PROVIDER_APIS, apis.build()).build()))
             .build()));
+  }
+
+  /**
+   * The answer is not read, only its headers are answered: they name the try for the client-facing phase
+   * ({@link TryIdentity}, docs/envoy-semantics.md G1), a header without a value is removed.
+   */
+  private static void assertOnlyNamesTheTry(FakeEnvoy.Answers answers, String provider, String api, String model) {
+    assertThat(answers.responseBodies()).as("the answer's body is not read").isEmpty();
+    assertThat(answers.responseHeaders().hasModeOverride()).isFalse();
+    CommonResponse common = answers.responseHeaders().getResponseHeaders().getResponse();
+    assertThat(ContextProcessorTest.header(common, TryIdentity.PROVIDER_HEADER)).contains(provider);
+    assertThat(ContextProcessorTest.header(common, TryIdentity.API_HEADER)).contains(api);
+    if (model == null) {
+      assertThat(common.getHeaderMutation().getRemoveHeadersList()).containsExactly(TryIdentity.MODEL_HEADER);
+    } else {
+      assertThat(ContextProcessorTest.header(common, TryIdentity.MODEL_HEADER)).contains(model);
+    }
+    assertThat(answers.delivered().headers()).containsEntry(TryIdentity.PROVIDER_HEADER, provider);
   }
 
   /** The upstream phase as the control plane configures it, for a try whose attributes Envoy evaluated so. */
