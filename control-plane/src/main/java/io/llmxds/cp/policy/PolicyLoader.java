@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * Loads a policy bundle (a directory, or a store's keys: {@link BundleSource}) into a {@link PolicyBundle}. This is
  * the I/O edge of the policy stage: it reads the policy documents and the files they name (secrets, CA
- * certificates); everything else is a pure function of what was read. Bad input never throws: every problem in every file is collected, and one bad document rejects the whole bundle.
+ * certificates); everything else is a pure function of what was read. Bad input never throws: every problem in
+ * every file is collected, and one bad document rejects the whole bundle.
  */
 public final class PolicyLoader {
 

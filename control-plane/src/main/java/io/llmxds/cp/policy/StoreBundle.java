@@ -36,7 +36,7 @@ public final class StoreBundle implements BundleSource {
   }
 
   /** The key a bundle-relative path is stored under, or empty when it leaves the bundle ({@code ../x}). */
-  public static Optional<String> keyOf(String relativePath) {
+  private static Optional<String> keyOf(String relativePath) {
     Path normalized = Path.of(relativePath).normalize();
     if (normalized.isAbsolute() || normalized.startsWith("..") || normalized.toString().isEmpty()) {
       return Optional.empty();

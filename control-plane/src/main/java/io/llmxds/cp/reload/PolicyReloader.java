@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The reload handle: compiles the newest bundle of its source (a policy directory, an etcd prefix) and, only when
  * it is valid and different from what is serving, publishes it. A bad bundle, or a source that cannot be read, never
- * replaces the running config; its errors are kept for the admin
- * status. Reloads are serialized, whoever triggers them.
+ * replaces the running config; its errors are kept for the admin status. Reloads are serialized, whoever triggers
+ * them.
  */
 public final class PolicyReloader {
   private static final Logger log = LoggerFactory.getLogger(PolicyReloader.class);

@@ -104,7 +104,8 @@ public final class EtcdSource implements PolicySource {
       log.warn("etcd source {}: {}; the last good config keeps serving, retrying in {} ms", location(), problem,
           retry.toMillis());
       scheduler.schedule(() -> resync(true), retry.toMillis(), TimeUnit.MILLISECONDS);
-      retry = retry.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : retry.multipliedBy(2);
+      Duration doubled = retry.multipliedBy(2);
+      retry = doubled.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : doubled;
       return;
     }
     problem = null;
