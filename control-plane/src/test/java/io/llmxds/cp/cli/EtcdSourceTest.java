@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -112,11 +113,21 @@ class EtcdSourceTest {
     assertThat(revision()).isEqualTo(second.revision());
     assertThat(envoy.ackedVersions()).containsAllEntriesOf(serving);
 
+    // Two pushes cannot interleave: a transaction guarded by what was read before another push wrote is refused.
+    try (EtcdStore store = EtcdStore.connect(EtcdTarget.parse(url), EtcdAccess.PLAINTEXT)) {
+      EtcdStore.Listing read = store.list();
+      PolicyDirs.edit(policies.resolve("routes.yaml"), "weight: -5", "weight: 1");
+      Pushed meanwhile = push(policies);
+      assertThat(store.replace(Map.of("routes.yaml", new byte[0]), Set.of("gateway.yaml"),
+          read.guardRevision(), "late")).isEmpty();
+      assertThat(revision()).isEqualTo(meanwhile.revision());
+    }
+
     // Pushing what the store holds writes nothing.
-    PolicyDirs.edit(policies.resolve("routes.yaml"), "weight: -5", "weight: 0");
+    long held = revision();
     CliRun again = CliRun.of("push", policies.toString(), "--etcd", url);
     assertThat(again.out()).contains("unchanged");
-    assertThat(revision()).isEqualTo(second.revision());
+    assertThat(revision()).isEqualTo(held);
   }
 
   @Test
@@ -161,6 +172,14 @@ class EtcdSourceTest {
         assertThat(versions).as(type).doesNotHaveDuplicates().contains(after.get(type));
       }
     });
+  }
+
+  @Test
+  void aPushToAnUnreachableEtcdSaysSoAndExits2() throws Exception {
+    etcd.stop();
+    CliRun run = CliRun.of("push", policies.toString(), "--etcd", url);
+    assertThat(run.exitCode()).as(run.out()).isEqualTo(PushCommand.ETCD_UNAVAILABLE);
+    assertThat(run.out()).contains("cannot reach etcd").contains("nothing written");
   }
 
   private record Pushed(String version, long revision) {}
