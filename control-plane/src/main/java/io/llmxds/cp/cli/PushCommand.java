@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "push", description = "Validate a policy directory and write it to an etcd prefix atomically. Exit 0 "
     + "when pushed (or unchanged), 1 when invalid or another push came first (nothing written), 2 when etcd cannot "
-    + "be reached.")
+    + "be reached or refuses the credentials (nothing written).")
 final class PushCommand implements Callable<Integer> {
   static final int ETCD_UNAVAILABLE = 2;
 
@@ -117,7 +117,8 @@ final class PushCommand implements Callable<Integer> {
           target.url(), revision.getAsLong(), puts.size(), deletes.size());
       return 0;
     } catch (IOException e) {
-      out.printf("cannot reach etcd: %s; nothing written%n", e.getMessage());
+      // unreachable, or it refused us (auth): either way the bundle is not there
+      out.printf("etcd failed: %s; nothing written%n", e.getMessage());
       return ETCD_UNAVAILABLE;
     }
   }

@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.llmxds.cp.ControlPlane;
 import io.llmxds.cp.admin.AdminToken;
@@ -27,6 +28,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -179,7 +181,31 @@ class EtcdSourceTest {
     etcd.stop();
     CliRun run = CliRun.of("push", policies.toString(), "--etcd", url);
     assertThat(run.exitCode()).as(run.out()).isEqualTo(PushCommand.ETCD_UNAVAILABLE);
-    assertThat(run.out()).contains("cannot reach etcd").contains("nothing written");
+    assertThat(run.out()).contains("etcd failed: " + url + "/").contains("nothing written");
+  }
+
+  @Test
+  void withEtcdAuthOnlyThePasswordFromItsFileGetsIn() throws Exception {
+    ByteSequence root = ByteSequence.from("root", StandardCharsets.UTF_8);
+    try (Client client = Client.builder().endpoints("http://127.0.0.1:" + etcd.clientPort()).build()) {
+      client.getAuthClient().userAdd(root, ByteSequence.from("s3cret-pw", StandardCharsets.UTF_8)).get();
+      client.getAuthClient().roleAdd(root).get();
+      client.getAuthClient().userGrantRole(root, root).get();
+      client.getAuthClient().authEnable().get();
+    }
+    Path password = Files.writeString(tmp.resolve("etcd-password"), "s3cret-pw\n");
+    Path wrong = Files.writeString(tmp.resolve("wrong-password"), "guess\n");
+
+    CliRun anonymous = CliRun.of("push", policies.toString(), "--etcd", url);
+    assertThat(anonymous.exitCode()).as(anonymous.out()).isEqualTo(PushCommand.ETCD_UNAVAILABLE);
+    CliRun guessed = CliRun.of("push", policies.toString(), "--etcd", url, "--etcd-user", "root",
+        "--etcd-password-file", wrong.toString());
+    assertThat(guessed.exitCode()).as(guessed.out()).isEqualTo(PushCommand.ETCD_UNAVAILABLE);
+    assertThat(guessed.out() + guessed.err()).doesNotContain("guess");
+    CliRun ok = CliRun.of("push", policies.toString(), "--etcd", url, "--etcd-user", "root",
+        "--etcd-password-file", password.toString());
+    assertThat(ok.exitCode()).as(ok.out()).isZero();
+    assertThat(ok.out()).contains("pushed config version").doesNotContain("s3cret-pw");
   }
 
   private record Pushed(String version, long revision) {}
