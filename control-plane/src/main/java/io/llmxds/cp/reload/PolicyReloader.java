@@ -1,8 +1,8 @@
 package io.llmxds.cp.reload;
 
 import io.llmxds.cp.policy.BundleDiff;
-import io.llmxds.cp.reload.ReloadOutcome.Status;
 import io.llmxds.cp.policy.BundleSource;
+import io.llmxds.cp.reload.ReloadOutcome.Status;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
