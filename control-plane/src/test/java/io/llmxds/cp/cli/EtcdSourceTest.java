@@ -177,6 +177,19 @@ class EtcdSourceTest {
   }
 
   @Test
+  void startedWhileEtcdIsDownItServesNothingUntilEtcdAnswers() throws Exception {
+    etcd.stop();
+    serve();
+    assertThat(http.send(get("/readyz"), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503);
+    assertThat(status().get("lastReload").get("errors").get(0).asText()).startsWith("source: " + url + "/");
+
+    etcd.startAgain();
+    push(policies);
+    awaitAcked(PolicyDirs.typeVersionsOf(policies));
+    assertThat(http.send(get("/readyz"), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void aPushToAnUnreachableEtcdSaysSoAndExits2() throws Exception {
     etcd.stop();
     CliRun run = CliRun.of("push", policies.toString(), "--etcd", url);
