@@ -21,7 +21,7 @@ import io.llmxds.cp.publish.XdsServer;
 import io.llmxds.cp.reload.ConfigCheck;
 import io.llmxds.cp.reload.PolicyReloader;
 import io.llmxds.cp.reload.ReloadTrigger;
-import io.llmxds.cp.source.PolicyDirectoryWatcher;
+import io.llmxds.cp.source.PolicySource;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -31,8 +31,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The running control plane: the xDS server, the reload handle over a policy directory, the directory watcher
- * and the admin API, started in that order and closed in reverse.
+ * The running control plane: the xDS server, the reload handle over a policy source (a directory or an etcd
+ * prefix), the source's watch and the admin API, started in that order and closed in reverse.
  */
 public final class ControlPlane implements AutoCloseable {
 
@@ -41,7 +41,7 @@ public final class ControlPlane implements AutoCloseable {
    * TLS, its files re-read when they change.
    */
   public record Settings(
-      Path policies,
+      PolicySource.Opener source,
       String xdsAddress,
       int xdsPort,
       String adminAddress,
@@ -51,6 +51,14 @@ public final class ControlPlane implements AutoCloseable {
       Duration debounceMaxDelay,
       Optional<TlsFiles> xdsTls,
       ConfigCheck lastCheck) {
+
+    /** A policy directory. */
+    public Settings(Path policies, String xdsAddress, int xdsPort, String adminAddress, int adminPort,
+        AdminToken adminToken, Duration debounceQuiet, Duration debounceMaxDelay, Optional<TlsFiles> xdsTls,
+        ConfigCheck lastCheck) {
+      this(PolicySource.Opener.directory(policies), xdsAddress, xdsPort, adminAddress, adminPort, adminToken,
+          debounceQuiet, debounceMaxDelay, xdsTls, lastCheck);
+    }
 
     /** No check after the verify stage. */
     public Settings(Path policies, String xdsAddress, int xdsPort, String adminAddress, int adminPort,
@@ -69,15 +77,15 @@ public final class ControlPlane implements AutoCloseable {
 
   private final XdsServer xds;
   private final PolicyReloader reloader;
-  private final PolicyDirectoryWatcher watcher;
+  private final PolicySource source;
   private final AdminServer admin;
   private final XdsMetrics metrics;
 
-  private ControlPlane(XdsServer xds, PolicyReloader reloader, PolicyDirectoryWatcher watcher, AdminServer admin,
+  private ControlPlane(XdsServer xds, PolicyReloader reloader, PolicySource source, AdminServer admin,
       XdsMetrics metrics) {
     this.xds = xds;
     this.reloader = reloader;
-    this.watcher = watcher;
+    this.source = source;
     this.admin = admin;
     this.metrics = metrics;
   }
@@ -96,23 +104,24 @@ public final class ControlPlane implements AutoCloseable {
         new NodeStatusBoard(flavor -> xds.current(flavor).map(PublishedSnapshot::typeVersions).orElse(Map.of()));
     xds.addListener(new PushCorrelator(versions,
         List.of(new PushSpans(telemetry.tracer()), new PushLog(), metrics, board)));
-    PolicyDirectoryWatcher watcher = null;
+    PolicySource source = null;
     try {
-      // Watch before the first load, so that no save between the load and the watch is missed.
-      PolicyDirectoryWatcher started =
-          PolicyDirectoryWatcher.watch(s.policies(), s.debounceQuiet(), s.debounceMaxDelay());
-      watcher = started;
-      PolicyReloader reloader = new PolicyReloader(s.policies(), new VersionRecordingPublisher(xds, versions, routeVersions),
+      // Watch before the first load, so that no change between the load and the watch is missed.
+      PolicySource started = s.source().open(s.debounceQuiet(), s.debounceMaxDelay());
+      source = started;
+      metrics.watchSource(started);
+      PolicyReloader reloader = new PolicyReloader(started, new VersionRecordingPublisher(xds, versions, routeVersions),
           started::watchFilesOf, s.lastCheck());
       TracedReloader traced = new TracedReloader(reloader, telemetry.tracer(), List.of(new AuditLog(), metrics));
-      started.start(() -> traced.reload(ReloadTrigger.FILE_WATCH, Context.root(), ReloadTrigger.FILE_WATCH.wire()));
+      ReloadTrigger onChange = started.changeTrigger();
+      started.start(() -> traced.reload(onChange, Context.root(), onChange.wire()));
       traced.reload(ReloadTrigger.STARTUP, Context.root(), ReloadTrigger.STARTUP.wire());
-      AdminServer admin = AdminServer.start(s.adminAddress(), s.adminPort(), traced, xds, board, routeVersions,
-          s.adminToken(), telemetry);
+      AdminServer admin = AdminServer.start(s.adminAddress(), s.adminPort(), traced, started, xds, board,
+          routeVersions, s.adminToken(), telemetry);
       return new ControlPlane(xds, reloader, started, admin, metrics);
     } catch (IOException | RuntimeException e) {
-      if (watcher != null) {
-        watcher.close();
+      if (source != null) {
+        source.close();
       }
       xds.close();
       metrics.close();
@@ -139,7 +148,7 @@ public final class ControlPlane implements AutoCloseable {
   @Override
   public void close() {
     admin.close();
-    watcher.close();
+    source.close();
     xds.close();
     metrics.close();
   }

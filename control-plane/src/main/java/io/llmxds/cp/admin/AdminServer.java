@@ -13,6 +13,7 @@ import io.llmxds.cp.observe.TracedReloader;
 import io.llmxds.cp.publish.XdsServer;
 import io.llmxds.cp.reload.ReloadOutcome;
 import io.llmxds.cp.reload.ReloadTrigger;
+import io.llmxds.cp.source.PolicySource;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
@@ -48,6 +49,7 @@ public final class AdminServer implements AutoCloseable {
   private final HttpServer http;
   private final ExecutorService executor;
   private final TracedReloader reloader;
+  private final PolicySource source;
   private final XdsServer xds;
   private final NodeStatusBoard nodes;
   private final RouteVersions routeVersions;
@@ -72,10 +74,11 @@ public final class AdminServer implements AutoCloseable {
 
   private record Route(String method, Handler handler) {}
 
-  private AdminServer(HttpServer http, TracedReloader reloader, XdsServer xds, NodeStatusBoard nodes,
-      RouteVersions routeVersions, AdminToken token, Telemetry telemetry) {
+  private AdminServer(HttpServer http, TracedReloader reloader, PolicySource source, XdsServer xds,
+      NodeStatusBoard nodes, RouteVersions routeVersions, AdminToken token, Telemetry telemetry) {
     this.http = http;
     this.reloader = reloader;
+    this.source = source;
     this.xds = xds;
     this.nodes = nodes;
     this.routeVersions = routeVersions;
@@ -102,10 +105,11 @@ public final class AdminServer implements AutoCloseable {
     http.createContext("/", this::dispatch);
   }
 
-  public static AdminServer start(String host, int port, TracedReloader reloader, XdsServer xds,
+  /** @param source the reloader's source, whose own problems (etcd unreachable) {@code /status} shows */
+  public static AdminServer start(String host, int port, TracedReloader reloader, PolicySource source, XdsServer xds,
       NodeStatusBoard nodes, RouteVersions routeVersions, AdminToken token, Telemetry telemetry) throws IOException {
     HttpServer http = HttpServer.create(new InetSocketAddress(host, port), 0);
-    AdminServer server = new AdminServer(http, reloader, xds, nodes, routeVersions, token, telemetry);
+    AdminServer server = new AdminServer(http, reloader, source, xds, nodes, routeVersions, token, telemetry);
     http.start();
     return server;
   }
@@ -181,7 +185,11 @@ public final class AdminServer implements AutoCloseable {
 
   private Map<String, Object> status() {
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("policyDirectory", reloader.reloader().directory().toString());
+    Map<String, Object> sourceJson = new LinkedHashMap<>();
+    sourceJson.put("location", source.location());
+    reloader.reloader().servingRevision().ifPresent(revision -> sourceJson.put("revision", revision));
+    source.problem().ifPresent(problem -> sourceJson.put("error", problem));
+    body.put("source", sourceJson);
     xds.currentConfig().ifPresentOrElse(c -> {
       body.put("configVersion", c.configVersion());
       body.put("typeVersions", c.edge().typeVersions());
@@ -199,6 +207,7 @@ public final class AdminServer implements AutoCloseable {
     m.put("trigger", o.trigger().wire());
     m.put("configVersion", o.configVersion());
     m.put("previousVersion", o.previousVersion());
+    o.sourceRevision().ifPresent(revision -> m.put("sourceRevision", revision));
     m.put("startedAt", o.startedAt().toString());
     m.put("durationMs", o.duration().toNanos() / 1e6);
     m.put("changes", o.changes());

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Envoy control plane for LLM gateways.",
     subcommands = {ServeCommand.class, ValidateCommand.class, RenderCommand.class, StatusCommand.class,
-        HashKeyCommand.class})
+        HashKeyCommand.class, PushCommand.class})
 public final class LlmXds {
 
   public static void main(String[] args) {

@@ -10,7 +10,9 @@ import io.llmxds.cp.admin.AdminToken;
 import io.llmxds.common.Telemetry;
 import io.llmxds.common.tls.PlaintextBinding;
 import io.llmxds.common.tls.TlsFiles;
+import io.llmxds.cp.source.EtcdTarget;
 import io.llmxds.cp.source.PolicyDirectoryWatcher;
+import io.llmxds.cp.source.PolicySource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -19,13 +21,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code llm-xds serve}: the control plane itself. */
-@Command(name = "serve", description = "Serve a policy directory to Envoy over ADS, reloading it on change. Exit 2 "
+@Command(name = "serve", description = "Serve a policy directory (or an etcd prefix) to Envoy over ADS, reloading it on change. Exit 2 "
     + "on bad options, among them plaintext xDS on a non-loopback address without --insecure-xds.")
 final class ServeCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
@@ -35,6 +38,14 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--policies", defaultValue = "examples/policies",
       description = "Policy directory (default: ${DEFAULT-VALUE}).")
   Path policies;
+
+  @Option(names = "--source", paramLabel = "etcd://HOST:PORT/PREFIX", converter = EtcdOptions.TargetConverter.class,
+      description = "Serve the bundle under an etcd prefix instead of --policies, watching it (docs/sources.md); "
+          + "write it there with 'llm-xds push'.")
+  Optional<EtcdTarget> source;
+
+  @Mixin
+  EtcdOptions etcd;
 
   @Option(names = "--xds-address", defaultValue = "127.0.0.1",
       description = "xDS bind address (default: ${DEFAULT-VALUE}). Anything but loopback needs mutual TLS "
@@ -120,15 +131,23 @@ final class ServeCommand implements Callable<Integer> {
             + "id it names, provider credentials (SDS) included", xdsAddress);
       }
     }
+    PolicySource.Opener opener;
+    try {
+      opener = source.isPresent() ? PolicySource.Opener.etcd(source.get(), etcd.access())
+          : PolicySource.Opener.directory(policies);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    String location = source.map(EtcdTarget::url).orElse(policies.toAbsolutePath().normalize().toString());
     AdminToken token = AdminToken.loadOrCreate(adminTokenFile);
-    ControlPlane.Settings settings = new ControlPlane.Settings(policies, xdsAddress, xdsPort, adminAddress,
+    ControlPlane.Settings settings = new ControlPlane.Settings(opener, xdsAddress, xdsPort, adminAddress,
         adminPort, token, PolicyDirectoryWatcher.DEFAULT_QUIET, PolicyDirectoryWatcher.DEFAULT_MAX_DELAY, tls,
         lastCheck);
     ShutdownSignal shutdown = ShutdownSignal.install(SHUTDOWN_GRACE);
     try (Telemetry telemetry = Telemetry.autoconfigured(SERVICE_NAME);
          ControlPlane cp = ControlPlane.start(settings, telemetry)) {
       log.info("llm-xds serving {}: xDS on {}:{} ({}), admin on http://{}:{} (token in {})",
-          policies.toAbsolutePath().normalize(), xdsAddress, cp.xdsPort(), tls.isPresent() ? "mutual TLS" : "plaintext",
+          location, xdsAddress, cp.xdsPort(), tls.isPresent() ? "mutual TLS" : "plaintext",
           adminAddress, cp.adminPort(), adminTokenFile);
       shutdown.await();
       log.info("shutting down");

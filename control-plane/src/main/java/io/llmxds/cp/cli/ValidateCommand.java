@@ -57,8 +57,7 @@ final class ValidateCommand implements Callable<Integer> {
     for (Path dir : dirs) {
       PolicyCompiler.Result result = PolicyCompiler.compile(dir);
       if (result instanceof PolicyCompiler.Failed failed) {
-        failed.errors().forEach(e -> out.println(dir + "/" + e));
-        out.printf("%s: %d error(s)%n", dir, failed.errors().size());
+        printErrors(out, dir, failed);
         exit = 1;
       } else {
         PolicyCompiler.Compiled ok = (PolicyCompiler.Compiled) result;
@@ -74,6 +73,12 @@ final class ValidateCommand implements Callable<Integer> {
     }
     out.flush();
     return exit;
+  }
+
+  /** Every error of a directory, like a compiler's, then their count (push prints the same). */
+  static void printErrors(PrintWriter out, Path dir, PolicyCompiler.Failed failed) {
+    failed.errors().forEach(e -> out.println(dir + "/" + e));
+    out.printf("%s: %d error(s)%n", dir, failed.errors().size());
   }
 
   /** Envoy's verdict on one valid directory, printed; its exit code. */

@@ -34,6 +34,7 @@ public final class AuditLog implements ReloadObserver {
     entry.put("status", outcome.status().wire());
     entry.put("configVersion", outcome.configVersion());
     entry.put("previousVersion", outcome.previousVersion());
+    outcome.sourceRevision().ifPresent(revision -> entry.put("sourceRevision", revision));
     entry.put("durationMs", outcome.duration().toNanos() / 1e6);
     entry.put("changes", outcome.changes());
     entry.put("errors", outcome.errors());

@@ -16,6 +16,8 @@ public final class SpanAttributes {
   public static final AttributeKey<Double> RELOAD_DURATION_MS = AttributeKey.doubleKey("llm_xds.reload.duration_ms");
   public static final AttributeKey<String> CHANGES = AttributeKey.stringKey("llm_xds.reload.changes");
   public static final AttributeKey<Long> ERROR_COUNT = AttributeKey.longKey("llm_xds.reload.error_count");
+  /** The etcd revision the candidate bundle was read at (etcd sources only). */
+  public static final AttributeKey<Long> SOURCE_REVISION = AttributeKey.longKey("llm_xds.source.revision");
   public static final AttributeKey<String> CONFIG_VERSION = AttributeKey.stringKey("llm_xds.config.version");
   public static final AttributeKey<String> PREVIOUS_VERSION = AttributeKey.stringKey("llm_xds.config.previous_version");
   public static final String VALIDATION_ERROR_EVENT = "validation.error";

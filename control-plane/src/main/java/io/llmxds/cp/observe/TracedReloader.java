@@ -76,6 +76,7 @@ public final class TracedReloader {
         .setAttribute(RELOAD_DURATION_MS, outcome.duration().toNanos() / 1e6)
         .setAttribute(ERROR_COUNT, (long) outcome.errors().size())
         .setAttribute(CHANGES, String.join("; ", outcome.changes()));
+    outcome.sourceRevision().ifPresent(revision -> span.setAttribute(SOURCE_REVISION, revision));
     outcome.errors().stream().limit(MAX_ERROR_EVENTS)
         .forEach(e -> span.addEvent(VALIDATION_ERROR_EVENT, Attributes.of(MESSAGE, e)));
     if (outcome.status() == ReloadOutcome.Status.FAILURE) {

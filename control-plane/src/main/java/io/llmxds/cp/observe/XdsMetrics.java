@@ -1,6 +1,7 @@
 package io.llmxds.cp.observe;
 
 import io.llmxds.cp.reload.ReloadOutcome;
+import io.llmxds.cp.source.PolicySource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,6 +30,7 @@ public final class XdsMetrics implements PushObserver, ReloadObserver, AutoClose
   static final String NACKS = "llm_xds.xds.nacks";
   static final String STREAMS = "llm_xds.xds.streams";
   static final String CONVERGENCE = "llm_xds.convergence";
+  static final String SOURCE_UP = "llm_xds.source.up";
   private static final Duration[] CONVERGENCE_BUCKETS = Stream.of(25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000,
       30_000, 60_000).map(Duration::ofMillis).toArray(Duration[]::new);
 
@@ -40,6 +42,7 @@ public final class XdsMetrics implements PushObserver, ReloadObserver, AutoClose
   private final Timer convergenceTimer;
   private final Convergence convergence = new Convergence();
   private volatile Instant lastSuccess;
+  private Gauge sourceUp;
 
   public XdsMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -81,6 +84,13 @@ public final class XdsMetrics implements PushObserver, ReloadObserver, AutoClose
     if (outcome.status() != ReloadOutcome.Status.FAILURE) {
       lastSuccess = Instant.now();
     }
+  }
+
+  /** 1 while the policy source can be read, 0 while it cannot (etcd unreachable); the reason is in /status. */
+  public synchronized void watchSource(PolicySource source) {
+    sourceUp = Gauge.builder(SOURCE_UP, source, s -> s.problem().isPresent() ? 0 : 1)
+        .description("Whether the policy source (directory or etcd) can be read now")
+        .register(registry);
   }
 
   @Override
@@ -146,5 +156,10 @@ public final class XdsMetrics implements PushObserver, ReloadObserver, AutoClose
     configInfo.register(List.of(), true);
     registry.remove(streamsGauge);
     registry.remove(lastSuccessAge);
+    synchronized (this) {
+      if (sourceUp != null) {
+        registry.remove(sourceUp);
+      }
+    }
   }
 }

@@ -12,6 +12,9 @@ final class IoProblems {
   private IoProblems() {}
 
   static String describe(IOException e) {
+    if (e instanceof UnreadableFile) {
+      return e.getMessage();
+    }
     if (e instanceof NoSuchFileException) {
       return "no such file";
     }

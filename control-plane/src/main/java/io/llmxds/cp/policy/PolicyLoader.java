@@ -1,18 +1,16 @@
 package io.llmxds.cp.policy;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
- * Loads a policy directory into a {@link PolicyBundle}. This is the I/O edge of the policy stage: it reads the
- * policy files and the files they name (secrets, CA certificates); everything else is a pure function of what was read. Bad input never
- * throws: every problem in every file is collected, and one bad document rejects the whole bundle.
+ * Loads a policy bundle (a directory, or a store's keys: {@link BundleSource}) into a {@link PolicyBundle}. This is
+ * the I/O edge of the policy stage: it reads the policy documents and the files they name (secrets, CA
+ * certificates); everything else is a pure function of what was read. Bad input never throws: every problem in
+ * every file is collected, and one bad document rejects the whole bundle.
  */
 public final class PolicyLoader {
 
@@ -25,27 +23,25 @@ public final class PolicyLoader {
   private PolicyLoader() {}
 
   public static LoadResult load(Path dir) {
-    Path root = dir.toAbsolutePath().normalize();
-    List<Path> files;
+    return load(new DirectoryBundle(dir));
+  }
+
+  public static LoadResult load(BundleSource source) {
+    List<String> names;
     try {
-      files = PolicyFiles.list(root);
+      names = source.documentNames();
     } catch (IOException e) {
       return new LoadResult.Rejected(List.of(new PolicyError(
-          ".", 0, 0, "(policy directory)", "cannot read " + root + ": " + IoProblems.describe(e))));
+          ".", 0, 0, "(policy directory)", "cannot read " + source.location() + ": " + IoProblems.describe(e))));
     }
     List<PolicyError> errors = new ArrayList<>();
-    Set<Path> inputs = new TreeSet<>();
-    ReferencedFiles referenced = new PolicyDirectoryFiles(root, inputs);
+    ReferencedFiles referenced = new BundleFiles(source);
     List<Declared> declared = new ArrayList<>();
-    List<String> names = new ArrayList<>();
     boolean complete = true;
-    for (Path file : files) {
-      String name = file.getFileName().toString();
-      names.add(name);
-      inputs.add(file);
+    for (String name : names) {
       String text;
       try {
-        text = Files.readString(file);
+        text = source.document(name);
       } catch (IOException e) {
         errors.add(new PolicyError(name, 0, 0, "(file)", "cannot read: " + IoProblems.describe(e)));
         complete = false;
@@ -65,6 +61,6 @@ public final class PolicyLoader {
     if (!errors.isEmpty()) {
       return new LoadResult.Rejected(errors.stream().sorted(BY_POSITION).toList());
     }
-    return new LoadResult.Loaded(BundleAssembler.assemble(declared), inputs);
+    return new LoadResult.Loaded(BundleAssembler.assemble(declared), source.localInputs());
   }
 }

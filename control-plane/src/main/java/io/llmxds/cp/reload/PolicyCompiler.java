@@ -1,6 +1,8 @@
 package io.llmxds.cp.reload;
 
+import io.llmxds.cp.policy.BundleSource;
 import io.llmxds.cp.policy.ConfigVersion;
+import io.llmxds.cp.policy.DirectoryBundle;
 import io.llmxds.cp.policy.LoadResult;
 import io.llmxds.cp.policy.PolicyBundle;
 import io.llmxds.cp.policy.PolicyError;
@@ -67,7 +69,12 @@ public final class PolicyCompiler {
   }
 
   public static Result compile(Path dir) {
-    LoadResult loaded = PolicyLoader.load(dir);
+    return compile(new DirectoryBundle(dir));
+  }
+
+  /** As {@link #compile(Path)} for any bundle: a directory and an etcd revision are judged alike. */
+  public static Result compile(BundleSource source) {
+    LoadResult loaded = PolicyLoader.load(source);
     if (loaded instanceof LoadResult.Rejected rejected) {
       return new Failed(rejected.errors().stream().map(PolicyError::format).toList());
     }

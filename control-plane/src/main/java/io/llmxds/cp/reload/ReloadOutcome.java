@@ -3,6 +3,7 @@ package io.llmxds.cp.reload;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * The result of one reload attempt.
@@ -12,6 +13,8 @@ import java.util.List;
  * @param errors every problem found, formatted like compiler errors; empty unless {@code status} is FAILURE
  * @param changes what the new version changed, one entry per document ({@link io.llmxds.cp.policy.BundleDiff});
  *     empty unless {@code status} is SUCCESS
+ * @param sourceRevision the store revision the candidate bundle was read at (etcd); empty for a directory, or when the
+ *     store could not be read
  */
 public record ReloadOutcome(
     Status status,
@@ -20,6 +23,7 @@ public record ReloadOutcome(
     String previousVersion,
     List<String> errors,
     List<String> changes,
+    OptionalLong sourceRevision,
     Instant startedAt,
     Duration duration) {
 

@@ -4,6 +4,7 @@ package io.llmxds.cp.reload;
 public enum ReloadTrigger {
   STARTUP("startup"),
   FILE_WATCH("file-watch"),
+  ETCD_WATCH("etcd-watch"),
   ADMIN_API("admin-api");
 
   private final String wire;

@@ -17,9 +17,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +48,7 @@ public final class PolicyDirectoryWatcher implements AutoCloseable {
     this.watchService = FileSystems.getDefault().newWatchService();
     this.quiet = quiet;
     this.maxDelay = maxDelay;
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "policy-reload"));
+    this.scheduler = SourceThreads.single("policy-reload");
     watch(Set.of(dir));
   }
 
@@ -68,7 +66,7 @@ public final class PolicyDirectoryWatcher implements AutoCloseable {
       throw new IllegalStateException("already started");
     }
     Debouncer debouncer = new Debouncer(scheduler, quiet, maxDelay, onChange);
-    eventThread = daemon(() -> pollEvents(debouncer), "policy-watch");
+    eventThread = SourceThreads.daemon(() -> pollEvents(debouncer), "policy-watch");
     eventThread.start();
   }
 
@@ -133,17 +131,6 @@ public final class PolicyDirectoryWatcher implements AutoCloseable {
         eventThread.interrupt();
       }
     }
-    scheduler.shutdownNow();
-    try {
-      scheduler.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
+    SourceThreads.stop(scheduler);
   }
 }

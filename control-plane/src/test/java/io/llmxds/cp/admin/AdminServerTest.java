@@ -26,6 +26,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Map;
+import io.llmxds.cp.reload.ConfigCheck;
+import io.llmxds.cp.source.DirectorySource;
+import io.llmxds.cp.source.PolicyDirectoryWatcher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +41,7 @@ class AdminServerTest {
   private XdsServer xds;
   private AdminServer admin;
   private String token;
+  private DirectorySource source;
   private final TestTelemetry telemetry = new TestTelemetry();
   private final HttpClient http = HttpClient.newHttpClient();
   private final RouteVersions routeVersions = new RouteVersions();
@@ -49,18 +53,21 @@ class AdminServerTest {
     AdminToken adminToken = AdminToken.loadOrCreate(tokenFile);
     token = Files.readString(tokenFile).strip();
     xds = XdsServer.start("127.0.0.1", 0);
-    PolicyReloader reloader = new PolicyReloader(policies,
-        new VersionRecordingPublisher(xds, new ConfigVersions(), routeVersions), inputs -> { });
+    source = DirectorySource.open(policies, PolicyDirectoryWatcher.DEFAULT_QUIET,
+        PolicyDirectoryWatcher.DEFAULT_MAX_DELAY);
+    PolicyReloader reloader = new PolicyReloader(source,
+        new VersionRecordingPublisher(xds, new ConfigVersions(), routeVersions), inputs -> { }, ConfigCheck.NONE);
     TracedReloader traced = new TracedReloader(reloader, telemetry.telemetry().tracer(), List.of());
     traced.reload(ReloadTrigger.STARTUP, Context.root(), "startup");
     NodeStatusBoard board =
         new NodeStatusBoard(flavor -> xds.current(flavor).map(PublishedSnapshot::typeVersions).orElse(Map.of()));
-    admin = AdminServer.start("127.0.0.1", 0, traced, xds, board, routeVersions, adminToken, telemetry.telemetry());
+    admin = AdminServer.start("127.0.0.1", 0, traced, source, xds, board, routeVersions, adminToken, telemetry.telemetry());
   }
 
   @AfterEach
   void stop() {
     admin.close();
+    source.close();
     xds.close();
     telemetry.close();
   }

@@ -3,27 +3,18 @@ package io.llmxds.cp.policy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
-import java.util.Set;
 
-/** Reads the files policies name, relative to the policy directory, and notes each one as an input to watch. */
-final class PolicyDirectoryFiles implements ReferencedFiles {
+/** Reads the files policies name through the bundle's source and checks they hold what the policy says. */
+final class BundleFiles implements ReferencedFiles {
 
   private static final String PEM_BEGIN = "-----BEGIN CERTIFICATE-----";
 
-  private final Path policyDir;
-  private final Set<Path> inputs;
+  private final BundleSource source;
 
-  /**
-   * @param policyDir absolute
-   * @param inputs receives the absolute path of every file read
-   */
-  PolicyDirectoryFiles(Path policyDir, Set<Path> inputs) {
-    this.policyDir = policyDir;
-    this.inputs = inputs;
+  BundleFiles(BundleSource source) {
+    this.source = source;
   }
 
   @Override
@@ -56,13 +47,8 @@ final class PolicyDirectoryFiles implements ReferencedFiles {
   }
 
   private String read(String file, String what) throws InvalidValue {
-    Path path = policyDir.resolve(file).normalize();
-    inputs.add(path);
-    if (Files.isDirectory(path)) {
-      throw new InvalidValue("cannot read " + what + " \"" + file + "\": it is a directory");
-    }
     try {
-      return Files.readString(path);
+      return source.file(file);
     } catch (IOException e) {
       throw new InvalidValue("cannot read " + what + " \"" + file + "\": " + IoProblems.describe(e));
     }
