@@ -33,7 +33,7 @@ final class UnifiedApiCheck {
           format.flatMap(f -> ApiTranslation.between(f, provider.get().chat));
       if (translation.isPresent()) {
         try {
-          translation.get().request(body.deepCopy());
+          translation.get().request(body);
         } catch (Untranslatable e) {
           return Optional.of(new RequestFields.Invalid(e.field(), "'" + e.field() + "' cannot be translated to the "
               + wire + " API of a provider of model route '" + route.name() + "': " + e.reason()));

@@ -37,6 +37,8 @@ public interface ApiTranslation {
   /**
    * Client request JSON to provider request JSON. The caller has already set {@code model} to the upstream name; it
    * is kept. Throws naming the client's field (a JSON path like {@code messages[2].content[0].type}, {@code n}).
+   * {@code clientRequest} is not modified (the result may share its unchanged subtrees), so a caller may only check
+   * that a body translates and send the body itself on.
    */
   ObjectNode request(ObjectNode clientRequest) throws Untranslatable;
 

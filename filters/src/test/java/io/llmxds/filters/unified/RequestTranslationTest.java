@@ -53,6 +53,17 @@ class RequestTranslationTest {
     assertThat(translated.get("parallel_tool_calls").asBoolean()).isFalse();
   }
 
+  /** The downstream phase only checks that a body translates and sends the client's own on (UnifiedApiCheck). */
+  @Test
+  void aTranslatedRequestLeavesTheClientsBodyAsItWas() throws Untranslatable {
+    for (String sample : new String[] {"openai-request.json", "anthropic-request.json"}) {
+      ObjectNode body = json(sample);
+      ObjectNode before = body.deepCopy();
+      (sample.startsWith("openai") ? OPENAI_CLIENT : ANTHROPIC_CLIENT).request(body);
+      assertThat(body).as(sample).isEqualTo(before);
+    }
+  }
+
   @Test
   void anthropicNeedsMaxTokensAndGetsTheDefault() throws Untranslatable {
     ObjectNode request = JSON.createObjectNode().put("model", "m");
