@@ -98,8 +98,7 @@ public final class RateLimitService extends RateLimitServiceGrpc.RateLimitServic
     // Descriptors of different limits count independently: their checks run at once.
     List<CompletableFuture<Verdict>> checked = new ArrayList<>();
     int[] statusIndex = new int[descriptors.size()];
-    Map<AnswerOf, long[]> charges = new LinkedHashMap<>();
-    Map<AnswerOf, LimitDescriptor> chargedBy = new LinkedHashMap<>();
+    Map<AnswerOf, AnswerTokens> charges = new LinkedHashMap<>();
     for (int i = 0; i < descriptors.size(); i++) {
       LimitDescriptor d = descriptors.get(i);
       statusIndex[i] = -1;
@@ -112,12 +111,10 @@ public final class RateLimitService extends RateLimitServiceGrpc.RateLimitServic
       } else if (d.isTokenCharge()) {
         // Input and output of one answer arrive as two descriptors of the same limit: one charge.
         AnswerOf answer = new AnswerOf(d.limit(), d.route(), d.consumer(), d.tier(), d.model());
-        chargedBy.putIfAbsent(answer, d);
-        long[] tokens = charges.computeIfAbsent(answer, a -> new long[2]);
-        tokens[d.charge().equals(GlobalRateLimits.CHARGE_OUTPUT_TOKENS) ? 1 : 0] += d.hits();
+        charges.computeIfAbsent(answer, a -> new AnswerTokens(d)).add(d);
       }
     }
-    CompletableFuture<Void> charged = chargeAll(snapshot, charges, chargedBy, now);
+    CompletableFuture<Void> charged = chargeAll(snapshot, charges, now);
     return CompletableFuture.allOf(checked.toArray(CompletableFuture<?>[]::new)).thenCombine(charged, (c, d) -> {
       List<Verdict> verdicts = checked.stream().map(CompletableFuture::join).toList();
       describe(span, descriptors, verdicts, charges.isEmpty());
@@ -129,21 +126,41 @@ public final class RateLimitService extends RateLimitServiceGrpc.RateLimitServic
   private record AnswerOf(String limit, String route, Optional<String> consumer, Optional<String> tier,
       Optional<String> model) {}
 
+  /** One answer's input and output tokens for one limit; its first descriptor stands for both. */
+  private static final class AnswerTokens {
+    private final LimitDescriptor descriptor;
+    private long input;
+    private long output;
+
+    AnswerTokens(LimitDescriptor descriptor) {
+      this.descriptor = descriptor;
+    }
+
+    void add(LimitDescriptor d) {
+      if (d.charge().equals(GlobalRateLimits.CHARGE_OUTPUT_TOKENS)) {
+        output += d.hits();
+      } else {
+        input += d.hits();
+      }
+    }
+  }
+
   /** One answer as the meters count it. */
   private record Metered(Optional<String> consumer, String model, long inputTokens, long outputTokens) {}
 
-  private CompletableFuture<Void> chargeAll(DataPathSnapshot snapshot, Map<AnswerOf, long[]> charges,
-      Map<AnswerOf, LimitDescriptor> chargedBy, Instant now) {
+  private CompletableFuture<Void> chargeAll(DataPathSnapshot snapshot, Map<AnswerOf, AnswerTokens> charges,
+      Instant now) {
     Map<AnswerOf, CompletableFuture<Optional<Charge>>> charged = new LinkedHashMap<>();
     charges.forEach((answer, tokens) ->
-        charged.put(answer, checks.charge(snapshot, chargedBy.get(answer), tokens[0], tokens[1], now)));
+        charged.put(answer, checks.charge(snapshot, tokens.descriptor, tokens.input, tokens.output, now)));
     return CompletableFuture.allOf(charged.values().toArray(CompletableFuture<?>[]::new)).thenRun(() -> {
       // Every limit covering the route gets the same answer's tokens: the meters count it once.
       Map<Metered, Optional<Long>> metered = new LinkedHashMap<>();
       charged.forEach((answer, charge) -> {
         Optional<Long> cost = charge.join().filter(c -> c.nanoDollars() > 0).map(Charge::nanoDollars);
-        long[] tokens = charges.get(answer);
-        metered.merge(new Metered(answer.consumer(), answer.model().orElse("unknown"), tokens[0], tokens[1]), cost,
+        AnswerTokens tokens = charges.get(answer);
+        metered.merge(new Metered(answer.consumer(), answer.model().orElse("unknown"), tokens.input, tokens.output),
+            cost,
             (first, next) -> first.or(() -> next));
       });
       metered.forEach((answer, cost) ->
