@@ -74,6 +74,11 @@ public final class ContextPolicyMetadata {
 
   /** The dynamic-metadata namespace of token usage ({@code prompt_tokens}, {@code completion_tokens}, …). */
   public static final String USAGE_NAMESPACE = "io.llmxds.usage";
+  /** Its fields: token counts (numbers) and the model that answered (string, absent when the answer names none). */
+  public static final String USAGE_PROMPT_TOKENS = "prompt_tokens";
+  public static final String USAGE_COMPLETION_TOKENS = "completion_tokens";
+  public static final String USAGE_TOTAL_TOKENS = "total_tokens";
+  public static final String USAGE_MODEL = "model";
 
   private ContextPolicyMetadata() {}
 

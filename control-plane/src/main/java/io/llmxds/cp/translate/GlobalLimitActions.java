@@ -22,11 +22,6 @@ import java.util.List;
  */
 final class GlobalLimitActions {
 
-  /** The usage fields the context service writes (filters' UsageMetadata). */
-  static final String PROMPT_TOKENS = "prompt_tokens";
-  static final String COMPLETION_TOKENS = "completion_tokens";
-  static final String USAGE_MODEL = "model";
-
   private GlobalLimitActions() {}
 
   static List<io.envoyproxy.envoy.config.route.v3.RateLimit> of(RateLimit limit, ModelRoute route,
@@ -38,8 +33,10 @@ final class GlobalLimitActions {
         .setHitsAddend(HitsAddend.newBuilder().setNumber(UInt64Value.of(1)))
         .build());
     if (countsTokens(limit)) {
-      rateLimits.add(charge(limit, route, authenticates, GlobalRateLimits.CHARGE_INPUT_TOKENS, PROMPT_TOKENS));
-      rateLimits.add(charge(limit, route, authenticates, GlobalRateLimits.CHARGE_OUTPUT_TOKENS, COMPLETION_TOKENS));
+      rateLimits.add(charge(limit, route, authenticates, GlobalRateLimits.CHARGE_INPUT_TOKENS,
+          ContextPolicyMetadata.USAGE_PROMPT_TOKENS));
+      rateLimits.add(charge(limit, route, authenticates, GlobalRateLimits.CHARGE_OUTPUT_TOKENS,
+          ContextPolicyMetadata.USAGE_COMPLETION_TOKENS));
     }
     return rateLimits;
   }
@@ -61,7 +58,7 @@ final class GlobalLimitActions {
         .addActions(genericKey(GlobalRateLimits.CHARGE_ENTRY, charge))
         .addActions(Action.newBuilder().setMetadata(Action.MetaData.newBuilder()
             .setDescriptorKey(GlobalRateLimits.MODEL_ENTRY)
-            .setMetadataKey(usageKey(USAGE_MODEL))
+            .setMetadataKey(usageKey(ContextPolicyMetadata.USAGE_MODEL))
             .setSource(Action.MetaData.Source.DYNAMIC)
             .setSkipIfAbsent(true)))
         .setApplyOnStreamDone(true)

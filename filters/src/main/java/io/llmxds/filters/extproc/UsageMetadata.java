@@ -15,11 +15,11 @@ final class UsageMetadata {
 
   static Struct of(TokenUsage usage, String model) {
     Struct.Builder fields = Struct.newBuilder()
-        .putFields("prompt_tokens", number(usage.promptTokens()))
-        .putFields("completion_tokens", number(usage.completionTokens()))
-        .putFields("total_tokens", number(usage.totalTokens()));
+        .putFields(ContextPolicyMetadata.USAGE_PROMPT_TOKENS, number(usage.promptTokens()))
+        .putFields(ContextPolicyMetadata.USAGE_COMPLETION_TOKENS, number(usage.completionTokens()))
+        .putFields(ContextPolicyMetadata.USAGE_TOTAL_TOKENS, number(usage.totalTokens()));
     if (!model.isEmpty()) {
-      fields.putFields("model", Value.newBuilder().setStringValue(model).build());
+      fields.putFields(ContextPolicyMetadata.USAGE_MODEL, Value.newBuilder().setStringValue(model).build());
     }
     return Struct.newBuilder().putFields(NAMESPACE, Value.newBuilder().setStructValue(fields).build()).build();
   }
