@@ -99,12 +99,12 @@ class EdgePoliciesTest {
         .filter(r -> r.getName().equals("chat")).findFirst().orElseThrow();
     assertThat(chat.getRoute().getWeightedClusters().getClustersList())
         .extracting(c -> c.getName() + "=" + c.getWeight().getValue())
-        .containsExactly("fallback/chat/mock-a=100", "fallback/chat/mock-b=0");
+        .containsExactly("fallback/mock-a/mock-fallback=100", "fallback/mock-b/mock-fallback=0");
     Struct models = chat.getMetadata().getFilterMetadataOrThrow(Names.ROUTE_METADATA_NAMESPACE)
         .getFieldsOrThrow("upstream_models").getStructValue();
     assertThat(models.getFieldsMap()).containsOnlyKeys("mock-a", "mock-fallback");
     assertThat(models.getFieldsOrThrow("mock-fallback").getStringValue()).isEqualTo("mock-model-fallback");
-    HttpProtocolOptions aggregate = cluster(resources, "fallback/chat/mock-a").getTypedExtensionProtocolOptionsMap()
+    HttpProtocolOptions aggregate = cluster(resources, "fallback/mock-a/mock-fallback").getTypedExtensionProtocolOptionsMap()
         .get("envoy.extensions.upstreams.http.v3.HttpProtocolOptions").unpack(HttpProtocolOptions.class);
     assertThat(aggregate.getHttpFiltersList()).as("the aggregate the route picks runs the upstream rewriter (U1)")
         .extracting(f -> f.getName()).contains(Names.UPSTREAM_MODEL_FILTER);

@@ -11,10 +11,14 @@ import java.util.regex.Pattern;
 
 /**
  * The policy documents an Envoy message is about, found by the resource names it contains: a provider's cluster or
- * credential, a model route's fallback clusters or its route, the gateway's listener. Names with a slash are
+ * credential, a model route's route or a fallback cluster it uses (shared by every route with that chain), the
+ * gateway's listener. Names with a slash are
  * distinctive anywhere; a bare name (a route, the listener) counts only quoted, as Envoy quotes names in its errors.
  */
 final class PolicyDocuments {
+
+  /** Not inside a longer resource name. */
+  private static final String NOT_AFTER_NAME = "(?<![\\w./-])";
 
   private PolicyDocuments() {}
 
@@ -31,15 +35,29 @@ final class PolicyDocuments {
       }
     }
     for (ModelRoute route : bundle.modelRoutes()) {
-      if (quoted(message, route.name()) || bare(message, "fallback/" + route.name() + "/")) {
+      if (quoted(message, route.name()) || namesFallbackClusterOf(message, route)) {
         labels.add("ModelRoute/" + route.name());
       }
     }
     return List.copyOf(labels);
   }
 
+  /**
+   * A fallback cluster's name is a prefix of the longer chains that start with it (fallback/a/b, fallback/a/b/c), so
+   * it must end where the name ends.
+   */
+  private static boolean namesFallbackClusterOf(String message, ModelRoute route) {
+    return !route.fallbacks().isEmpty() && route.backends().stream()
+        .map(b -> Names.fallbackCluster(route.fallbackChain(b.provider())))
+        .anyMatch(name -> find(message, NOT_AFTER_NAME + Pattern.quote(name) + "(?![\\w./-])"));
+  }
+
   private static boolean bare(String message, String name) {
-    return Pattern.compile("(?<![\\w./-])" + Pattern.quote(name)).matcher(message).find();
+    return find(message, NOT_AFTER_NAME + Pattern.quote(name));
+  }
+
+  private static boolean find(String message, String regex) {
+    return Pattern.compile(regex).matcher(message).find();
   }
 
   private static boolean quoted(String message, String name) {

@@ -119,9 +119,7 @@ final class BundleChecks {
         continue;
       }
       for (int i = 0; i < route.backends().size(); i++) {
-        List<String> chain = new ArrayList<>();
-        chain.add(route.backends().get(i).provider());
-        chain.addAll(route.fallbackProviders());
+        List<String> chain = route.fallbackChain(route.backends().get(i).provider());
         Map<String, Optional<Credentials>> credentials = new LinkedHashMap<>();
         for (String name : chain) {
           Optional<Provider> provider = provider(name);

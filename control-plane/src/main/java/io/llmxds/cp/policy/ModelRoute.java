@@ -3,6 +3,7 @@ package io.llmxds.cp.policy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Where requests for some model names go.
@@ -31,6 +32,14 @@ public record ModelRoute(
   /** The providers of the fallbacks, in order. */
   public List<String> fallbackProviders() {
     return fallbacks.stream().map(Fallback::provider).toList();
+  }
+
+  /**
+   * The providers a request this route sends to {@code backend} may try, in order: the backend, then the fallbacks
+   * (the loader keeps a fallback from repeating a backend or another fallback).
+   */
+  public List<String> fallbackChain(String backend) {
+    return Stream.concat(Stream.of(backend), fallbacks.stream().map(Fallback::provider)).distinct().toList();
   }
 
   /** The model name sent to {@code provider} when this route sends it a request, if not the client's. */

@@ -3,17 +3,13 @@ package io.llmxds.cp.translate;
 import com.google.protobuf.Any;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.extensions.clusters.aggregate.v3.ClusterConfig;
-import io.llmxds.cp.policy.ModelRoute;
 import io.llmxds.cp.policy.PolicyBundle;
 import io.llmxds.cp.policy.Provider;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.function.BiFunction;
 
-/** CDS: one cluster per provider, and one aggregate fallback cluster per (model route with fallbacks, backend). */
+/** CDS: one cluster per provider, and one aggregate cluster per distinct fallback chain ({@link FallbackChain}). */
 final class ClusterTranslator {
 
   private ClusterTranslator() {}
@@ -22,22 +18,7 @@ final class ClusterTranslator {
     ProviderUses uses = ProviderUses.of(bundle);
     List<Cluster> clusters = new ArrayList<>();
     bundle.providers().forEach(p -> clusters.add(providerCluster(bundle, uses, p)));
-    clusters.addAll(perFallbackChain(bundle, (route, backend) -> fallbackCluster(bundle, route, backend)));
-    return clusters;
-  }
-
-  /** One cluster per (model route with fallbacks, backend provider): the head of each fallback chain. */
-  static List<Cluster> perFallbackChain(PolicyBundle bundle, BiFunction<ModelRoute, String, Cluster> cluster) {
-    List<Cluster> clusters = new ArrayList<>();
-    for (ModelRoute route : bundle.modelRoutes()) {
-      if (route.fallbacks().isEmpty()) {
-        continue;
-      }
-      route.backends().stream()
-          .map(ModelRoute.Backend::provider)
-          .distinct()
-          .forEach(p -> clusters.add(cluster.apply(route, p)));
-    }
+    FallbackChain.distinct(bundle).forEach(chain -> clusters.add(fallbackCluster(bundle, chain)));
     return clusters;
   }
 
@@ -98,29 +79,28 @@ final class ClusterTranslator {
     };
   }
 
-  /** The aggregate cluster of {@code route} in front of {@code backend}: the backend, then the route's fallbacks. */
-  static Cluster.Builder aggregateCluster(ModelRoute route, String backend) {
-    Set<String> children = new LinkedHashSet<>();
-    children.add(Names.providerCluster(backend));
-    route.fallbackProviders().forEach(f -> children.add(Names.providerCluster(f)));
+  /** The aggregate cluster of a fallback chain: each provider's cluster, in the chain's order. */
+  static Cluster.Builder aggregateCluster(FallbackChain chain) {
+    List<String> children = chain.providers().stream().map(Names::providerCluster).toList();
     return Cluster.newBuilder()
-        .setName(Names.fallbackCluster(route.name(), backend))
+        .setName(chain.clusterName())
         .setClusterType(Cluster.CustomClusterType.newBuilder()
             .setName(Names.AGGREGATE_CLUSTER)
             .setTypedConfig(Any.pack(ClusterConfig.newBuilder().addAllClusters(children).build())));
   }
 
   /**
-   * The backend first, then the route's fallbacks: each child's hosts become one priority level, so the
+   * The chain's head first, then the fallbacks: each child's hosts become one priority level, so the
    * {@code previous_priorities} retry policy of the route moves each retry to the next provider. Envoy runs the
    * upstream filters of the aggregate cluster, not of the child that serves the request (upstream_request.cc:147),
-   * so the aggregate carries the backend's credential (the loader ensures a chain shares one) and the upstream
-   * phase: it learns each try's provider, API and path from the chosen host's metadata, so every provider gets its
-   * own model name, path and body format.
+   * so the aggregate carries the head's credential (the loader ensures a chain shares one) and the upstream
+   * phase: it learns each try's provider, API and path from the chosen host's metadata and the model name from the
+   * route's, so every provider gets its own model name, path and body format — and the cluster nothing of any one
+   * route, which is why routes with the same chain share it.
    */
-  private static Cluster fallbackCluster(PolicyBundle bundle, ModelRoute route, String backend) {
-    Cluster.Builder cluster = aggregateCluster(route, backend).setLbPolicy(Cluster.LbPolicy.CLUSTER_PROVIDED);
-    bundle.provider(backend).ifPresent(p -> cluster.putAllTypedExtensionProtocolOptions(
+  private static Cluster fallbackCluster(PolicyBundle bundle, FallbackChain chain) {
+    Cluster.Builder cluster = aggregateCluster(chain).setLbPolicy(Cluster.LbPolicy.CLUSTER_PROVIDED);
+    bundle.provider(chain.head()).ifPresent(p -> cluster.putAllTypedExtensionProtocolOptions(
         UpstreamProtocolOptions.forProvider(bundle.gateway(), p)));
     return cluster.build();
   }

@@ -1,5 +1,7 @@
 package io.llmxds.cp.translate;
 
+import java.util.List;
+
 /**
  * Every name the translation gives to an Envoy resource, filter or extension, in one place: the ext_proc context
  * service, the CLI and the tests depend on these names, so none of them is spelled anywhere else.
@@ -61,9 +63,14 @@ public final class Names {
     return "provider/" + provider;
   }
 
-  /** The aggregate cluster that tries {@code provider} and then the route's fallbacks. */
-  public static String fallbackCluster(String modelRoute, String provider) {
-    return "fallback/" + modelRoute + "/" + provider;
+  /**
+   * The aggregate cluster that tries {@code chain}'s providers in order (a backend, then its route's fallbacks),
+   * shared by every route with that chain: {@code fallback/<backend>/<fallback>/…}. Provider names have no
+   * {@code /} and at most 63 characters, so the name spells the chain unambiguously, stays readable and never
+   * equals a {@code provider/…} cluster; Envoy sets no limit on a cluster name's length.
+   */
+  public static String fallbackCluster(List<String> chain) {
+    return "fallback/" + String.join("/", chain);
   }
 
   public static String listModelsRoute(String consumer) {

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * CDS for gRPC clients: a cluster per provider some route uses (EDS for IP literals, LOGICAL_DNS for names, the
- * provider's load-balancing policy and TLS, no credentials) and the fallback chains as aggregate clusters (gRFC A37).
+ * provider's load-balancing policy and TLS, no credentials) and one aggregate cluster per distinct fallback chain (gRFC A37).
  */
 final class ProxylessClusterTranslator {
 
@@ -18,8 +18,7 @@ final class ProxylessClusterTranslator {
     List<Cluster> clusters = new ArrayList<>();
     used.forEach(p -> clusters.add(providerCluster(p)));
     // No lb_policy: Envoy wants CLUSTER_PROVIDED on an aggregate, gRPC clients reject it and ignore the field.
-    clusters.addAll(ClusterTranslator.perFallbackChain(bundle,
-        (route, backend) -> ClusterTranslator.aggregateCluster(route, backend).build()));
+    FallbackChain.distinct(bundle).forEach(chain -> clusters.add(ClusterTranslator.aggregateCluster(chain).build()));
     return clusters;
   }
 

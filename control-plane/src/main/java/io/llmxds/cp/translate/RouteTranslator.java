@@ -108,7 +108,8 @@ final class RouteTranslator {
 
   /**
    * Always weighted clusters, even for one backend, so that an A/B split is only a weight change. With fallbacks
-   * each backend goes through its aggregate cluster (backend first, then the fallbacks).
+   * each backend goes through the aggregate cluster of its chain (backend first, then the fallbacks), which every
+   * route with that chain shares.
    */
   private static WeightedCluster weightedClusters(ModelRoute route) {
     WeightedCluster.Builder clusters = WeightedCluster.newBuilder();
@@ -138,7 +139,7 @@ final class RouteTranslator {
     return WeightedCluster.ClusterWeight.newBuilder()
         .setName(route.fallbacks().isEmpty()
             ? Names.providerCluster(backend.provider())
-            : Names.fallbackCluster(route.name(), backend.provider()))
+            : FallbackChain.of(route, backend.provider()).clusterName())
         .setWeight(UInt32Value.of(backend.weight()));
   }
 

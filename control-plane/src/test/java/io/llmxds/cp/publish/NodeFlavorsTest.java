@@ -86,7 +86,7 @@ class NodeFlavorsTest {
     assertThat(lastNames(envoy, LDS)).containsExactly("edge");
     assertThat(lastNames(grpc, LDS)).containsExactlyElementsOf(DIALED);
     assertThat(lastNames(grpc, RDS)).containsExactly("proxyless/chat", "proxyless/gpt-4o");
-    assertThat(lastNames(grpc, CDS)).containsExactlyInAnyOrder("fallback/chat/mock-a", "fallback/chat/mock-b",
+    assertThat(lastNames(grpc, CDS)).containsExactlyInAnyOrder("fallback/mock-a/mock-fallback", "fallback/mock-b/mock-fallback",
         "provider/mock-a", "provider/mock-b", "provider/mock-fallback", "provider/openai");
     assertThat(lastNames(grpc, EDS)).containsExactly("provider/mock-a", "provider/mock-b", "provider/mock-fallback");
     assertThat(grpc.count(SDS)).isZero();

@@ -18,8 +18,8 @@ public final class TwoHourExtProcTimeout {
 
   /** What the verify stage reports for it, in order. */
   public static final List<String> ERRORS = List.of(
-      "verify: Cluster fallback/chat/mock-a" + UPSTREAM_EXT_PROC,
-      "verify: Cluster fallback/chat/mock-b" + UPSTREAM_EXT_PROC,
+      "verify: Cluster fallback/mock-a/mock-fallback" + UPSTREAM_EXT_PROC,
+      "verify: Cluster fallback/mock-b/mock-fallback" + UPSTREAM_EXT_PROC,
       "verify: Cluster provider/openai" + UPSTREAM_EXT_PROC,
       "verify: Listener edge: filter_chains[0].filters[0].typed_config<HttpConnectionManager>"
           + ".http_filters[0].typed_config<ExternalProcessor>" + RULE);

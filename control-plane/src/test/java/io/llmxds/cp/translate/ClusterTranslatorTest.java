@@ -51,7 +51,7 @@ class ClusterTranslatorTest {
   @Test
   void namesAreSortedAndComplete() {
     assertThat(clusters).extracting(Cluster::getName).containsExactly(
-        "fallback/chat/mock-a", "fallback/chat/mock-b", Names.CONTEXT_SERVICE_CLUSTER,
+        "fallback/mock-a/mock-fallback", "fallback/mock-b/mock-fallback", Names.CONTEXT_SERVICE_CLUSTER,
         "provider/mock-a", "provider/mock-b", "provider/mock-fallback", "provider/openai");
   }
 
@@ -127,7 +127,7 @@ class ClusterTranslatorTest {
    */
   @Test
   void everyClusterARoutePicksRunsTheUpstreamPhase() {
-    HttpProtocolOptions options = options(cluster("fallback/chat/mock-a"));
+    HttpProtocolOptions options = options(cluster("fallback/mock-a/mock-fallback"));
     assertThat(options.getHttpFiltersList()).extracting(HttpFilter::getName)
         .containsExactly(Names.UPSTREAM_MODEL_FILTER, Names.UPSTREAM_CODEC_FILTER);
     ExternalProcessor rewriter = Unpack.any(options.getHttpFilters(0).getTypedConfig(), ExternalProcessor.class);
@@ -149,7 +149,7 @@ class ClusterTranslatorTest {
         io.llmxds.common.ContextPolicyMetadata.CLIENT_BODY_BYTES_ATTRIBUTE);
     assertThat(cluster("provider/mock-a").getTypedExtensionProtocolOptionsMap()).as("reached only through chains")
         .isEmpty();
-    assertThat(options(cluster("fallback/chat/mock-b")).getHttpFiltersList()).as("nothing renamed, still picked")
+    assertThat(options(cluster("fallback/mock-b/mock-fallback")).getHttpFiltersList()).as("nothing renamed, still picked")
         .extracting(HttpFilter::getName).containsExactly(Names.UPSTREAM_MODEL_FILTER, Names.UPSTREAM_CODEC_FILTER);
   }
 
@@ -173,7 +173,7 @@ class ClusterTranslatorTest {
 
   @Test
   void fallbackClustersTryTheBackendThenTheFallbacks() {
-    Cluster fallback = cluster("fallback/chat/mock-a");
+    Cluster fallback = cluster("fallback/mock-a/mock-fallback");
     assertThat(fallback.getClusterType().getName()).isEqualTo(Names.AGGREGATE_CLUSTER);
     assertThat(fallback.getLbPolicy()).isEqualTo(Cluster.LbPolicy.CLUSTER_PROVIDED);
     assertThat(Unpack.any(fallback.getClusterType().getTypedConfig(), ClusterConfig.class).getClustersList())
@@ -192,7 +192,7 @@ class ClusterTranslatorTest {
         List.of(route), List.of(), List.of());
     EnvoyResources resources = Translator.translate(bundle);
     Cluster fallback = resources.clusters().stream()
-        .filter(c -> c.getName().equals("fallback/r/openai")).findFirst().orElseThrow();
+        .filter(c -> c.getName().equals("fallback/openai/backup")).findFirst().orElseThrow();
     assertThat(Unpack.any(fallback.getTypedExtensionProtocolOptionsOrThrow(Names.UPSTREAM_HTTP_PROTOCOL_OPTIONS),
         HttpProtocolOptions.class).getHttpFiltersList())
         .extracting(f -> f.getName())

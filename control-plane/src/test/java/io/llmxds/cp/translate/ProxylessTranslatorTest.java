@@ -51,8 +51,8 @@ class ProxylessTranslatorTest {
     assertThat(route.getMatch().getPrefix()).isEmpty();
     assertThat(route.getRoute().getWeightedClusters().getClustersList())
         .extracting(WeightedCluster.ClusterWeight::getName, w -> w.getWeight().getValue())
-        .containsExactly(tuple("fallback/chat/mock-a", 90),
-            tuple("fallback/chat/mock-b", 10));
+        .containsExactly(tuple("fallback/mock-a/mock-fallback", 90),
+            tuple("fallback/mock-b/mock-fallback", 10));
     assertThat(route.getRoute().getWeightedClusters().getClusters(0).getRequestHeadersToAddList())
         .as("a gRPC client cannot rewrite a body's model: no upstream-model header").isEmpty();
     assertThat(route.getRoute().getMaxStreamDuration().getMaxStreamDuration().getSeconds()).isEqualTo(300);
@@ -119,7 +119,7 @@ class ProxylessTranslatorTest {
 
   @Test
   void fallbacksAreAggregateClustersWithoutEnvoysLbPolicy() {
-    Cluster fallback = cluster("fallback/chat/mock-a");
+    Cluster fallback = cluster("fallback/mock-a/mock-fallback");
     assertThat(Unpack.any(fallback.getClusterType().getTypedConfig(), ClusterConfig.class).getClustersList())
         .containsExactly("provider/mock-a", "provider/mock-fallback");
     assertThat(fallback.getLbPolicy()).isEqualTo(Cluster.LbPolicy.ROUND_ROBIN);

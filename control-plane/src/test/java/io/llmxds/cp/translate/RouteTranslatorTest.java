@@ -77,7 +77,7 @@ class RouteTranslatorTest {
     Route route = Unpack.route(routes(Bundles.example()), "chat");
     List<ClusterWeight> clusters = route.getRoute().getWeightedClusters().getClustersList();
     assertThat(clusters).extracting(ClusterWeight::getName)
-        .containsExactly("fallback/chat/mock-a", "fallback/chat/mock-b");
+        .containsExactly("fallback/mock-a/mock-fallback", "fallback/mock-b/mock-fallback");
     assertThat(clusters).extracting(c -> c.getWeight().getValue()).containsExactly(90, 10);
     assertThat(clusters).allSatisfy(c -> assertThat(c.getRequestHeadersToAddList()).isEmpty());
   }

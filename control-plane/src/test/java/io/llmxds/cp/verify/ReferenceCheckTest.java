@@ -142,23 +142,23 @@ class ReferenceCheckTest {
 
   @Test
   void missingAggregateChild() {
-    List<Cluster> clusters = clustersMapped("fallback/chat/mock-a", c -> c.toBuilder()
+    List<Cluster> clusters = clustersMapped("fallback/mock-a/mock-fallback", c -> c.toBuilder()
         .setClusterType(c.getClusterType().toBuilder().setTypedConfig(Any.pack(ClusterConfig.newBuilder()
             .addClusters("provider/mock-a").addClusters("provider/missing").build())))
         .build());
     assertThat(ReferenceCheck.check(with(clusters, good.endpoints(), good.listeners(), good.routes(),
         good.secrets()))).containsExactly(
-        "Cluster fallback/chat/mock-a: aggregate child 'provider/missing' does not exist");
+        "Cluster fallback/mock-a/mock-fallback: aggregate child 'provider/missing' does not exist");
   }
 
   @Test
   void aggregateChildThatIsAnAggregate() {
-    List<Cluster> clusters = clustersMapped("fallback/chat/mock-a", c -> c.toBuilder()
+    List<Cluster> clusters = clustersMapped("fallback/mock-a/mock-fallback", c -> c.toBuilder()
         .setClusterType(c.getClusterType().toBuilder().setTypedConfig(Any.pack(ClusterConfig.newBuilder()
-            .addClusters("fallback/chat/mock-b").build())))
+            .addClusters("fallback/mock-b/mock-fallback").build())))
         .build());
     assertThat(ReferenceCheck.check(with(clusters, good.endpoints(), good.listeners(), good.routes(),
         good.secrets()))).containsExactly(
-        "Cluster fallback/chat/mock-a: aggregate child 'fallback/chat/mock-b' is itself an aggregate");
+        "Cluster fallback/mock-a/mock-fallback: aggregate child 'fallback/mock-b/mock-fallback' is itself an aggregate");
   }
 }

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AbSplitScenarioTest {
   private static final int REQUESTS = 100;
-  private static final String A = "fallback/chat/mock-a";
-  private static final String B = "fallback/chat/mock-b";
+  private static final String A = "fallback/mock-a/mock-fallback";
+  private static final String B = "fallback/mock-b/mock-fallback";
 
   @TempDir Path tmp;
 
