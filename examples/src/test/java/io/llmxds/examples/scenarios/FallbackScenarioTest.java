@@ -5,6 +5,7 @@ import static io.llmxds.cp.testing.AdsTestClient.RDS;
 import static io.llmxds.examples.mockllm.MockLlmClient.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.llmxds.cp.testing.AdsTestClient;
 import io.llmxds.examples.mockllm.MockLlmClient;
 import java.nio.file.Path;
@@ -60,6 +61,35 @@ class FallbackScenarioTest {
   }
 
   /**
+   * chat and assistant have the same fallback chain (mock-a, then mock-fallback): one aggregate cluster serves both
+   * routes, and a try that fell over is still sent the fallback model of the route that matched — it comes from
+   * that route's metadata, never from the shared cluster.
+   */
+  @Test
+  void routesWithTheSameChainShareOneAggregateAndEachTrySendsItsRoutesModel() throws Exception {
+    try (ScenarioStack stack = ScenarioStack.start("fallback", tmp)) {
+      AdsTestClient envoy = stack.connectEnvoy("envoy-1");
+      PushedConfigRouter router = new PushedConfigRouter(envoy, new Random(3));
+      assertThat(envoy.acked(CDS, Cluster.class)).extracting(Cluster::getName)
+          .filteredOn(name -> name.startsWith("fallback/"))
+          .containsExactly("fallback/mock-a/mock-fallback");
+
+      PushedConfigRouter.Served chat = failMockA(router, "chat");
+      PushedConfigRouter.Served assistant = failMockA(router, "assistant");
+      assertThat(List.of(chat, assistant)).extracting(served -> served.route().getRoute().getWeightedClusters()
+          .getClusters(0).getName()).containsOnly("fallback/mock-a/mock-fallback");
+      assertThat(chat.tries()).extracting(UpstreamTries.Try::provider, UpstreamTries.Try::model).containsExactly(
+          org.assertj.core.groups.Tuple.tuple("mock-a", "mock-model-a"),
+          org.assertj.core.groups.Tuple.tuple("mock-fallback", "mock-model-fallback"));
+      assertThat(assistant.tries()).extracting(UpstreamTries.Try::provider, UpstreamTries.Try::model)
+          .as("not renamed for mock-a; its own name for the fallback").containsExactly(
+              org.assertj.core.groups.Tuple.tuple("mock-a", "assistant"),
+              org.assertj.core.groups.Tuple.tuple("mock-fallback", "mock-model-assistant-fallback"));
+      assertThat(echoedModel(assistant)).isEqualTo("mock-model-assistant-fallback");
+    }
+  }
+
+  /**
    * Envoy opens the ext_proc stream on the route it matched before the model is read from the body (X3): for a
    * body-only client (every OpenAI SDK) that is the catch-all. The context service picks the policy by the body's
    * model from its own table, so each route's policy applies: chat's chat-memory (x-conversation-id, 4 turns) and
@@ -102,7 +132,11 @@ class FallbackScenarioTest {
   }
 
   private static PushedConfigRouter.Served failMockA(PushedConfigRouter router) {
-    return router.send(PushedConfigRouter.Request.chat(chat("chat", false, "hi"), FAIL_ON, "mock-a"));
+    return failMockA(router, "chat");
+  }
+
+  private static PushedConfigRouter.Served failMockA(PushedConfigRouter router, String model) {
+    return router.send(PushedConfigRouter.Request.chat(chat(model, false, "hi"), FAIL_ON, "mock-a"));
   }
 
   private static String echoedModel(PushedConfigRouter.Served served) throws java.io.IOException {
