@@ -9,9 +9,10 @@ import java.util.Set;
 /**
  * The providers a request may try once a route with fallbacks picked one of its backends: that backend, then the
  * route's fallbacks, in order. Every route × backend with the same chain shares one aggregate cluster, named from the
- * chain ({@link Names#fallbackCluster}): nothing of a route lives on it. The retry policy and its tried-levels state
- * belong to the request (docs/envoy-semantics.md CS1), the per-provider model names to the route's metadata, and
- * the aggregate's upstream filters and credential come from the chain's head and the gateway.
+ * chain ({@link Names#fallbackCluster}): nothing of a route lives on it. The retry policy is the route's and its
+ * tried-levels state the request's (router.cc:813-815, config_impl.cc:376-383; docs/envoy-semantics.md CS1), the
+ * per-provider model names are in the route's metadata (U2), and the aggregate's upstream filters and credential
+ * come from the chain's head and the gateway.
  */
 record FallbackChain(List<String> providers) {
 

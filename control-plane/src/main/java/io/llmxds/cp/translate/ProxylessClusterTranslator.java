@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * CDS for gRPC clients: a cluster per provider some route uses (EDS for IP literals, LOGICAL_DNS for names, the
- * provider's load-balancing policy and TLS, no credentials) and one aggregate cluster per distinct fallback chain (gRFC A37).
+ * provider's load-balancing policy and TLS, no credentials) and one aggregate cluster per distinct fallback chain
+ * (gRFC A37).
  */
 final class ProxylessClusterTranslator {
 

@@ -38,8 +38,8 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The router's tries for one request (docs/envoy-semantics.md R3, RT1–RT5, U1–U3, A1–A4, T5): each try chooses a
- * host — through an aggregate, from the first priority level not yet tried, levels being the children in order that
+ * The router's tries for one request (docs/envoy-semantics.md R3, RT1–RT5, CS1, U1–U3, A1–A4, T5): each try
+ * chooses a host — through an aggregate, from the first priority level not yet tried, levels being the children in order that
  * exist and have hosts — runs the upstream HTTP filters of the cluster the <em>route</em> picked (never a child's)
  * on the request header map that every try shares and on a fresh copy of the router's body, and sends the request
  * to the host. A 5xx, a listed status or a refused connection is retried while retries are left.

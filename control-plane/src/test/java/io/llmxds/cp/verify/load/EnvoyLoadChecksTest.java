@@ -158,8 +158,8 @@ class EnvoyLoadChecksTest {
     // clusters
     add("an aggregate cluster without CLUSTER_PROVIDED", ClusterRules.AGGREGATE_NEEDS_CLUSTER_PROVIDED,
         valid().cluster(Snapshot.aggregate(c -> c.clearLbPolicy())),
-        "Cluster fallback/chat/a: lb_policy: cluster manager: cluster provided LB not specified but cluster "
-            + "'fallback/chat/a' provided one. Check cluster documentation." + ENVOY
+        "Cluster fallback/a/tls: lb_policy: cluster manager: cluster provided LB not specified but cluster "
+            + "'fallback/a/tls' provided one. Check cluster documentation." + ENVOY
             + "source/common/upstream/cluster_manager_impl.cc:1061-1066)",
         valid().cluster(Snapshot.aggregate(c -> c)));
     add("CLUSTER_PROVIDED on an EDS cluster", ClusterRules.CLUSTER_PROVIDED_NEEDS_A_BALANCER,

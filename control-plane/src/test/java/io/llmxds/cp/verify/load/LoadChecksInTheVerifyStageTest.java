@@ -33,8 +33,8 @@ class LoadChecksInTheVerifyStageTest {
 
     List<String> lines = PolicyCompiler.verify(broken);
 
-    assertThat(lines).last().isEqualTo("verify: Cluster fallback/chat/a: lb_policy: cluster manager: cluster provided"
-        + " LB not specified but cluster 'fallback/chat/a' provided one. Check cluster documentation."
+    assertThat(lines).last().isEqualTo("verify: Cluster fallback/a/tls: lb_policy: cluster manager: cluster provided"
+        + " LB not specified but cluster 'fallback/a/tls' provided one. Check cluster documentation."
         + " (Envoy v1.34.0 source/common/upstream/cluster_manager_impl.cc:1061-1066)");
     assertThat(lines).allMatch(l -> l.startsWith("verify: "));
   }

@@ -279,7 +279,7 @@ final class Snapshot {
   }
 
   static Cluster aggregate(UnaryOperator<Cluster.Builder> change) {
-    return change.apply(Cluster.newBuilder().setName("fallback/chat/a")
+    return change.apply(Cluster.newBuilder().setName("fallback/a/tls")
         .setLbPolicy(Cluster.LbPolicy.CLUSTER_PROVIDED)
         .setClusterType(Cluster.CustomClusterType.newBuilder().setName("envoy.clusters.aggregate")
             .setTypedConfig(Any.pack(ClusterConfig.newBuilder().addClusters("provider/a")
