@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,6 +45,17 @@ class SharedFallbackClustersTest {
         .contains("fallback/p00/p07", "fallback/p01/p07", "fallback/p19/p06", "fallback/p00/p06");
     assertThat(ProxylessTranslator.translate(bundle).clusters()).as("the proxyless flavor has no context service")
         .hasSize(PROVIDERS + 40);
+  }
+
+  /** So a route that joins chains other routes have (here a copy of r0000 under another name) changes no cluster. */
+  @Test
+  void aRouteWithChainsThatExistLeavesCdsAsItWas() {
+    ModelRoute copy = bundle.modelRoutes().get(0);
+    PolicyBundle more = new PolicyBundle(bundle.gateway(), bundle.providers(),
+        Stream.concat(bundle.modelRoutes().stream(), Stream.of(new ModelRoute("another", List.of("another"),
+            copy.backends(), copy.fallbacks(), copy.retry(), copy.timeout(), copy.contextPolicy()))).toList(),
+        List.of(), List.of());
+    assertThat(Translator.translate(more).clusters()).isEqualTo(Translator.translate(bundle).clusters());
   }
 
   /**
