@@ -67,7 +67,7 @@ public final class Names {
    * The aggregate cluster that tries {@code chain}'s providers in order (a backend, then its route's fallbacks),
    * shared by every route with that chain: {@code fallback/<backend>/<fallback>/…}. Provider names have no
    * {@code /} and at most 63 characters, so the name spells the chain unambiguously, stays readable and never
-   * equals a {@code provider/…} cluster; Envoy sets no limit on a cluster name's length.
+   * equals a {@code provider/…} cluster; Envoy asks only for a non-empty name (cluster.proto:816).
    */
   public static String fallbackCluster(List<String> chain) {
     return "fallback/" + String.join("/", chain);
