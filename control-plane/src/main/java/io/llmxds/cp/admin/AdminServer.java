@@ -197,6 +197,9 @@ public final class AdminServer implements AutoCloseable {
       body.put("contextServiceTypeVersions", c.snapshot(Flavor.CONTEXT_SERVICE).typeVersions());
     }, () -> body.put("configVersion", ""));
     reloader.reloader().lastOutcome().ifPresent(o -> body.put("lastReload", outcomeJson(o)));
+    reloader.reloader().pin().ifPresent(pin -> body.put("rollback", Map.of(
+        "from", pin.sourceVersion(), "to", pin.restoredVersion(), "at", pin.at().toString(),
+        "trigger", pin.trigger().wire(), "message", pin.describe())));
     body.put("nodes", nodes.nodes());
     return body;
   }

@@ -10,8 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One structured (JSON) line per reload on the {@code llm_xds.audit} logger: who, what, when, which version and
- * what changed, with the trace and span ids of its {@code policy.reload} span so logs and traces meet.
+ * One structured (JSON) line per reload or rollback on the {@code llm_xds.audit} logger: who, what, when, which
+ * version and what changed, with the trace and span ids of its {@code policy.reload} (or {@code policy.rollback})
+ * span so logs and traces meet.
  */
 public final class AuditLog implements ReloadObserver {
   static final String LOGGER = "llm_xds.audit";
@@ -27,7 +28,7 @@ public final class AuditLog implements ReloadObserver {
 
   static String line(ReloadOutcome outcome, String actor, SpanContext span) {
     Map<String, Object> entry = new LinkedHashMap<>();
-    entry.put("event", SpanAttributes.RELOAD_SPAN);
+    entry.put("event", outcome.trigger().rollsBack() ? SpanAttributes.ROLLBACK_SPAN : SpanAttributes.RELOAD_SPAN);
     entry.put("time", outcome.startedAt().toString());
     entry.put("actor", actor);
     entry.put("trigger", outcome.trigger().wire());

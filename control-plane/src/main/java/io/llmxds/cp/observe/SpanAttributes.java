@@ -6,6 +6,8 @@ import java.util.List;
 /** The names of our spans and their attributes (docs/observability.md lists them). */
 public final class SpanAttributes {
   public static final String RELOAD_SPAN = "policy.reload";
+  /** A kept version republished in place of the serving one (an operator's rollback or the guard's). */
+  public static final String ROLLBACK_SPAN = "policy.rollback";
   public static final String PUSH_SPAN = "xds.push";
   public static final String STREAM_SPAN = "xds.stream";
   public static final String REFUSED_SPAN = "xds.stream.refused";

@@ -2,22 +2,27 @@ package io.llmxds.cp.observe;
 
 import static io.llmxds.cp.observe.SpanAttributes.*;
 
+import io.llmxds.cp.reload.PolicyCompiler;
 import io.llmxds.cp.reload.PolicyReloader;
 import io.llmxds.cp.reload.ReloadOutcome;
 import io.llmxds.cp.reload.ReloadTrigger;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs every reload inside a {@code policy.reload} span and tells the {@link ReloadObserver}s how it went. The span
- * is current while the config is published, so the publisher can record it as the parent of the version's pushes.
+ * Runs every reload inside a {@code policy.reload} span, and every rollback inside a {@code policy.rollback} span, and
+ * tells the {@link ReloadObserver}s how it went. The span is current while the config is published, so the publisher
+ * can record it as the parent of the version's pushes.
  */
 public final class TracedReloader {
   private static final Logger log = LoggerFactory.getLogger(TracedReloader.class);
@@ -37,16 +42,31 @@ public final class TracedReloader {
   /**
    * @param parent the caller's trace (an admin request's {@code traceparent}), or {@link Context#root()}
    */
-  @SuppressWarnings("try") // the scope is only held open, never read
   public ReloadOutcome reload(ReloadTrigger trigger, Context parent, String actor) {
-    Span span = tracer.spanBuilder(RELOAD_SPAN)
-        .setParent(parent)
-        .setAttribute(TRIGGER, trigger.wire())
-        .setAttribute(ACTOR, actor)
-        .startSpan();
+    return traced(tracer.spanBuilder(RELOAD_SPAN).setParent(parent), trigger, actor, () -> reloader.reload(trigger));
+  }
+
+  /**
+   * Republishes a kept version ({@link PolicyReloader#restore}) in a {@code policy.rollback} span.
+   *
+   * @param evidence why (the guard's rates and counts, the version asked for), recorded on the span
+   * @param causes the spans that led to it (the guarded reload's), linked rather than parented: the rollback
+   *     happens later, in its own trace when nobody asked for it
+   */
+  public ReloadOutcome rollback(PolicyCompiler.Compiled kept, ReloadTrigger trigger, Context parent, String actor,
+      Attributes evidence, List<SpanContext> causes) {
+    SpanBuilder builder = tracer.spanBuilder(ROLLBACK_SPAN).setParent(parent).setAllAttributes(evidence);
+    causes.stream().filter(SpanContext::isValid).forEach(builder::addLink);
+    return traced(builder, trigger, actor, () -> reloader.restore(kept, trigger));
+  }
+
+  @SuppressWarnings("try") // the scope is only held open, never read
+  private ReloadOutcome traced(SpanBuilder builder, ReloadTrigger trigger, String actor,
+      Supplier<ReloadOutcome> attempt) {
+    Span span = builder.setAttribute(TRIGGER, trigger.wire()).setAttribute(ACTOR, actor).startSpan();
     ReloadOutcome outcome;
     try (Scope ignored = span.makeCurrent()) {
-      outcome = reloader.reload(trigger);
+      outcome = attempt.get();
     } catch (RuntimeException e) {
       span.recordException(e);
       span.setStatus(StatusCode.ERROR, e.toString());

@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 public final class XdsMetrics implements PushObserver, ReloadObserver, AutoCloseable {
   static final String RELOADS = "llm_xds.reloads";
   static final String RELOAD_DURATION = "llm_xds.reload.duration";
+  static final String ROLLBACKS = "llm_xds.rollbacks";
   static final String CONFIG_INFO = "llm_xds.config.info";
   static final String LAST_SUCCESS_AGE = "llm_xds.reload.last_success.age";
   static final String PUSHES = "llm_xds.xds.pushes";
@@ -76,6 +77,13 @@ public final class XdsMetrics implements PushObserver, ReloadObserver, AutoClose
         .tag("status", status)
         .register(registry)
         .record(outcome.duration());
+    if (outcome.trigger().rollsBack() && outcome.status() == ReloadOutcome.Status.SUCCESS) {
+      Counter.builder(ROLLBACKS)
+          .description("Kept versions republished in place of the serving one, by trigger (rollback, guard)")
+          .tag("trigger", outcome.trigger().wire())
+          .register(registry)
+          .increment();
+    }
     if (!outcome.configVersion().isEmpty()) {
       configInfo.register(
           List.of(MultiGauge.Row.of(Tags.of("config_version", outcome.configVersion()), 1)), true);
