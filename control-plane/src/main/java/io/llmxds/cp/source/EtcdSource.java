@@ -69,7 +69,8 @@ public final class EtcdSource implements PolicySource {
     if (debouncer != null) {
       throw new IllegalStateException("already started");
     }
-    debouncer = new Debouncer(scheduler, QUIET, MAX_DELAY, onChange);
+    // a revision arrives whole: nothing to settle, the quiet period only coalesces a burst of pushes
+    debouncer = new Debouncer(scheduler, QUIET, QUIET, MAX_DELAY, onChange);
     scheduler.execute(() -> resync(false));
   }
 

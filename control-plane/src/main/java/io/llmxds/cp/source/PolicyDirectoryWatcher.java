@@ -35,6 +35,8 @@ public final class PolicyDirectoryWatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PolicyDirectoryWatcher.class);
 
   public static final Duration DEFAULT_QUIET = Duration.ofMillis(200);
+  /** How long a save after a quiet period waits for its own other events (see {@link Debouncer}). */
+  static final Duration DEFAULT_SETTLE = Duration.ofMillis(50);
   public static final Duration DEFAULT_MAX_DELAY = Duration.ofSeconds(2);
 
   private final WatchService watchService;
@@ -65,7 +67,7 @@ public final class PolicyDirectoryWatcher implements AutoCloseable {
     if (eventThread != null) {
       throw new IllegalStateException("already started");
     }
-    Debouncer debouncer = new Debouncer(scheduler, quiet, maxDelay, onChange);
+    Debouncer debouncer = new Debouncer(scheduler, min(DEFAULT_SETTLE, quiet), quiet, maxDelay, onChange);
     eventThread = SourceThreads.daemon(() -> pollEvents(debouncer), "policy-watch");
     eventThread.start();
   }
@@ -132,5 +134,9 @@ public final class PolicyDirectoryWatcher implements AutoCloseable {
       }
     }
     SourceThreads.stop(scheduler);
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 }
