@@ -7,6 +7,8 @@ import io.grpc.MethodDescriptor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import com.google.common.io.CountingInputStream;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -21,9 +23,12 @@ final class HeaderOnlyResponses implements MethodDescriptor.Marshaller<Discovery
   private static final int NONCE = 5;
 
   private final BooleanSupplier wantResources;
+  private final LongAdder bytesRead;
 
-  HeaderOnlyResponses(BooleanSupplier wantResources) {
+  /** @param bytesRead counts the bytes of every response parsed, whole or header-only */
+  HeaderOnlyResponses(BooleanSupplier wantResources, LongAdder bytesRead) {
     this.wantResources = wantResources;
+    this.bytesRead = bytesRead;
   }
 
   @Override
@@ -32,7 +37,8 @@ final class HeaderOnlyResponses implements MethodDescriptor.Marshaller<Discovery
   }
 
   @Override
-  public DiscoveryResponse parse(InputStream stream) {
+  public DiscoveryResponse parse(InputStream raw) {
+    CountingInputStream stream = new CountingInputStream(raw);
     try {
       if (wantResources.getAsBoolean()) {
         return DiscoveryResponse.parseFrom(stream);
@@ -51,6 +57,8 @@ final class HeaderOnlyResponses implements MethodDescriptor.Marshaller<Discovery
       return response.build();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      bytesRead.add(stream.getCount());
     }
   }
 }

@@ -18,8 +18,10 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One simulated Envoy on one state-of-the-world ADS stream, behaving like Envoy does: the node goes on the first
@@ -36,8 +38,11 @@ final class SimulatedEnvoy implements StreamObserver<DiscoveryResponse> {
   /** Node ids are this and a number. */
   static final String ID_PREFIX = "envoy-";
 
-  /** An RDS version and when it was ACKed (System.nanoTime). */
-  record Ack(String version, long nanos) {}
+  /**
+   * An RDS version and when it was ACKed: System.nanoTime for this process's own clocks, and epoch microseconds for
+   * another process on the same machine (the scale benchmark's fleet runs apart from the server).
+   */
+  record Ack(String version, long nanos, long epochMicros) {}
 
   /**
    * {@code -Dsimulated.envoy.decode=full} decodes every response whole, as the first version of this benchmark did;
@@ -54,14 +59,17 @@ final class SimulatedEnvoy implements StreamObserver<DiscoveryResponse> {
    */
   private volatile List<String> edsNames;
   private volatile List<String> rdsNames;
-  private volatile Ack lastRdsAck = new Ack("", 0);
+  private volatile Ack lastRdsAck = new Ack("", 0, 0);
+  /** Every RDS version ACKed, in order (the fleet checks it never goes back to an older one). */
+  private final List<Ack> rdsAcks = new ArrayList<>();
+  private final LongAdder bytesReceived = new LongAdder();
   private volatile Throwable failure;
 
   private SimulatedEnvoy(String id, ManagedChannel channel) {
     this.node = Node.newBuilder().setId(id).setCluster("bench").setUserAgentName("envoy").build();
     MethodDescriptor<DiscoveryRequest, DiscoveryResponse> ads = AggregatedDiscoveryServiceGrpc
         .getStreamAggregatedResourcesMethod().toBuilder(ProtoUtils.marshaller(DiscoveryRequest.getDefaultInstance()),
-            new HeaderOnlyResponses(this::wantsResources))
+            new HeaderOnlyResponses(this::wantsResources, bytesReceived))
         .build();
     this.requests = ClientCalls.asyncBidiStreamingCall(channel.newCall(ads, CallOptions.DEFAULT), this);
   }
@@ -82,6 +90,16 @@ final class SimulatedEnvoy implements StreamObserver<DiscoveryResponse> {
 
   Ack lastRdsAck() {
     return lastRdsAck;
+  }
+
+  /** The RDS versions ACKed so far, oldest first. */
+  synchronized List<Ack> rdsAcks() {
+    return List.copyOf(rdsAcks);
+  }
+
+  /** Bytes of every response received so far, as they came off the stream. */
+  long bytesReceived() {
+    return bytesReceived.sum();
   }
 
   Throwable failure() {
@@ -105,7 +123,10 @@ final class SimulatedEnvoy implements StreamObserver<DiscoveryResponse> {
     send(DiscoveryRequest.newBuilder().setTypeUrl(type).setVersionInfo(response.getVersionInfo())
         .setResponseNonce(response.getNonce()).addAllResourceNames(names));
     if (type.equals(RDS)) {
-      lastRdsAck = new Ack(response.getVersionInfo(), System.nanoTime());
+      Instant now = Instant.now();
+      lastRdsAck = new Ack(response.getVersionInfo(), System.nanoTime(),
+          now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000);
+      rdsAcks.add(lastRdsAck);
     }
     // The first CDS/LDS answer opens EDS/RDS for what it names. The benchmark's changes never touch CDS or LDS, so
     // the re-subscription Envoy does when those change is left out.
