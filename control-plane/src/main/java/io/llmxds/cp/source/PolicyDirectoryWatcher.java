@@ -67,7 +67,10 @@ public final class PolicyDirectoryWatcher implements AutoCloseable {
     if (eventThread != null) {
       throw new IllegalStateException("already started");
     }
-    Debouncer debouncer = new Debouncer(scheduler, min(DEFAULT_SETTLE, quiet), quiet, maxDelay, onChange);
+    // A quiet period set above the default asks for slower reloads (tests set an hour to reload only on request):
+    // then a lone save waits it too.
+    Duration settle = quiet.compareTo(DEFAULT_QUIET) > 0 ? quiet : min(DEFAULT_SETTLE, quiet);
+    Debouncer debouncer = new Debouncer(scheduler, settle, quiet, maxDelay, onChange);
     eventThread = SourceThreads.daemon(() -> pollEvents(debouncer), "policy-watch");
     eventThread.start();
   }
