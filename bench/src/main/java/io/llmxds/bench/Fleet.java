@@ -1,5 +1,7 @@
 package io.llmxds.bench;
 
+import static io.llmxds.bench.Harness.percentile;
+
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * A fleet of {@link SimulatedEnvoy}s in a process of its own, driven by {@link ScaleBench} over stdin/stdout, so
@@ -137,7 +140,7 @@ public final class Fleet {
     return true;
   }
 
-  private static boolean waitFor(java.util.function.BooleanSupplier done, List<SimulatedEnvoy> envoys,
+  private static boolean waitFor(BooleanSupplier done, List<SimulatedEnvoy> envoys,
       Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!done.getAsBoolean()) {
@@ -156,10 +159,6 @@ public final class Fleet {
 
   private static long bytes(List<SimulatedEnvoy> envoys) {
     return envoys.stream().mapToLong(SimulatedEnvoy::bytesReceived).sum();
-  }
-
-  private static long percentile(long[] sorted, int p) {
-    return sorted.length == 0 ? -1 : sorted[Math.max(0, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
   }
 
   static long nowMicros() {

@@ -1,5 +1,9 @@
 package io.llmxds.bench;
 
+import static io.llmxds.bench.Harness.freePort;
+import static io.llmxds.bench.Harness.ints;
+import static io.llmxds.bench.Harness.percentile;
+
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
@@ -17,14 +21,11 @@ import io.envoyproxy.envoy.config.core.v3.Node;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -275,12 +276,6 @@ public final class Propagation {
     return cp.xds().current(flavor).orElseThrow().typeVersions().get(SimulatedEnvoy.RDS);
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
-
   private static boolean allAcked(List<SimulatedEnvoy> envoys, String version) {
     for (SimulatedEnvoy envoy : envoys) {
       if (envoy.failure() != null) {
@@ -317,15 +312,7 @@ public final class Propagation {
     return ms((long) samples.stream().mapToLong(part).average().orElseThrow());
   }
 
-  private static double percentile(double[] sorted, int p) {
-    return sorted[Math.max(0, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
-  }
-
   private static double ms(long nanos) {
     return nanos / 1e6;
-  }
-
-  private static int[] ints(String csv) {
-    return Arrays.stream(csv.split(",")).mapToInt(Integer::parseInt).toArray();
   }
 }

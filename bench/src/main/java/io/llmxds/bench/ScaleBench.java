@@ -1,5 +1,9 @@
 package io.llmxds.bench;
 
+import static io.llmxds.bench.Harness.freePort;
+import static io.llmxds.bench.Harness.ints;
+import static io.llmxds.bench.Harness.percentile;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
@@ -7,8 +11,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -247,7 +249,8 @@ public final class ScaleBench {
               + " %.0f MiB | %.1f s | %.1f s (%.1f s) | %s | %s%s |%n",
           r.routes(), r.n(), r.p50Ms(), r.p99Ms(), r.maxMs(), r.firstRoundMs(), r.clientP99Ms(),
           r.serverCpuMsPerChange(), bytes(r.bytesPerChange()), r.rssMiB(), r.syncMs() / 1e3, r.coldStartMs() / 1e3,
-          r.coldStartCpuMs() / 1e3, floor == r ? "floor" : String.format(Locale.ROOT, "%.2f×", r.p99Ms() / floor.p99Ms()),
+          r.coldStartCpuMs() / 1e3,
+          floor == r ? "floor" : String.format(Locale.ROOT, "%.2f×", r.p99Ms() / floor.p99Ms()),
           r.neverOlder(), r.unconverged() == 0 ? "" : ", " + r.unconverged() + " client-rounds not converged");
     }
   }
@@ -277,7 +280,9 @@ public final class ScaleBench {
   }
 
   private static String bytes(double b) {
-    return b >= 1 << 20 ? String.format(Locale.ROOT, "%.2f MB", b / 1e6) : String.format(Locale.ROOT, "%.0f kB", b / 1e3);
+    return b >= 1 << 20
+        ? String.format(Locale.ROOT, "%.2f MB", b / 1e6)
+        : String.format(Locale.ROOT, "%.0f kB", b / 1e3);
   }
 
   private static String loadAverage() {
@@ -286,19 +291,5 @@ public final class ScaleBench {
     } catch (IOException e) {
       return "?";
     }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
-
-  private static double percentile(double[] sorted, int p) {
-    return sorted[Math.max(0, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
-  }
-
-  private static int[] ints(String csv) {
-    return Arrays.stream(csv.split(",")).mapToInt(Integer::parseInt).toArray();
   }
 }
