@@ -67,8 +67,8 @@ public final class PolicyDirectoryWatcher implements AutoCloseable {
     if (eventThread != null) {
       throw new IllegalStateException("already started");
     }
-    // A quiet period set above the default asks for slower reloads (tests set an hour to reload only on request):
-    // then a lone save waits it too.
+    // A quiet period set above the default asks for slower reloads (a tool that writes a bundle file by file, a
+    // harness that reloads only on request): a lone save then waits it too, never just the default settle.
     Duration settle = quiet.compareTo(DEFAULT_QUIET) > 0 ? quiet : min(DEFAULT_SETTLE, quiet);
     Debouncer debouncer = new Debouncer(scheduler, settle, quiet, maxDelay, onChange);
     eventThread = SourceThreads.daemon(() -> pollEvents(debouncer), "policy-watch");
